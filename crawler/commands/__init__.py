@@ -1,0 +1,1 @@
+"""Sub-commands of ``mamori``: one module each, exposing ``command``."""

@@ -1,0 +1,213 @@
+"""The daemon behind ``mamori run``.
+
+* APScheduler with a persistent SQLAlchemy job store (SQLite in the data directory):
+  one job per source, coalescing missed runs, never two runs of one source at once.
+* Every crawl runs as a child process (Scrapy's reactor cannot restart in one process);
+  each run is recorded (start, end, items, hits, errors) and a crash is recorded, not fatal.
+* The single index writer drains the hand-off queue into the index.
+* The alert dispatcher delivers due alerts from the outbox through Apprise.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+
+from crawler.config import MamoriConfig, load_config
+from crawler.exceptions import IndexBackendError, MamoriError
+from crawler.state import State, now, runs
+
+logger = logging.getLogger("mamori.daemon")
+
+_children: dict[int, subprocess.Popen[bytes]] = {}
+_children_lock = threading.Lock()
+
+
+def crawl_command(config_path: str, source: str, run_id: int) -> list[str]:
+    return [
+        sys.executable, "-m", "crawler.cli", "crawl", source,
+        "--config", config_path, "--run-id", str(run_id), "--no-index",
+    ]
+
+
+def run_source_job(config_path: str, source: str) -> None:
+    """Run one crawl of ``source`` as a child process and record it (an APScheduler job)."""
+    config = load_config(config_path)
+    state = State.from_config(config)
+    started = now()
+    with state.begin() as conn:
+        run_id = int(
+            conn.execute(runs.insert().values(source=source, started_at=started, status="running")).inserted_primary_key[0]
+        )
+    log_dir = config.data_dir / "logs" / source
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"run-{run_id}.log"
+    status, error = "ok", None
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(crawl_command(str(config.config_path), source, run_id), stdout=log, stderr=subprocess.STDOUT, env=env)
+        with _children_lock:
+            _children[proc.pid] = proc
+        try:
+            code = proc.wait(timeout=config.daemon.crawl_timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            code = None
+        finally:
+            with _children_lock:
+                _children.pop(proc.pid, None)
+    if code is None:
+        status, error = "timeout", f"The crawl took longer than {config.daemon.crawl_timeout:.0f} s and was stopped."
+    elif code != 0:
+        tail = log_path.read_text(errors="replace").strip().splitlines()[-3:]
+        status = "failed"
+        error = f"The crawl process exited with code {code}: " + (" | ".join(tail) or "no output") + f" (log: {log_path})"
+    with state.begin() as conn:
+        conn.execute(
+            update(runs).where(runs.c.id == run_id).values(status=status, ended_at=now(), error=error, pid=proc.pid)
+        )
+        row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().one()
+    if error:
+        state.set_value(source, "last_error", {"at": now().isoformat(), "message": error})
+        logger.error("Crawl of %s (run %d) %s: %s", source, run_id, status, error)
+    else:
+        took = (now() - started).total_seconds()
+        logger.info(
+            "Crawl of %s (run %d) finished in %.1f s: %s new or edited post(s), %s hit(s), %s error(s).",
+            source, run_id, took, row["items"], row["hits"], row["errors"],
+        )
+
+
+class Daemon:
+    """Schedules crawls and runs the index writer and the alert dispatcher until stopped."""
+
+    def __init__(self, config_path: str | Path, *, on_tick: Callable[[Daemon], None] | None = None) -> None:
+        self.config_path = str(Path(config_path).resolve())
+        self.config: MamoriConfig = load_config(self.config_path)
+        self.state = State.from_config(self.config)
+        self.stop_event = threading.Event()
+        self.on_tick = on_tick
+        self.scheduler: Any = None
+        self.index: Any = None
+        self.indexed = 0
+        self.alerts_sent = 0
+
+    def _make_scheduler(self) -> Any:
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        url = f"sqlite:///{self.config.data_dir / 'scheduler.db'}"
+        return BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(url=url)},
+            executors={"default": ThreadPoolExecutor(max(4, len(self.config.sources) + 1))},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+            timezone=timezone.utc,
+        )
+
+    def reconcile_jobs(self) -> None:
+        """Make the persistent jobs match the configured sources (added, changed, removed)."""
+        wanted = {f"source:{s.name}": s for s in self.config.sources if s.enabled}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("source:") and job.id not in wanted:
+                self.scheduler.remove_job(job.id)
+                logger.info("Removed the schedule of %s (no longer configured).", job.id[7:])
+        for job_id, source in wanted.items():
+            existing = self.scheduler.get_job(job_id)
+            trigger = source.schedule.trigger("UTC")
+            if existing is None or str(existing.trigger) != str(trigger) or existing.args[0] != self.config_path:
+                self.scheduler.add_job(
+                    "crawler.daemon:run_source_job",
+                    trigger=trigger,
+                    args=[self.config_path, source.name],
+                    id=job_id,
+                    name=f"crawl {source.name}",
+                    replace_existing=True,
+                    next_run_time=datetime.now(timezone.utc),
+                )
+                logger.info("Scheduled %s (%s): %s.", source.name, source.type, source.schedule)
+
+    def index_tick(self) -> None:
+        from crawler.handoff import drain
+        from index import open_index
+
+        try:
+            if self.index is None:
+                self.index = open_index(self.config)
+            n = drain(self.state, self.index)
+        except IndexBackendError as exc:
+            logger.warning("The index is not available (%s); hits stay queued and will be indexed later.", exc)
+            self.index = None
+            return
+        if n:
+            self.indexed += n
+            logger.info("Indexed %d hit(s).", n)
+
+    def alert_tick(self) -> None:
+        from alerts.dispatch import Dispatcher
+        from alerts.outbox import Outbox
+
+        sent, _failed = Dispatcher(self.config, Outbox(self.state)).dispatch_due()
+        self.alerts_sent += sent
+
+    def run(self, *, duration: float | None = None) -> None:
+        from crawler.handoff import writer_lock
+
+        with writer_lock(self.config.data_dir) as mine:
+            if not mine:
+                raise MamoriError(
+                    f"Another mamori daemon is running on {self.config.data_dir} (it holds the index "
+                    "writer lock). Stop it first, or use a different data_dir."
+                )
+            self.scheduler = self._make_scheduler()
+            self.scheduler.start(paused=True)
+            self.reconcile_jobs()
+            self.scheduler.resume()
+            deadline = time.monotonic() + duration if duration else None
+            next_index = next_alert = 0.0
+            try:
+                while not self.stop_event.is_set():
+                    t = time.monotonic()
+                    if deadline and t >= deadline:
+                        break
+                    if t >= next_index:
+                        self.index_tick()
+                        next_index = t + self.config.daemon.index_interval
+                    if t >= next_alert:
+                        try:
+                            self.alert_tick()
+                        except MamoriError as exc:
+                            logger.error("Alert dispatch failed: %s", exc)
+                        next_alert = t + self.config.daemon.alert_interval
+                    if self.on_tick:
+                        self.on_tick(self)
+                    self.stop_event.wait(0.5)
+            finally:
+                self.shutdown()
+
+    def shutdown(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        with _children_lock:
+            for proc in list(_children.values()):
+                proc.terminate()
+        if self.index is not None:
+            try:
+                self.index_tick()
+            finally:
+                self.index.close()
+                self.index = None
+
+    def stop(self) -> None:
+        self.stop_event.set()

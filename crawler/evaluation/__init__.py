@@ -1,0 +1,1 @@
+"""Evaluation commands (``mamori eval text|faces|voice``): one module each, exposing ``command``."""

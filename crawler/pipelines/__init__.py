@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: dedupe -> detectors -> index hand-off -> alert outbox."""

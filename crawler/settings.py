@@ -1,0 +1,66 @@
+"""Scrapy settings: every default of mamori in one place.
+
+Components are switched on by dotted path in priority dictionaries (lower runs first);
+set a priority to ``None`` in ``[crawler.settings]`` of the config to switch one off.
+Settings specific to mamori carry the ``MAMORI_`` prefix.
+"""
+
+BOT_NAME = "mamori"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Politeness (overridden per source type by the spiders' custom_settings).
+ROBOTSTXT_OBEY = True
+USER_AGENT = "mamori/0.1 (harassment monitoring; +https://github.com/mamori)"
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPCACHE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Honour Retry-After on 429/503 before Scrapy's RetryMiddleware (550) retries.
+    "crawler.middlewares.RetryAfterMiddleware": 540,
+}
+
+# The pipeline: dedupe -> detectors -> index hand-off -> alert outbox.
+ITEM_PIPELINES = {
+    "crawler.pipelines.dedupe.DedupePipeline": 100,
+    "crawler.pipelines.detect.DetectPipeline": 200,
+    "crawler.pipelines.index.IndexHandoffPipeline": 300,
+    "crawler.pipelines.alerts.AlertOutboxPipeline": 400,
+}
+
+# Detectors, in the order they run (names first: harassment needs a target).
+MAMORI_DETECTORS = {
+    "detectors.company.CompanyMentionDetector": 100,
+    "detectors.names.EmployeeNameDetector": 110,
+    "detectors.lexicon.LexiconDetector": 500,
+}
+
+# Source types of [[sources]] entries: type -> spider class.
+MAMORI_SOURCE_TYPES = {
+    "rss": "spiders.rss.FeedSpider",
+}
+
+# Index backends of [index] backend = "...".
+MAMORI_INDEX_BACKENDS = {
+    "tantivy": "index.tantivy_index.TantivyIndex",
+}
+
+# Index every crawled post, not only hits (posts with findings).
+MAMORI_INDEX_ALL_POSTS = False

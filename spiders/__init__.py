@@ -1,0 +1,1 @@
+"""Platform spiders: one module per platform, each a subclass of :class:`spiders.base.SourceSpider`."""
