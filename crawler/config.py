@@ -150,6 +150,34 @@ class DaemonConfig(_Frozen):
     crawl_timeout: float = Field(default=1800, gt=0)
 
 
+class BiometricsConfig(_Frozen):
+    """``[biometrics]``: where enrolled templates are kept and how they are protected."""
+
+    key_file: Path = Path("biometrics.key")
+    """Encryption key of the templates; relative to the config file; must be outside data_dir."""
+    keep_raw: bool = False
+    """Keep enrolment photos/clips (encrypted) besides the templates."""
+
+
+class MediaConfig(_Frozen):
+    """``[media]``: fetching limits and matching thresholds for images, audio and video."""
+
+    enabled: bool = True
+    max_bytes: int = Field(default=25_000_000, ge=1)
+    max_pixels: int = Field(default=40_000_000, ge=1)
+    max_duration: float = Field(default=1800, gt=0)
+    """Longest audio/video accepted, in seconds."""
+    face_max_side: int = Field(default=800, ge=100)
+    face_tolerance: float = Field(default=0.54, gt=0, lt=1)
+    voice_threshold: float = Field(default=0.80, gt=0, lt=1)
+    voice_window: float = Field(default=3.0, gt=0.5)
+    voice_hop: float = Field(default=1.5, gt=0.1)
+    video_fps: float = Field(default=1.0, gt=0)
+    video_max_frames: int = Field(default=60, ge=1)
+    known_photo_distance: int = Field(default=10, ge=0)
+    recording_min_score: float = Field(default=0.85, gt=0, lt=1)
+
+
 class MamoriConfig(_Frozen):
     company: CompanyConfig
     roster: RosterConfig | None = None
@@ -160,6 +188,8 @@ class MamoriConfig(_Frozen):
     alerts: AlertsConfig = AlertsConfig()
     detectors: DetectorsConfig = DetectorsConfig()
     daemon: DaemonConfig = DaemonConfig()
+    biometrics: BiometricsConfig = BiometricsConfig()
+    media: MediaConfig = MediaConfig()
 
     # Set by load_config (not from the file).
     config_path: Path | None = None
