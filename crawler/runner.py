@@ -41,6 +41,8 @@ def build_settings(config: MamoriConfig, source: SourceConfig) -> Settings:
             "LOG_LEVEL": c.log_level,
             "MAMORI_CONFIG": str(config.config_path),
             "MAMORI_SOURCE": source.name,
+            # The spider class is passed directly: do not import every spider module.
+            "SPIDER_MODULES": [],
         },
         priority="project",
     )

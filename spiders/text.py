@@ -14,6 +14,7 @@ _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _IMG = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _NEWLINES = re.compile(r"\n\s*\n+")
+_LATIN = re.compile(r"[A-Za-z]")
 _JA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
@@ -35,13 +36,14 @@ def image_urls(markup: str) -> list[str]:
 
 
 def guess_lang(text: str, default: str = "") -> str:
-    """``ja`` when Japanese script is a noticeable share of the text, else ``en`` (or default)."""
+    """``ja`` when Japanese script is at least 30% of the letters, else ``en``."""
     if not text:
         return default
     ja = len(_JA.findall(text))
-    if ja and ja / max(1, len(text)) > 0.1:
+    latin = len(_LATIN.findall(text))
+    if ja and ja / (ja + latin) >= 0.3:
         return "ja"
-    return default or "en"
+    return "en" if latin else (default or "en")
 
 
 def struct_time_to_dt(value: time.struct_time | None) -> datetime | None:
