@@ -8,9 +8,9 @@ database (see :mod:`crawler.handoff`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from crawler.items import Post, severity_rank
@@ -39,9 +39,62 @@ def hit_document(post: Post, *, status: str = "new", assignee: str = "") -> dict
     return doc
 
 
+CASE_FIELDS = ("status", "assignee", "case_note", "taken_down_at")
+"""Fields people change on a stored hit through :meth:`Index.update` (free-form otherwise)."""
+
+FACET_FIELDS = {
+    "labels": "label",
+    "platform": "platform",
+    "employees": "employee",
+    "status": "status",
+    "source": "source",
+    "severity": "severity",
+}
+"""Facet name (the document field) -> the query-language field that filters on it."""
+
+HISTOGRAM_INTERVALS = {"hour": 3_600_000, "day": 86_400_000, "week": 7 * 86_400_000}
+"""Fixed histogram intervals in milliseconds (both backends use ``fixed_interval``)."""
+
+
+def doc_time_ms(doc: dict[str, Any]) -> int:
+    """The time a hit is sorted and filtered by: published_at, else fetched_at, in epoch ms."""
+    for key in ("published_at", "fetched_at"):
+        value = doc.get(key)
+        if value:
+            dt = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+            if dt.tzinfo is None:
+                dt = dt.replace(tzinfo=UTC)
+            return int(dt.timestamp() * 1000)
+    return 0
+
+
+def check_update(doc_id: str, fields: dict[str, Any]) -> None:
+    """Refuse partial updates that would change a document's identity or derived fields."""
+    from crawler.exceptions import IndexBackendError
+
+    bad = sorted(set(fields) & {"id", "labels", "severity", "severity_rank", "employees", "findings"})
+    if bad:
+        raise IndexBackendError(
+            f"The update of {doc_id!r} tries to change {', '.join(bad)}, which are derived from the post "
+            "and its findings; re-index the post instead (upsert the new hit document)."
+        )
+
+
 @dataclass(frozen=True)
 class SearchRequest:
+    """One search, as parsed by :func:`index.query.parse`; every backend answers it the same way.
+
+    Sorting and ``search_after``: ``newest``/``oldest`` sort by the hit's time (published,
+    else fetched) then id, with sort keys ``[time_ms, id]``; ``severity`` by severity, newest
+    first, then id (``[rank, time_ms, id]``); ``relevance`` by score then id
+    (``[score, id]``), and without text it is the same as ``newest``. Pass
+    :attr:`SearchResult.next_search_after` back as ``search_after`` for the next page.
+    ``until`` is exclusive, ``since`` inclusive.
+    """
+
     text: str = ""
+    phrases: tuple[str, ...] = ()
+    """Exact sequences of words or characters (quoted in the query language)."""
     labels: tuple[str, ...] = ()
     severity_min: str | None = None
     platforms: tuple[str, ...] = ()
@@ -49,6 +102,7 @@ class SearchRequest:
     employees: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
     has_media: bool | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -57,7 +111,14 @@ class SearchRequest:
     search_after: Sequence[Any] | None = None
     facets: bool = False
     histogram_interval: str | None = None
-    """``"day"`` or ``"hour"``: add a time histogram of published_at."""
+    """``"hour"``, ``"day"`` or ``"week"``: add a time histogram (fixed intervals, UTC)."""
+
+    @property
+    def effective_sort(self) -> SortOrder:
+        """``relevance`` without any text means ``newest``."""
+        if self.sort == "relevance" and not (self.text.strip() or self.phrases):
+            return "newest"
+        return self.sort
 
 
 @dataclass
@@ -103,6 +164,7 @@ class Index:
 
     def update(self, doc_id: str, fields: dict[str, Any]) -> bool:
         """Partially update a stored document (case fields); return False if it does not exist."""
+        check_update(doc_id, fields)
         doc = self.get(doc_id)
         if doc is None:
             return False
@@ -111,7 +173,26 @@ class Index:
         return True
 
     def delete(self, ids: Iterable[str]) -> int:
+        """Delete documents by id; return how many ids were given. Visible after :meth:`commit`."""
         raise NotImplementedError(f"{type(self).__name__} must implement delete(ids).")
+
+    def delete_by_query(self, request: SearchRequest) -> int:
+        """Delete every document matching ``request`` (retention, erasure); return how many."""
+        raise NotImplementedError(f"{type(self).__name__} must implement delete_by_query(request).")
+
+    def scan(self, *, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every stored document, oldest first (for migration and rebuilds)."""
+        after: Sequence[Any] | None = None
+        while True:
+            result = self.search(SearchRequest(sort="oldest", size=batch, search_after=after))
+            yield from (h.doc for h in result.hits)
+            if len(result.hits) < batch:
+                return
+            after = result.next_search_after
+
+    def stats(self) -> dict[str, Any]:
+        """Backend facts for ``mamori index stats`` (at least ``backend`` and ``documents``)."""
+        return {"backend": self.name, "documents": self.count()}
 
     def search(self, request: SearchRequest) -> SearchResult:
         raise NotImplementedError(f"{type(self).__name__} must implement search(request).")

@@ -6,7 +6,9 @@ import html
 import re
 import unicodedata
 
-_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ー]+|[0-9A-Za-z\u00c0-\u024f]+")
+_TOKEN = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ー]+|[0-9A-Za-z\u00c0-\u024f]+"
+)
 
 
 def query_terms(text: str) -> list[str]:

@@ -1,18 +1,23 @@
 """The embedded default backend on tantivy.
 
-Japanese has no spaces, so text is indexed twice: ``text`` with a 1–2 character n-gram
-analyzer (two-character words such as 田中 or 詐欺 match; a CJK query run becomes an AND of
-its bigrams) and ``words`` with tantivy's English stemming analyzer for latin words. The
-whole hit document is stored as JSON in ``payload``; snippets are cut from the original
-text with :mod:`index.snippets`. A tantivy commit is durable (fsync) before it returns.
+Japanese has no spaces, so the text is indexed three ways: ``cjk`` holds the character
+bigrams of every CJK run with positions (a query run becomes a phrase of its bigrams, so
+two-character words such as 田中 or 詐欺 match and longer runs match exactly), ``uni`` the
+single CJK characters (one-character queries), and ``words`` the latin words through
+tantivy's English stemmer. The whole hit document is stored as JSON in ``payload``;
+snippets are cut from the original text with :mod:`index.snippets`.
+
+Sorting uses integer fast fields (``k_time``: epoch ms; ``k_sev``: severity rank above the
+time) and ``search_after`` is real: the next page is a range query below the last key, and
+ties on a key are ordered by id. A tantivy commit is durable (fsync) before it returns, and
+readers open the index without the writer lock, so searching works while the writer writes.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,47 +25,60 @@ import tantivy
 
 from crawler.exceptions import IndexBackendError
 from crawler.items import severity_rank
-from index.base import Index, SearchHit, SearchRequest, SearchResult
+from index.analysis import bigrams, cjk_runs, doc_text, latin_words
+from index.base import (
+    FACET_FIELDS,
+    HISTOGRAM_INTERVALS,
+    Index,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    doc_time_ms,
+)
 from index.snippets import make_snippet, query_terms
 
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ー]+")
-_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
-KEYWORD_FIELDS = ("labels", "platform", "source", "employees", "status", "severity", "author_handle", "assignee")
-SCHEMA_VERSION = 1
+KEYWORD_FIELDS = (
+    "labels",
+    "platform",
+    "source",
+    "employees",
+    "status",
+    "severity",
+    "author_handle",
+    "assignee",
+)
+SCHEMA_VERSION = 2
+_SEV_SHIFT = 1 << 44
+_Occ = tantivy.Occur
 
 
 def _build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
-    sb.add_text_field("text", stored=False, tokenizer_name="mamori_cjk", index_option="freq")
-    sb.add_text_field("words", stored=False, tokenizer_name="en_stem")
+    sb.add_text_field("cjk", stored=False, tokenizer_name="mamori_ws", index_option="position")
+    sb.add_text_field("uni", stored=False, tokenizer_name="mamori_ws", index_option="freq")
+    sb.add_text_field("words", stored=False, tokenizer_name="en_stem", index_option="position")
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, stored=False, tokenizer_name="raw", fast=True)
     sb.add_integer_field("severity_rank", stored=False, indexed=True, fast=True)
     sb.add_integer_field("has_media", stored=False, indexed=True, fast=True)
+    sb.add_integer_field("k_time", stored=False, indexed=True, fast=True)
+    sb.add_integer_field("k_sev", stored=False, indexed=True, fast=True)
     sb.add_date_field("published_at", stored=False, indexed=True, fast=True)
     sb.add_bytes_field("payload", stored=True, indexed=False, fast=False)
     return sb.build()
 
 
-def _fold(text: str) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-def _parse_dt(value: Any) -> datetime | None:
-    if not value:
-        return None
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
+def _utc(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 class TantivyIndex(Index):
     name = "tantivy"
 
-    def __init__(self, path: Path | None, *, readonly: bool = False, heap_bytes: int = 128_000_000) -> None:
+    def __init__(
+        self, path: Path | None, *, readonly: bool = False, heap_bytes: int = 256_000_000, threads: int = 1
+    ) -> None:
         self.path = path
         self.readonly = readonly
         self.schema = _build_schema()
@@ -76,14 +94,12 @@ class TantivyIndex(Index):
                 f"The tantivy index at {path} cannot be opened ({exc}). If it was made by another "
                 "version of mamori, move it away and run 'mamori index rebuild'."
             ) from exc
-        analyzer = (
-            tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 2, False))
-            .filter(tantivy.Filter.lowercase())
-            .build()
+        self.index.register_tokenizer(
+            "mamori_ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
         )
-        self.index.register_tokenizer("mamori_cjk", analyzer)
         self._writer: Any = None
         self._heap = heap_bytes
+        self._threads = threads
 
     @classmethod
     def from_config(cls, config: Any, *, readonly: bool = False) -> TantivyIndex:
@@ -98,7 +114,12 @@ class TantivyIndex(Index):
                     f"The index at {path} has schema version {version}, this mamori needs "
                     f"{SCHEMA_VERSION}. Run 'mamori index rebuild' to re-create it from the state database."
                 )
-        elif not any(path.glob("meta.json")):
+        elif (path / "meta.json").exists():
+            raise IndexBackendError(
+                f"The folder {path} holds a tantivy index that mamori did not make (no mamori-schema.json). "
+                "Point [index] path at an empty folder or move that one away."
+            )
+        elif not self.readonly:
             marker.write_text(json.dumps({"version": SCHEMA_VERSION}))
 
     # -- writing ---------------------------------------------------------------------------
@@ -108,7 +129,7 @@ class TantivyIndex(Index):
             raise IndexBackendError("This index was opened read-only; only the index writer may write.")
         if self._writer is None:
             try:
-                self._writer = self.index.writer(self._heap, 1)
+                self._writer = self.index.writer(self._heap, self._threads)
             except ValueError as exc:
                 raise IndexBackendError(
                     f"Cannot open a writer on the index at {self.path}: {exc}. Only one process may "
@@ -117,31 +138,42 @@ class TantivyIndex(Index):
         return self._writer
 
     def _document(self, doc: dict[str, Any]) -> tantivy.Document:
-        text = "\n".join(filter(None, (doc.get("title", ""), doc.get("text", ""))))
-        published = _parse_dt(doc.get("published_at")) or _parse_dt(doc.get("fetched_at"))
+        if not doc.get("id"):
+            raise IndexBackendError(
+                f"A hit document has no 'id' (keys: {sorted(doc)[:8]}); it cannot be indexed."
+            )
+        text = doc_text(doc)
+        runs = cjk_runs(text)
+        t_ms = doc_time_ms(doc)
+        rank = int(doc.get("severity_rank", severity_rank(doc.get("severity") or "info")))
         fields: dict[str, Any] = {
             "id": doc["id"],
-            "text": _fold(text),
+            # "|" between runs keeps a phrase from matching across a space or punctuation.
+            "cjk": " | ".join(" ".join(bigrams(run)) for run in runs),
+            "uni": " ".join({c for run in runs for c in run}),
             "words": text,
-            "severity_rank": int(doc.get("severity_rank", severity_rank(doc.get("severity", "info")))),
+            "severity_rank": rank,
             "has_media": 1 if doc.get("has_media") else 0,
+            "k_time": t_ms,
+            "k_sev": rank * _SEV_SHIFT + t_ms,
             "payload": json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8"),
         }
-        if published is not None:
-            fields["published_at"] = published.astimezone(timezone.utc)
+        if t_ms:
+            fields["published_at"] = datetime.fromtimestamp(t_ms / 1000, UTC)
         for name in KEYWORD_FIELDS:
             value = doc.get(name)
             if value in (None, "", []):
                 continue
-            fields[name] = list(value) if isinstance(value, list | tuple) else [str(value)]
+            fields[name] = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
         return tantivy.Document(**fields)
 
     def upsert(self, docs: Iterable[dict[str, Any]]) -> int:
         writer = self.writer
         n = 0
         for doc in docs:
+            document = self._document(doc)
             writer.delete_documents_by_term("id", doc["id"])
-            writer.add_document(self._document(doc))
+            writer.add_document(document)
             n += 1
         return n
 
@@ -158,6 +190,14 @@ class TantivyIndex(Index):
         for doc_id in ids:
             writer.delete_documents_by_term("id", doc_id)
             n += 1
+        return n
+
+    def delete_by_query(self, request: SearchRequest) -> int:
+        self.index.reload()
+        query = self.build_query(request)
+        n = self.index.searcher().search(query, 1, count=True).count or 0
+        if n:
+            self.writer.delete_documents_by_query(query)
         return n
 
     def close(self) -> None:
@@ -179,30 +219,39 @@ class TantivyIndex(Index):
         raw = document["payload"][0]
         return json.loads(bytes(raw).decode("utf-8"))
 
-    def _text_query(self, text: str) -> tantivy.Query | None:
+    def _text_query(self, req: SearchRequest) -> tantivy.Query | None:
         must: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        folded = _fold(text)
-        for run in _CJK_RUN.findall(folded):
-            grams = [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
-            for gram in dict.fromkeys(grams):
-                must.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "text", gram)))
-        for word in _WORD.findall(folded):
-            must.append((tantivy.Occur.Must, self.index.parse_query(word, ["words"])))
-        if not must:
-            return None
-        return tantivy.Query.boolean_query(must)
+        for part in [req.text, *req.phrases]:
+            phrase = part in req.phrases
+            for run in dict.fromkeys(cjk_runs(part)):
+                if len(run) == 1:
+                    must.append((_Occ.Must, tantivy.Query.term_query(self.schema, "uni", run)))
+                elif len(run) == 2:
+                    must.append((_Occ.Must, tantivy.Query.term_query(self.schema, "cjk", run)))
+                else:
+                    must.append((_Occ.Must, tantivy.Query.phrase_query(self.schema, "cjk", bigrams(run))))
+            words = latin_words(part)
+            if phrase and len(words) > 1:
+                must.append((_Occ.Must, self.index.parse_query('"' + " ".join(words) + '"', ["words"])))
+            else:
+                must += [(_Occ.Must, self.index.parse_query(w, ["words"])) for w in dict.fromkeys(words)]
+        return tantivy.Query.boolean_query(must) if must else None
 
     def _terms(self, field: str, values: Iterable[str]) -> tantivy.Query:
         return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, v)) for v in values]
+            [(_Occ.Should, tantivy.Query.term_query(self.schema, field, v)) for v in values]
+        )
+
+    def _range(
+        self, field: str, lower: int | None, upper: int | None, *, incl_upper: bool = True
+    ) -> tantivy.Query:
+        return tantivy.Query.range_query(
+            self.schema, field, tantivy.FieldType.Integer, lower, upper, include_upper=incl_upper
         )
 
     def build_query(self, req: SearchRequest) -> tantivy.Query:
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        if req.text.strip():
-            tq = self._text_query(req.text)
-            if tq is not None:
-                clauses.append((tantivy.Occur.Must, tq))
+        text = self._text_query(req) if (req.text.strip() or req.phrases) else None
+        filters: list[tantivy.Query] = []
         for field, values in (
             ("labels", req.labels),
             ("platform", req.platforms),
@@ -210,35 +259,21 @@ class TantivyIndex(Index):
             ("employees", req.employees),
             ("status", req.statuses),
             ("author_handle", req.authors),
+            ("assignee", req.assignees),
         ):
             if values:
-                clauses.append((tantivy.Occur.Must, self._terms(field, values)))
+                filters.append(self._terms(field, values))
         if req.severity_min:
-            clauses.append(
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.range_query(
-                        self.schema, "severity_rank", tantivy.FieldType.Integer, severity_rank(req.severity_min), 4
-                    ),
-                )
-            )
+            filters.append(self._range("severity_rank", severity_rank(req.severity_min), None))
         if req.has_media is not None:
-            clauses.append(
-                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "has_media", 1 if req.has_media else 0))
-            )
+            filters.append(tantivy.Query.term_query(self.schema, "has_media", 1 if req.has_media else 0))
         if req.since or req.until:
-            clauses.append(
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.range_query(
-                        self.schema,
-                        "published_at",
-                        tantivy.FieldType.Date,
-                        req.since.astimezone(timezone.utc) if req.since else None,
-                        req.until.astimezone(timezone.utc) if req.until else None,
-                    ),
-                )
-            )
+            lo = int(_utc(req.since).timestamp() * 1000) if req.since else None
+            hi = int(_utc(req.until).timestamp() * 1000) if req.until else None
+            filters.append(self._range("k_time", lo, hi, incl_upper=False))
+        clauses = [(_Occ.Must, text)] if text is not None else []
+        # Filters must not change relevance: a constant score of 0 keeps only the text score.
+        clauses += [(_Occ.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
         if not clauses:
             return tantivy.Query.all_query()
         return tantivy.Query.boolean_query(clauses)
@@ -247,41 +282,127 @@ class TantivyIndex(Index):
         self.index.reload()
         searcher = self.index.searcher()
         query = self.build_query(req)
-        offset = int(req.search_after[0]) if req.search_after else 0
-        kwargs: dict[str, Any] = {"count": True, "offset": offset}
-        if req.sort in ("newest", "oldest"):
-            kwargs["order_by_field"] = "published_at"
-            kwargs["order"] = tantivy.Order.Desc if req.sort == "newest" else tantivy.Order.Asc
-        elif req.sort == "severity":
-            kwargs["order_by_field"] = "severity_rank"
-            kwargs["order"] = tantivy.Order.Desc
         try:
-            result = searcher.search(query, max(req.size, 0) or 1, **kwargs)
+            if req.effective_sort == "relevance":
+                total, page = self._page_relevance(searcher, query, req)
+            else:
+                total, page = self._page_sorted(searcher, query, req)
         except ValueError as exc:
             raise IndexBackendError(f"The index could not run the search: {exc}.") from exc
-        terms = query_terms(req.text)
-        hits: list[SearchHit] = []
-        if req.size > 0:
-            for i, (key, address) in enumerate(result.hits):
-                doc = self._payload(searcher.doc(address))
-                hits.append(
-                    SearchHit(
-                        id=doc["id"],
-                        score=float(key) if req.sort == "relevance" else 0.0,
-                        doc=doc,
-                        snippet=make_snippet(doc.get("text", ""), terms),
-                        sort_key=[offset + i + 1],
-                    )
+        terms = query_terms(" ".join([req.text, *req.phrases]))
+        hits = []
+        for doc, score, key in page:
+            hits.append(
+                SearchHit(
+                    id=doc["id"],
+                    score=score,
+                    doc=doc,
+                    snippet=make_snippet(doc_text(doc), terms),
+                    sort_key=key,
                 )
-        out = SearchResult(total=result.count or 0, hits=hits)
-        if req.facets:
-            out.facets = self._facets(searcher, query)
+            )
+        out = SearchResult(total=total, hits=hits)
+        if req.facets or req.histogram_interval:
+            out.facets, out.histogram = self._aggregate(searcher, query, req)
         return out
 
-    def _facets(self, searcher: Any, query: tantivy.Query) -> dict[str, dict[str, int]]:
-        spec = {
-            name: {"terms": {"field": name, "size": 50}}
-            for name in ("labels", "platform", "employees", "status", "source", "severity")
-        }
+    def _page_relevance(
+        self, searcher: Any, query: tantivy.Query, req: SearchRequest
+    ) -> tuple[int, list[Any]]:
+        """Top hits by (score desc, id asc) after the cursor; widens the window until exact."""
+        after = (float(req.search_after[0]), str(req.search_after[1])) if req.search_after else None
+        limit = max(req.size * 2, 32)
+        while True:
+            result = searcher.search(query, limit, count=True)
+            total = result.count or 0
+            rows = []
+            for score, address in result.hits:
+                doc = self._payload(searcher.doc(address))
+                rows.append((float(score), doc["id"], doc))
+            rows.sort(key=lambda r: (-r[0], r[1]))
+            if after is not None:
+                rows = [r for r in rows if (-r[0], r[1]) > (-after[0], after[1])]
+            exhausted = len(result.hits) < limit
+            lowest = result.hits[-1][0] if result.hits else 0.0
+            if req.size <= 0 or exhausted or (len(rows) >= req.size and rows[req.size - 1][0] > lowest):
+                page = rows[: max(req.size, 0)]
+                return total, [(doc, score, [score, doc_id]) for score, doc_id, doc in page]
+            limit *= 4
+
+    def _page_sorted(self, searcher: Any, query: tantivy.Query, req: SearchRequest) -> tuple[int, list[Any]]:
+        """Hits ordered by an integer fast field, then id; the cursor becomes a range query."""
+        sort = req.effective_sort
+        field = "k_sev" if sort == "severity" else "k_time"
+        desc = sort != "oldest"
+        total = searcher.search(query, 1, count=True).count or 0
+        if req.size <= 0:
+            return total, []
+        rows: list[tuple[int, str, dict[str, Any]]] = []
+        main = query
+        if req.search_after:
+            key = self._key_from_cursor(sort, req.search_after)
+            last_id = str(req.search_after[-1])
+            rows += [r for r in self._tie_group(searcher, query, field, key) if r[1] > last_id]
+            rng = self._range(field, None, key - 1) if desc else self._range(field, key + 1, None)
+            main = tantivy.Query.boolean_query([(_Occ.Must, query), (_Occ.Must, rng)])
+        if len(rows) < req.size:
+            order = tantivy.Order.Desc if desc else tantivy.Order.Asc
+            result = searcher.search(main, req.size, count=False, order_by_field=field, order=order)
+            got = [(int(k), self._payload(searcher.doc(a))) for k, a in result.hits]
+            if got:
+                boundary = got[-1][0]
+                rows += [(k, d["id"], d) for k, d in got if k != boundary]
+                rows += self._tie_group(searcher, main, field, boundary)
+        page = rows[: req.size]
+        return total, [(doc, 0.0, self._sort_key(sort, key, doc_id)) for key, doc_id, doc in page]
+
+    def _tie_group(self, searcher: Any, query: tantivy.Query, field: str, key: int) -> list[Any]:
+        tie = tantivy.Query.boolean_query([(_Occ.Must, query), (_Occ.Must, self._range(field, key, key))])
+        n = searcher.search(tie, 1, count=True).count or 0
+        result = searcher.search(tie, max(n, 1), count=False)
+        rows = [(key, d["id"], d) for d in (self._payload(searcher.doc(a)) for _s, a in result.hits)]
+        return sorted(rows, key=lambda r: r[1])
+
+    @staticmethod
+    def _key_from_cursor(sort: str, cursor: Any) -> int:
+        try:
+            if sort == "severity":
+                return int(cursor[0]) * _SEV_SHIFT + int(cursor[1])
+            return int(cursor[0])
+        except (TypeError, ValueError, IndexError):
+            raise IndexBackendError(
+                f"search_after={list(cursor)!r} is not a sort key of a '{sort}' search; pass "
+                "next_search_after of the previous page of the same search."
+            ) from None
+
+    @staticmethod
+    def _sort_key(sort: str, key: int, doc_id: str) -> list[Any]:
+        if sort == "severity":
+            return [key // _SEV_SHIFT, key % _SEV_SHIFT, doc_id]
+        return [key, doc_id]
+
+    def _aggregate(self, searcher: Any, query: tantivy.Query, req: SearchRequest) -> tuple[Any, Any]:
+        spec: dict[str, Any] = {}
+        if req.facets:
+            spec = {name: {"terms": {"field": name, "size": 100}} for name in FACET_FIELDS}
+        if req.histogram_interval:
+            ms = HISTOGRAM_INTERVALS[req.histogram_interval]
+            spec["histogram"] = {
+                "date_histogram": {"field": "published_at", "fixed_interval": f"{ms // 1000}s"}
+            }
         raw = searcher.aggregate(query, spec)
-        return {name: {b["key"]: b["doc_count"] for b in raw[name]["buckets"]} for name in spec}
+        facets = {
+            name: {b["key"]: int(b["doc_count"]) for b in raw[name]["buckets"]}
+            for name in FACET_FIELDS
+            if name in raw
+        }
+        histogram = [
+            (datetime.fromtimestamp(b["key"] / 1000, UTC).isoformat(), int(b["doc_count"]))
+            for b in raw.get("histogram", {}).get("buckets", [])
+            if b["doc_count"]
+        ]
+        return facets, histogram
+
+    def stats(self) -> dict[str, Any]:
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file()) if self.path else 0
+        return {"backend": self.name, "documents": self.count(), "path": str(self.path), "bytes": size}
