@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import quote
 
 from crawler.items import Finding, Post, severity_rank
@@ -13,8 +13,8 @@ JST = timezone(timedelta(hours=9), "JST")
 def _both(ts: datetime | None) -> str:
     if ts is None:
         return "unknown"
-    ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
-    return f"{ts.astimezone(JST):%Y-%m-%d %H:%M JST} ({ts.astimezone(timezone.utc):%Y-%m-%d %H:%M UTC})"
+    ts = ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+    return f"{ts.astimezone(JST):%Y-%m-%d %H:%M JST} ({ts.astimezone(UTC):%Y-%m-%d %H:%M UTC})"
 
 
 def hit_url(portal_url: str, post_id: str) -> str:

@@ -22,7 +22,9 @@ def route_findings(route: Any, post: Post) -> list[Finding]:
         for f in post.findings
         if f.label in labels
         and severity_rank(f.severity) >= minimum
-        and (not route.employees or f.employee_id in route.employees or _names_employee(post, route.employees))
+        and (
+            not route.employees or f.employee_id in route.employees or _names_employee(post, route.employees)
+        )
     ]
     return wanted
 

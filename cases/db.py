@@ -1,0 +1,105 @@
+"""The workflow tables in the state database (cases, their audit log, alert metadata).
+
+They are created and upgraded by Alembic (``cases/migrations``, version table
+``mamori_workflow_version``) the first time a process opens them, so SQLite and PostgreSQL
+state databases evolve the same way. The skeleton's own tables are still made by
+:class:`crawler.state.State`.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, inspect
+from sqlalchemy.exc import DBAPIError
+
+from crawler.exceptions import StateError
+
+VERSION_TABLE = "mamori_workflow_version"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+metadata = MetaData()
+
+alert_extra = Table(
+    "alert_extra",
+    metadata,
+    Column("outbox_id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),  # alert, digest, escalation, clock
+    Column("group_key", String(600)),
+    Column("group_id", Integer, index=True),
+    Column("post_url", Text),
+    Column("employees", Text),
+    Column("acked_at", DateTime(timezone=True)),
+    Column("acked_by", String(200)),
+    Column("escalated_at", DateTime(timezone=True)),
+    Column("escalation_of", Integer),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hit_id", String(500), nullable=False, index=True),
+    Column("status", String(40), nullable=False),
+    Column("assignee", String(200), nullable=False, default=""),
+    Column("platform", String(100), nullable=False, default=""),
+    Column("url", Text, nullable=False, default=""),
+    Column("hit_doc", Text, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("takedown_requested_at", DateTime(timezone=True)),
+    Column("offender_identified_at", DateTime(timezone=True)),
+    Column("removed_at", DateTime(timezone=True)),
+    Column("removal_evidence", Text),
+    Column("last_checked_at", DateTime(timezone=True)),
+    Column("linked_case_id", Integer),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("from_status", String(40)),
+    Column("to_status", String(40)),
+    Column("detail", Text, nullable=False, default=""),
+)
+
+_done: set[str] = set()
+_lock = threading.Lock()
+
+
+def ensure_schema(engine: Any) -> None:
+    """Bring the workflow tables to the newest migration (once per process and database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    key = str(engine.url)
+    with _lock:
+        if key in _done:
+            return
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.set_main_option("version_table", VERSION_TABLE)
+        last: Exception | None = None
+        for _attempt in range(5):
+            try:
+                with engine.begin() as conn:
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                last = None
+                break
+            except DBAPIError as exc:  # another process migrated at the same moment
+                last = exc
+                if set(inspect(engine).get_table_names()) >= {"cases", "case_events", "alert_extra"}:
+                    last = None
+                    break
+        if last is not None:
+            raise StateError(f"The workflow tables in {engine.url!r} could not be migrated: {last}.")
+        _done.add(key)
