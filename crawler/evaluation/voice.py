@@ -1,0 +1,54 @@
+"""``mamori eval voice --gallery DIR --probes DIR [--predictions OUT.jsonl] [--json]``.
+
+Enrols each gallery identity from its clips (one voice print: the mean embedding), then
+scores every probe clip (one embedding per clip) against every voice print. Reports TAR,
+FAR and EER.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(name="voice")
+@click.option("--gallery", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="One sub-folder per identity to enrol, holding wav/flac/mp3 clips.")
+@click.option("--probes", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="One sub-folder per identity; identities absent from the gallery are impostors.")
+@click.option("--predictions", type=click.Path(dir_okay=False), default=None,
+              help="Write one JSON line per probe file: file, predicted identity or null, similarity.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--threshold", type=float, default=None, help="Cosine similarity to accept (default: calibrated).")
+def command(gallery: Path, probes: Path, predictions: str | None, as_json: bool, threshold: float | None) -> None:
+    """Measure voice matching: true-accept, false-accept and equal-error rates."""
+    from media.audio import load_audio
+    from media.errors import MediaRejected
+    from media.evaluate import AUDIO_EXT, Prediction, identity_files, summarize, write_report
+    from media.voice import DEFAULT_THRESHOLD, VoiceGallery, embed_clip
+
+    thr = DEFAULT_THRESHOLD if threshold is None else threshold
+    templates: dict[str, list[list[float]]] = {}
+    for ident, files in identity_files(gallery, AUDIO_EXT).items():
+        for f in files:
+            try:
+                templates.setdefault(ident, []).append([float(v) for v in embed_clip(load_audio(f, name=str(f)))])
+            except MediaRejected as exc:
+                click.echo(f"skipped gallery clip: {exc}", err=True)
+    voices = VoiceGallery(templates)
+    preds: list[Prediction] = []
+    for ident, files in identity_files(probes, AUDIO_EXT).items():
+        for f in files:
+            rel = f"{ident}/{f.name}"
+            try:
+                emb = embed_clip(load_audio(f, name=str(f)))
+            except MediaRejected as exc:
+                preds.append(Prediction(rel, ident, None, None, error=str(exc)))
+                continue
+            scores = {e: float(s) for e, s in zip(voices.ids, voices.scores(emb), strict=True)}
+            emp, best = voices.best(emb)
+            preds.append(Prediction(rel, ident, emp if best >= thr else None,
+                                    round(best, 4) if emp else None, scores=scores))
+    summary = summarize(preds, templates, higher_is_better=True)
+    write_report(preds, summary, predictions, as_json, "Voice", {"threshold": thr})
