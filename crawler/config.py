@@ -20,6 +20,7 @@ from crawler.exceptions import ConfigError
 from crawler.items import SEVERITIES
 from crawler.roster import Roster, load_roster
 from crawler.schedule import Schedule, parse_schedule
+from evidence.config import EvidenceConfig
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -88,6 +89,8 @@ class SourceConfig(BaseModel):
     urls: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     """Extra query terms; spiders also use the company aliases and roster names."""
+    settings: dict[str, Any] = Field(default_factory=dict)
+    """Scrapy settings for this source only (e.g. ``{ DOWNLOAD_DELAY = 6 }`` for a strict site)."""
 
     @field_validator("schedule", mode="before")
     @classmethod
@@ -299,6 +302,7 @@ class MamoriConfig(_Frozen):
     alerts: AlertsConfig = AlertsConfig()
     detectors: DetectorsConfig = DetectorsConfig()
     daemon: DaemonConfig = DaemonConfig()
+    evidence: EvidenceConfig = EvidenceConfig()
     biometrics: BiometricsConfig = BiometricsConfig()
     media: MediaConfig = MediaConfig()
 

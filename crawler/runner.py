@@ -20,6 +20,7 @@ from sqlalchemy import update
 
 from crawler import settings as default_settings
 from crawler.config import MamoriConfig, SourceConfig, load_config
+from crawler.exceptions import SourceError
 from crawler.sources import spider_class
 from crawler.state import State, now, runs
 
@@ -47,6 +48,7 @@ def build_settings(config: MamoriConfig, source: SourceConfig) -> Settings:
         priority="project",
     )
     settings.setdict(dict(c.settings), priority="cmdline")
+    settings.setdict(dict(source.settings), priority="cmdline")
     return settings
 
 
@@ -89,6 +91,11 @@ def crawl(config: MamoriConfig, source_name: str) -> dict[str, Any]:
     process.crawl(crawler, source_name=source.name)
     process.start()
     stats = dict(crawler.stats.get_stats() if crawler.stats else {})
+    if "finish_reason" not in stats:
+        raise SourceError(
+            f"The crawl of source {source.name!r} did not start or did not finish; the log above says why "
+            "(often a component path in [crawler.settings] or the source's settings that cannot be imported)."
+        )
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in stats.items()}
 
 
@@ -96,7 +103,11 @@ def run_crawl(config_path: str | Path, source_name: str, *, run_id: int | None =
     """Crawl, then record the run and the source's health; return the stats."""
     config = load_config(config_path)
     state = State.from_config(config)
-    stats = crawl(config, source_name)
+    try:
+        stats = crawl(config, source_name)
+    except SourceError as exc:
+        state.set_value(source_name, "last_error", {"at": now().isoformat(), "message": str(exc)})
+        raise
     record_source_result(state, source_name, stats)
     if run_id is not None:
         summary = summarize(stats)

@@ -1,0 +1,77 @@
+"""The daemon: scheduled crawls in child processes, runs recorded, crashes survived."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from crawler.daemon import Daemon
+from crawler.state import runs
+from demo.site import DemoSite
+
+
+@pytest.fixture
+def site() -> Iterator[DemoSite]:
+    s = DemoSite(port=0, initial=3, release_every=2).start()
+    yield s
+    s.stop()
+
+
+@pytest.mark.slow
+def test_sources_run_repeatedly_as_children_and_a_crash_is_recorded(make_config: Any, site: DemoSite) -> None:
+    path = make_config(
+        f"""
+        [daemon]
+        index_interval = 0.5
+        alert_interval = 0.5
+
+        [[sources]]
+        type = "rss"
+        name = "board"
+        url = "http://127.0.0.1:{site.port}/ja/feed.xml"
+        schedule = "2s"
+
+        [[sources]]
+        type = "rss"
+        name = "broken"
+        url = "http://127.0.0.1:{site.port}/en/feed.xml"
+        schedule = "2s"
+        settings = {{ ITEM_PIPELINES = {{ "no.such.Pipeline" = 1 }} }}
+        """
+    )
+    daemon = Daemon(path)
+    thread = threading.Thread(target=daemon.run, kwargs={"duration": 9}, daemon=True)
+    thread.start()
+    thread.join(timeout=40)
+    assert not thread.is_alive()
+
+    with daemon.state.engine.connect() as conn:
+        rows = conn.execute(select(runs).order_by(runs.c.id)).mappings().all()
+    board = [r for r in rows if r["source"] == "board"]
+    broken = [r for r in rows if r["source"] == "broken"]
+    assert len(board) >= 2, "the source ran repeatedly"
+    assert all(r["status"] == "ok" for r in board)
+    assert len({r["pid"] for r in board}) == len(board), "each run is its own child process"
+    assert sum(r["items"] for r in board) >= 3
+    assert daemon.indexed >= 1
+    assert len(broken) >= 2, "a crashing source is retried on schedule and does not stop the daemon"
+    assert all(r["status"] == "failed" for r in broken)
+    assert "exited with code" in broken[0]["error"]
+    assert "last_error" in daemon.state.source_values("broken")
+    assert "last_success" in daemon.state.source_values("board")
+
+
+def test_a_second_daemon_on_the_same_data_is_refused(make_config: Any) -> None:
+    from crawler.exceptions import MamoriError
+    from crawler.handoff import writer_lock
+
+    path = make_config("")
+    daemon = Daemon(path)
+    with writer_lock(daemon.config.data_dir) as mine:
+        assert mine
+        with pytest.raises(MamoriError, match="Another mamori daemon is running"):
+            daemon.run(duration=1)

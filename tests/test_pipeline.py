@@ -1,0 +1,111 @@
+"""The walking skeleton end to end: a real crawl of the demo site -> detectors -> hand-off
+queue -> tantivy -> ``mamori search``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.config import load_config
+from crawler.handoff import pending
+from crawler.state import State, alert_outbox
+from demo.site import DemoSite
+from tests.conftest import crawl, mamori
+
+
+@pytest.fixture
+def site() -> Iterator[DemoSite]:
+    s = DemoSite(port=0, initial=100).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def config(make_config: Any, site: DemoSite) -> Path:
+    return make_config(
+        f"""
+        [[sources]]
+        type = "rss"
+        name = "board"
+        url = "http://127.0.0.1:{site.port}/ja/feed.xml"
+        schedule = "1m"
+
+        [[sources]]
+        type = "rss"
+        name = "reviews"
+        url = "http://127.0.0.1:{site.port}/en/feed.xml"
+        schedule = "1m"
+
+        [[alerts.routes]]
+        name = "legal"
+        urls = ["json://127.0.0.1:9/nowhere"]
+        min_severity = "medium"
+        """
+    )
+
+
+def search(config: Path, *args: str) -> dict[str, Any]:
+    return json.loads(mamori("search", "--config", str(config), "--json", *args).stdout)
+
+
+def test_crawl_detect_index_search(config: Path) -> None:
+    summary = crawl(config, "board")
+    assert summary["items"] == 15
+    assert summary["hits"] >= 5
+    assert summary["indexed"] == summary["hits"], "with no daemon running, the crawl indexes its own hits"
+    state = State.from_config(load_config(config))
+    assert pending(state) == 0
+
+    result = search(config, "詐欺")
+    urls = {h["url"]: h for h in result["hits"]}
+    fraud = next(h for u, h in urls.items() if u.endswith("/ja/posts/2.html"))
+    assert "defamation" in fraud["labels"]
+    assert "<mark>詐欺</mark>" in fraud["snippet"]
+
+    insult = search(config, "無能")["hits"][0]
+    assert insult["url"].endswith("/ja/posts/3.html")
+    assert {"insult", "employee_named"} <= set(insult["labels"])
+    assert "E001" in insult["employees"]
+    # Spans point at the original characters of the post.
+    text = "ミナト通信のオペの田中美咲、マジで無能。クズ対応しかできない。"
+    named = next(f for f in insult["findings"] if f["label"] == "employee_named")
+    assert [text[s["start"] : s["end"]] for s in named["spans"]] == [s["text"] for s in named["spans"]]
+    assert any(s["text"] == "田中美咲" for s in named["spans"])
+
+    # Fair complaints and posts about other people are not hits.
+    everything = search(config, "--limit", "100")
+    hit_urls = {h["url"] for h in everything["hits"]}
+    assert not any(u.endswith("/ja/posts/0.html") for u in hit_urls), "a fair complaint is not a hit"
+    assert not any(u.endswith("/ja/posts/7.html") for u in hit_urls), "another 田中 is not the employee"
+
+
+def test_label_and_date_filters_and_idempotent_recrawl(config: Path) -> None:
+    crawl(config, "board")
+    crawl(config, "reviews")
+    threats = search(config, "--label", "threat", "--limit", "50")
+    assert threats["total"] >= 2
+    assert all("threat" in h["labels"] for h in threats["hits"])
+    assert search(config, "--since", "2999-01-01")["total"] == 0
+    total = search(config, "--limit", "100")["total"]
+
+    # Re-crawling changes nothing: no duplicates in the index, no second alert.
+    state = State.from_config(load_config(config))
+    with state.engine.connect() as conn:
+        alerts_before = conn.execute(alert_outbox.select()).all()
+    again = crawl(config, "board")
+    assert again["items"] == 0
+    assert search(config, "--limit", "100")["total"] == total
+    with state.engine.connect() as conn:
+        assert len(conn.execute(alert_outbox.select()).all()) == len(alerts_before)
+    assert len(alerts_before) >= 4
+
+
+def test_search_text_output(config: Path) -> None:
+    crawl(config, "reviews")
+    out = mamori("search", "scam", "--config", str(config)).stdout
+    assert "hit(s)" in out
+    assert "Minato Tsushin is a" in out
