@@ -33,8 +33,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
-    # Honour Retry-After on 429/503 before Scrapy's RetryMiddleware (550) retries.
-    "crawler.middlewares.RetryAfterMiddleware": 540,
+    # Honour Retry-After on 429/503 before Scrapy's RetryMiddleware (550) retries: responses
+    # go through middlewares from the highest number down, so this must be above 550.
+    "crawler.middlewares.RetryAfterMiddleware": 560,
 }
 
 # The pipeline: dedupe -> detectors -> index hand-off -> alert outbox.
@@ -55,6 +56,10 @@ MAMORI_DETECTORS = {
 # Source types of [[sources]] entries: type -> spider class.
 MAMORI_SOURCE_TYPES = {
     "rss": "spiders.rss.FeedSpider",
+    "reddit": "spiders.reddit.RedditSpider",
+    "mastodon": "spiders.mastodon.MastodonSpider",
+    "bluesky": "spiders.bluesky.BlueskySpider",
+    "hackernews": "spiders.hackernews.HackerNewsSpider",
 }
 
 # Index backends of [index] backend = "...".

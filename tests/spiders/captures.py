@@ -294,3 +294,25 @@ def serve(
             server.add(variant, handler)
         paths.append(full)
     return paths
+
+
+def feed_setting(tmp_path: Path, *, detectors: bool = False) -> str:
+    """A ``[crawler.settings]`` block that exports every scraped post to JSON lines in ``tmp_path``.
+
+    Spider tests run without the detectors by default (they test extraction, and stay
+    independent of detector models); pass ``detectors=True`` to keep them.
+    """
+    out = tmp_path / "items-%(batch_time)s.jsonl"
+    block = f'[crawler.settings]\nFEEDS = {{ "{out}" = {{ format = "jsonlines" }} }}\n'
+    return block if detectors else block + "MAMORI_DETECTORS = {}\n"
+
+
+def scraped_items(tmp_path: Path) -> list[dict[str, Any]]:
+    """The posts exported by the last crawl(s) (see :func:`feed_setting`); the files are removed."""
+    items: list[dict[str, Any]] = []
+    for path in sorted(tmp_path.glob("items-*.jsonl")):
+        items.extend(
+            json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+        )
+        path.unlink()
+    return items
