@@ -13,6 +13,7 @@ full sentences that show the bad value and say how to fix it::
     │   └── IndexUnavailable       the index cannot be reached right now (retry later)
     ├── QuerySyntaxError       a search query could not be parsed
     ├── DeliveryError          an alert could not be delivered through a channel
+    ├── EvidenceError          an evidence capture, store, signature or export failed
     └── StateError             the state database is unusable
 """
 
@@ -73,6 +74,10 @@ class QuerySyntaxError(MamoriError):
 
 class DeliveryError(MamoriError):
     """An alert could not be delivered; it stays in the outbox and is retried."""
+
+
+class EvidenceError(MamoriError):
+    """Evidence could not be captured, stored, signed, verified or exported."""
 
 
 class StateError(MamoriError):
