@@ -56,6 +56,8 @@ MAMORI_DETECTORS = {
 # Source types of [[sources]] entries: type -> spider class.
 MAMORI_SOURCE_TYPES = {
     "rss": "spiders.rss.FeedSpider",
+    "youtube": "spiders.youtube.YouTubeSpider",
+    "jp_board": "spiders.jp_board.BoardSpider",
     "reddit": "spiders.reddit.RedditSpider",
     "mastodon": "spiders.mastodon.MastodonSpider",
     "bluesky": "spiders.bluesky.BlueskySpider",
