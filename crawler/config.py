@@ -205,6 +205,10 @@ class LegalClocksConfig(_Frozen):
     isp_log_retention_days: int = Field(default=90, ge=1)
     complaint_months: int = Field(default=6, ge=1)
     due_soon_days: int = Field(default=3, ge=0)
+    """Warn this many days before the platform response deadline."""
+    isp_warn_days: int = Field(default=30, ge=0)
+    """Warn this many days before the ISP log horizon (lawyers file within about 2 months)."""
+    complaint_warn_days: int = Field(default=30, ge=0)
     timezone: str = "Asia/Tokyo"
     routes: tuple[str, ...] = ()
     """Routes that receive due and overdue clock alerts."""
