@@ -30,7 +30,7 @@ $(STAMP): $(REQS)
 	$(PIP) install -q --upgrade "pip<27"
 	$(PIP) install -q -r requirements/runtime.txt -r requirements/dev.txt
 	$(PIP) install -q --no-deps -r requirements/nodeps.txt
-	$(PIP) install -q --no-deps --no-build-isolation -e .
+	$(PIP) install -q --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 	@touch $(STAMP)
 
 run: setup
