@@ -214,6 +214,10 @@ class LegalClocksConfig(_Frozen):
     """Routes that receive due and overdue clock alerts."""
     templates_dir: Path | None = None
     """A folder of Jinja2 templates overriding the built-in takedown drafts (same file names)."""
+    requester_name: str = ""
+    """Who signs takedown requests (default: the company name)."""
+    requester_address: str = ""
+    requester_contact: str = ""
 
     @field_validator("timezone")
     @classmethod
