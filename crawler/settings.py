@@ -58,6 +58,8 @@ MAMORI_SOURCE_TYPES = {
     "rss": "spiders.rss.FeedSpider",
     "youtube": "spiders.youtube.YouTubeSpider",
     "jp_board": "spiders.jp_board.BoardSpider",
+    "forum": "spiders.forum.ForumSpider",
+    "js_page": "spiders.js_page.JsPageSpider",
     "reddit": "spiders.reddit.RedditSpider",
     "mastodon": "spiders.mastodon.MastodonSpider",
     "bluesky": "spiders.bluesky.BlueskySpider",

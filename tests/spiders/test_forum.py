@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import crawl, mamori
-from tests.replay import Reply, ReplayServer
+from tests.replay import ReplayServer, Reply
 
 HTML = "text/html; charset=utf-8"
 
