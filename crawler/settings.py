@@ -43,6 +43,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.dedupe.DedupePipeline": 100,
     "crawler.pipelines.detect.DetectPipeline": 200,
     "crawler.pipelines.index.IndexHandoffPipeline": 300,
+    "crawler.pipelines.evidence.EvidenceQueuePipeline": 350,
     "crawler.pipelines.alerts.AlertOutboxPipeline": 400,
 }
 
