@@ -125,7 +125,7 @@ class Browser:
         if self._browser is not None:
             try:
                 self._browser.close()
-            except Exception:  # noqa: BLE001 - a crashed browser cannot be closed cleanly
+            except Exception:
                 logger.debug("Closing the browser failed", exc_info=True)
         self._launch()
         self.restarts += 1
@@ -134,7 +134,7 @@ class Browser:
         if self._browser is not None:
             try:
                 self._browser.close()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
             self._browser = None
         if self._pw is not None:
@@ -173,7 +173,11 @@ class Browser:
             page.set_default_timeout(ms)
 
             def on_response(resp: Any) -> None:
-                if not result.status and resp.frame == page.main_frame and resp.request.is_navigation_request():
+                if (
+                    not result.status
+                    and resp.frame == page.main_frame
+                    and resp.request.is_navigation_request()
+                ):
                     result.status = resp.status
                     result.response_headers = redact(dict(resp.headers))
                     result.request_headers = redact(dict(resp.request.headers))
@@ -210,7 +214,9 @@ class Browser:
                 result.png_height = max(height, 900)
             else:
                 result.png = page.screenshot(
-                    full_page=True, type="png", timeout=ms,
+                    full_page=True,
+                    type="png",
+                    timeout=ms,
                     clip={"x": 0, "y": 0, "width": cfg.viewport_width, "height": cap},
                 )
                 result.png_height = cap

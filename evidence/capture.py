@@ -13,7 +13,7 @@ import logging
 import mimetypes
 import platform
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -100,7 +100,7 @@ def capture_hit(
     key = load_key(key_file(config), data_dir=config.data_dir)
     store = store or open_store(config)
     state = db.ensure(state or State.from_config(config))
-    captured_at = datetime.now(timezone.utc)
+    captured_at = datetime.now(UTC)
     capture_id = f"{captured_at:%Y%m%dT%H%M%S%fZ}-{hashlib.sha256(post.id.encode()).hexdigest()[:8]}"
     ua = config.crawler.user_agent
     problems: list[str] = []
@@ -131,15 +131,24 @@ def capture_hit(
         api_data=post.raw,
         api_uri=post.raw_ref or "",
     )
-    arts.add("capture.warc.gz", warc, "application/warc", description="raw HTTP responses and API data (WARC 1.1)")
+    arts.add(
+        "capture.warc.gz", warc, "application/warc", description="raw HTTP responses and API data (WARC 1.1)"
+    )
     for i, ex in enumerate(media_fetches, 1):
         if ex.complete and ex.status == 200:
             ctype = ex.header("content-type") or "application/octet-stream"
             arts.add(_media_name(i, ex.url, ctype), ex.payload, ctype.split(";")[0], url=ex.url)
         else:
             problems.append(f"media {ex.url}: HTTP {ex.status or 'no response'} {ex.error}".strip())
-    post_json = json.dumps(post.to_dict(), ensure_ascii=False, indent=2, sort_keys=True, default=str).encode("utf-8")
-    arts.add("post.json", post_json, "application/json", description="the post and findings as the crawler found them")
+    post_json = json.dumps(post.to_dict(), ensure_ascii=False, indent=2, sort_keys=True, default=str).encode(
+        "utf-8"
+    )
+    arts.add(
+        "post.json",
+        post_json,
+        "application/json",
+        description="the post and findings as the crawler found them",
+    )
 
     # 2. The browser: PDF and PNG, retried in a fresh context.
     page: PageCapture | None = None
@@ -163,7 +172,9 @@ def capture_hit(
         if own:
             b.close()
     if page is not None:
-        arts.add("page.pdf", page.pdf, "application/pdf", description="browser print with URL and capture time")
+        arts.add(
+            "page.pdf", page.pdf, "application/pdf", description="browser print with URL and capture time"
+        )
         arts.add("page.png", page.png, "image/png", description="full-page screenshot")
         if page.cut_off:
             problems.append(page.cut_off)

@@ -38,7 +38,9 @@ def public_from_b64(value: str) -> Ed25519PublicKey:
     try:
         return Ed25519PublicKey.from_public_bytes(base64.b64decode(value, validate=True))
     except (ValueError, TypeError) as exc:
-        raise EvidenceError(f"The public key {value[:16]!r}... in the manifest is not an Ed25519 key: {exc}.") from exc
+        raise EvidenceError(
+            f"The public key {value[:16]!r}... in the manifest is not an Ed25519 key: {exc}."
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,10 @@ def load_key(path: Path, *, data_dir: Path | None = None, create: bool = True) -
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         logger.warning(
-            "The evidence key file %s is readable by other users (mode %o); run 'chmod 600 %s'.", path, mode, path
+            "The evidence key file %s is readable by other users (mode %o); run 'chmod 600 %s'.",
+            path,
+            mode,
+            path,
         )
     try:
         private = serialization.load_pem_private_key(path.read_bytes(), password=None)

@@ -65,7 +65,9 @@ class Manifest:
         raise KeyError(name)
 
     def to_bytes(self) -> bytes:
-        return (json.dumps(self.document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        return (json.dumps(self.document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(
+            "utf-8"
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes, *, key: str = "") -> Manifest:
@@ -74,9 +76,13 @@ class Manifest:
         try:
             document = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise EvidenceError(f"The manifest {key or ''} is not valid UTF-8 JSON ({exc}); it was damaged or is not a manifest.") from exc
+            raise EvidenceError(
+                f"The manifest {key or ''} is not valid UTF-8 JSON ({exc}); it was damaged or is not a manifest."
+            ) from exc
         if not isinstance(document, dict) or document.get("format") != FORMAT or "manifest" not in document:
-            raise EvidenceError(f"The file {key or ''} is not a mamori evidence manifest (format {FORMAT} expected).")
+            raise EvidenceError(
+                f"The file {key or ''} is not a mamori evidence manifest (format {FORMAT} expected)."
+            )
         return cls(document, sha256=hashlib.sha256(data).hexdigest(), key=key)
 
 

@@ -13,7 +13,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from crawler.exceptions import EvidenceError
@@ -101,7 +101,10 @@ def dechunk(data: bytes) -> tuple[bytes, bool]:
 
 def _complete(head: bytes, body: bytes) -> bool:
     lower = head.lower()
-    if b"\r\ntransfer-encoding:" in lower and b"chunked" in lower.split(b"\r\ntransfer-encoding:", 1)[1].split(b"\r\n", 1)[0]:
+    if (
+        b"\r\ntransfer-encoding:" in lower
+        and b"chunked" in lower.split(b"\r\ntransfer-encoding:", 1)[1].split(b"\r\n", 1)[0]
+    ):
         return dechunk(body)[1]
     marker = b"\r\ncontent-length:"
     if marker in lower:
@@ -116,7 +119,9 @@ def _complete(head: bytes, body: bytes) -> bool:
 def _one(url: str, *, user_agent: str, deadline: float, max_bytes: int) -> Exchange:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EvidenceError(f"Cannot fetch {url!r} for the WARC: only http:// and https:// URLs can be archived.")
+        raise EvidenceError(
+            f"Cannot fetch {url!r} for the WARC: only http:// and https:// URLs can be archived."
+        )
     port = parts.port or (443 if parts.scheme == "https" else 80)
     target = parts.path or "/"
     if parts.query:
@@ -125,8 +130,8 @@ def _one(url: str, *, user_agent: str, deadline: float, max_bytes: int) -> Excha
     request = (
         f"GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {user_agent}\r\nAccept: */*\r\n"
         "Accept-Encoding: identity\r\nConnection: close\r\n\r\n"
-    ).encode("utf-8")
-    ex = Exchange(url=url, request=request, started_at=datetime.now(timezone.utc))
+    ).encode()
+    ex = Exchange(url=url, request=request, started_at=datetime.now(UTC))
     buf = bytearray()
     sock: socket.socket | None = None
     try:
@@ -169,7 +174,9 @@ def _one(url: str, *, user_agent: str, deadline: float, max_bytes: int) -> Excha
     return ex
 
 
-def fetch(url: str, *, user_agent: str, timeout: float, max_bytes: int, max_redirects: int = 5) -> FetchResult:
+def fetch(
+    url: str, *, user_agent: str, timeout: float, max_bytes: int, max_redirects: int = 5
+) -> FetchResult:
     """GET ``url`` (following redirects); never raises for network trouble, records it instead."""
     deadline = time.monotonic() + timeout
     result = FetchResult()

@@ -168,7 +168,7 @@ class S3Store(EvidenceStore):
     def exists(self, key: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
-        except Exception:  # noqa: BLE001 - botocore raises ClientError for 404
+        except Exception:
             return False
         return True
 

@@ -64,18 +64,24 @@ def request_timestamp(url: str, data: bytes, *, timeout: float = 30) -> Timestam
         method="POST",
     )
     try:
-        with urllib.request.urlopen(http_req, timeout=timeout) as resp:  # noqa: S310 - configured URL
+        with urllib.request.urlopen(http_req, timeout=timeout) as resp:
             body = resp.read()
     except (urllib.error.URLError, OSError) as exc:
-        raise EvidenceError(f"The time-stamp authority {url} could not be reached: {exc}. Check [evidence] tsa_url.") from exc
+        raise EvidenceError(
+            f"The time-stamp authority {url} could not be reached: {exc}. Check [evidence] tsa_url."
+        ) from exc
     try:
         reply = tsp.TimeStampResp.load(body)
         status = reply["status"]["status"].native
     except (ValueError, TypeError, KeyError) as exc:
-        raise EvidenceError(f"The time-stamp authority {url} sent a reply that is not an RFC 3161 response: {exc}.") from exc
+        raise EvidenceError(
+            f"The time-stamp authority {url} sent a reply that is not an RFC 3161 response: {exc}."
+        ) from exc
     if status not in ("granted", "granted_with_mods"):
         text = reply["status"]["status_string"].native if reply["status"]["status_string"] else ""
-        raise EvidenceError(f"The time-stamp authority {url} refused the request: {status} {text or ''}".strip() + ".")
+        raise EvidenceError(
+            f"The time-stamp authority {url} refused the request: {status} {text or ''}".strip() + "."
+        )
     token = bytes(reply["time_stamp_token"].dump())
     return check_token(token, data, nonce=nonce)
 
@@ -97,7 +103,10 @@ def _find_cert(sd: cms.SignedData, signer: cms.SignerInfo) -> x509.Certificate:
         if not isinstance(cert, x509.Certificate):
             continue
         if sid.name == "issuer_and_serial_number":
-            if cert.issuer == sid.chosen["issuer"] and cert.serial_number == sid.chosen["serial_number"].native:
+            if (
+                cert.issuer == sid.chosen["issuer"]
+                and cert.serial_number == sid.chosen["serial_number"].native
+            ):
                 return cert
         elif cert.key_identifier == sid.chosen.native:
             return cert
@@ -125,7 +134,9 @@ def _verify_sig(cert: x509.Certificate, signer: cms.SignerInfo, signed: bytes) -
         else:
             raise EvidenceError(f"The TSA key type {type(public).__name__} is not supported.")
     except InvalidSignature:
-        raise EvidenceError("The timestamp token's signature does not verify with the TSA certificate.") from None
+        raise EvidenceError(
+            "The timestamp token's signature does not verify with the TSA certificate."
+        ) from None
 
 
 def check_token(token: bytes, data: bytes, *, nonce: int | None = None) -> Timestamp:
@@ -142,7 +153,9 @@ def check_token(token: bytes, data: bytes, *, nonce: int | None = None) -> Times
         raise EvidenceError(f"The timestamp token hashes with {algo}, which mamori does not check.")
     expected = hashlib.new(algo, data).digest()
     if imprint["hashed_message"].native != expected:
-        raise EvidenceError("The timestamp token is for different content: its message imprint does not match.")
+        raise EvidenceError(
+            "The timestamp token is for different content: its message imprint does not match."
+        )
     if nonce is not None and info["nonce"].native != nonce:
         raise EvidenceError("The timestamp reply does not echo the nonce of the request (a replayed reply?).")
     signers = sd["signer_infos"]

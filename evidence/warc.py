@@ -46,7 +46,9 @@ def write_warc(
             continue
         http_headers = parser.parse(BytesIO(ex.head + b"\r\n\r\n"))
         if not ex.complete:
-            extra["WARC-Truncated"] = "time" if "time limit" in ex.error else "length" if "limit" in ex.error else "unspecified"
+            extra["WARC-Truncated"] = (
+                "time" if "time limit" in ex.error else "length" if "limit" in ex.error else "unspecified"
+            )
         response = writer.create_warc_record(
             ex.url,
             "response",
