@@ -41,6 +41,7 @@ DOWNLOADER_MIDDLEWARES = {
 # The pipeline: dedupe -> detectors -> index hand-off -> alert outbox.
 ITEM_PIPELINES = {
     "crawler.pipelines.dedupe.DedupePipeline": 100,
+    "crawler.pipelines.media.MediaPipeline": 150,
     "crawler.pipelines.detect.DetectPipeline": 200,
     "crawler.pipelines.index.IndexHandoffPipeline": 300,
     "crawler.pipelines.evidence.EvidenceQueuePipeline": 350,
@@ -51,26 +52,39 @@ ITEM_PIPELINES = {
 MAMORI_DETECTORS = {
     "detectors.company.CompanyMentionDetector": 100,
     "detectors.names.EmployeeNameDetector": 110,
-    "detectors.lexicon.LexiconDetector": 500,
+    "detectors.personal_info.PersonalInfoDetector": 400,
+    "detectors.harassment.HarassmentDetector": 500,
+}
+
+# Media detectors (faces, voices, known photos/recordings), run by the media pipeline.
+MAMORI_MEDIA_DETECTORS = {
+    "media.face_detector.FaceMatchDetector": 100,
+    "media.face_detector.KnownPhotoDetector": 110,
+    "media.voice_detector.VoiceMatchDetector": 200,
+    "media.voice_detector.KnownRecordingDetector": 210,
 }
 
 # Source types of [[sources]] entries: type -> spider class.
 MAMORI_SOURCE_TYPES = {
     "rss": "spiders.rss.FeedSpider",
-    "youtube": "spiders.youtube.YouTubeSpider",
-    "jp_board": "spiders.jp_board.BoardSpider",
-    "forum": "spiders.forum.ForumSpider",
-    "js_page": "spiders.js_page.JsPageSpider",
     "reddit": "spiders.reddit.RedditSpider",
     "mastodon": "spiders.mastodon.MastodonSpider",
     "bluesky": "spiders.bluesky.BlueskySpider",
     "hackernews": "spiders.hackernews.HackerNewsSpider",
+    "youtube": "spiders.youtube.YouTubeSpider",
+    "jp_board": "spiders.jp_board.BoardSpider",
+    "forum": "spiders.forum.ForumSpider",
+    "js_page": "spiders.js_page.JsPageSpider",
 }
 
 # Index backends of [index] backend = "...".
 MAMORI_INDEX_BACKENDS = {
     "tantivy": "index.tantivy_index.TantivyIndex",
+    "elasticsearch": "index.elasticsearch_index.ElasticsearchIndex",
 }
 
 # Index every crawled post, not only hits (posts with findings).
 MAMORI_INDEX_ALL_POSTS = False
+
+# Posts per state-database transaction during a crawl (see crawler/batch.py).
+MAMORI_BATCH_SIZE = 500

@@ -51,6 +51,8 @@ class Detector:
 
     name: ClassVar[str] = ""
     labels: ClassVar[tuple[str, ...]] = ()
+    modality: ClassVar[str] = "any"
+    """``text`` for detectors that read only the post's text (``mamori eval text`` runs those)."""
 
     def __init__(self, context: DetectorContext) -> None:
         self.context = context
@@ -127,7 +129,7 @@ class DetectorSet:
                 self.errors += 1
                 logger.error("Detector %s failed on post %s: %s", detector.name, post.id, exc)
                 continue
-            except Exception as exc:  # noqa: BLE001 - one bad post must not stop the crawl
+            except Exception as exc:
                 self.errors += 1
                 logger.exception("Detector %s crashed on post %s: %r", detector.name, post.id, exc)
                 continue

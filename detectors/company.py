@@ -1,33 +1,34 @@
-"""Company mentions: any alias of the company, after normalization (``company_mentioned``)."""
+"""Company mentions: any alias of the company, after normalization (``company_mentioned``).
+
+Aliases match through full-/half-width forms, kana folding, variant kanji, inserted spaces
+or symbols (ミ ナ ト 通 信) and leet digits (M1nato); a latin alias must be a whole word
+(``Minato`` in ``Minatoku`` is not a mention).
+"""
 
 from __future__ import annotations
 
 from crawler.items import Finding, Post, Span
 from detectors.base import Detector, DetectorContext
-from detectors.matching import MultiMatcher, is_ascii_word_boundary
-from detectors.normalize import compact
+from detectors.matching import MultiMatcher
 
 
 class CompanyMentionDetector(Detector):
     name = "company"
     labels = ("company_mentioned",)
+    modality = "text"
 
     def __init__(self, context: DetectorContext) -> None:
         super().__init__(context)
         names = (context.company_name, *context.company_aliases)
-        self.matcher = MultiMatcher({n: context.company_name for n in names if n.strip()})
+        self.matcher: MultiMatcher[str] = MultiMatcher({n: context.company_name for n in names if n.strip()})
 
     def detect(self, post: Post) -> list[Finding]:
-        folded = compact(post.text)
-        spans: list[Span] = []
-        for start, end, _alias in self.matcher.find(folded.text):
-            o_start, o_end = folded.span_back(start, end)
-            if not is_ascii_word_boundary(post.text, o_start, o_end):
-                continue
-            spans.append(Span(o_start, o_end, post.text[o_start:o_end]))
+        spans = [
+            Span(m.o_start, m.o_end, post.text[m.o_start : m.o_end]) for m in self.matcher.search(post.text)
+        ]
         if not spans:
             return []
-        words = ", ".join(sorted({s.text for s in spans}))
+        words = ", ".join(dict.fromkeys(s.text for s in spans))
         return [
             Finding(
                 detector=self.name,

@@ -1,38 +1,81 @@
-"""Fast multi-pattern matching over compact (normalized) text."""
+"""Fast multi-pattern matching over compact (normalized) text, mapped back to the original.
+
+:class:`MultiMatcher` compiles many keys (names, aliases, lexicon terms) into one regular
+expression over :func:`detectors.normalize.compact` text, longest first, so 田中美咲 wins over
+田中. Because compact text has no spaces, a latin match is checked against the original
+characters: it must not be part of a longer word (``Minato`` in ``Minatoku``) and its words
+must line up with the key's words (``ito`` does not match ``I to``), unless every letter is
+spaced out to evade filters (``i d i o t``, ``s.c.a.m``).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from detectors.normalize import compact_key
+from detectors.normalize import Folded, compact, compact_key, is_separator
+
+T = TypeVar("T")
 
 
-class MultiMatcher:
+@dataclass(frozen=True, slots=True)
+class Match(Generic[T]):
+    """One match: compact positions, original positions, the key and its payload."""
+
+    start: int
+    end: int
+    o_start: int
+    o_end: int
+    key: str
+    payload: T
+
+
+class MultiMatcher(Generic[T]):
     """Find every occurrence of many keys (normalized with :func:`compact_key`) in a text.
 
-    Keys map to a payload (an employee id, a label …). One compiled alternation, longest
-    keys first, so 田中美咲 wins over 田中.
+    Keys map to a payload (an employee id, a lexicon entry …); the first key wins when two
+    keys normalize to the same string.
     """
 
-    def __init__(self, keys: Mapping[str, str], *, leet: bool = True) -> None:
-        self.payload: dict[str, str] = {}
+    def __init__(self, keys: Mapping[str, T], *, leet: bool = True) -> None:
+        self.leet = leet
+        self.payload: dict[str, T] = {}
+        self.shape: dict[str, tuple[int, ...]] = {}
         for key, value in keys.items():
             norm = compact_key(key, leet=leet)
-            if norm:
-                self.payload.setdefault(norm, value)
+            if not norm or norm in self.payload:
+                continue
+            self.payload[norm] = value
+            self.shape[norm] = tuple(len(compact_key(w, leet=leet)) for w in key.split())
         if self.payload:
             alternation = "|".join(re.escape(k) for k in sorted(self.payload, key=len, reverse=True))
             self.pattern: re.Pattern[str] | None = re.compile(alternation)
         else:
             self.pattern = None
 
-    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """Yield ``(start, end, payload)`` for non-overlapping matches in ``text``."""
+    def find(self, text: str) -> Iterator[tuple[int, int, T]]:
+        """Yield ``(start, end, payload)`` for non-overlapping matches in compact ``text``."""
         if self.pattern is None:
             return
         for match in self.pattern.finditer(text):
             yield match.start(), match.end(), self.payload[match.group(0)]
+
+    def search(self, original: str, folded: Folded | None = None) -> list[Match[T]]:
+        """Matches in ``original`` (compacted here unless given), checked against the original."""
+        if self.pattern is None:
+            return []
+        folded = folded or compact(original, leet=self.leet)
+        out: list[Match[T]] = []
+        for m in self.pattern.finditer(folded.text):
+            key = m.group(0)
+            o_start, o_end = folded.span_back(m.start(), m.end())
+            latin = key[0].isascii() or key[-1].isascii()
+            if latin and not latin_span_ok(original, o_start, o_end, self.shape[key]):
+                continue
+            out.append(Match(m.start(), m.end(), o_start, o_end, key, self.payload[key]))
+        return out
 
 
 def is_ascii_word_boundary(original: str, start: int, end: int) -> bool:
@@ -40,8 +83,22 @@ def is_ascii_word_boundary(original: str, start: int, end: int) -> bool:
     longer latin word in the original text (``Minato`` in ``Minatoku`` is not a mention).
     Non-latin matches always pass: Japanese has no spaces between words."""
     matched = original[start:end]
-    if not matched or not matched[0].isascii() or not matched[-1].isascii():
+    if not matched:
         return True
     before = original[start - 1] if start > 0 else ""
     after = original[end] if end < len(original) else ""
-    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+    if matched[0].isascii() and before.isascii() and before.isalnum():
+        return False
+    return not (matched[-1].isascii() and after.isascii() and after.isalnum())
+
+
+def latin_span_ok(original: str, start: int, end: int, shape: tuple[int, ...]) -> bool:
+    """Word boundaries hold and the whitespace-separated chunks of the span line up with the
+    key's words (``shape`` = letters per word), or every chunk is a single letter."""
+    if not is_ascii_word_boundary(original, start, end):
+        return False
+    chunks = [sum(1 for c in chunk if not is_separator(c)) for chunk in original[start:end].split()]
+    chunks = [c for c in chunks if c]
+    if tuple(chunks) == shape or len(chunks) == 1:
+        return True
+    return all(c == 1 for c in chunks)

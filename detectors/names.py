@@ -1,116 +1,249 @@
 """Employee names from the roster (``employee_named``).
 
-Full names (kanji, kana reading, romaji in either order) and registered aliases match on
-their own. A family name alone (田中, Tanaka) counts only with context: the company is
-mentioned in the post, or a role word (オペレーター, 店員, operator …) stands right next to it.
+Strong forms match on their own: the full name in kanji, the kana reading, the romaji in
+either order (with long-vowel spellings Sato/Satou/Satoh), kanji family name with kana given
+name and the reverse, and registered aliases (nicknames). All are compared after
+normalization (NFKC, half-width kana, kana folding, variant kanji, inserted spaces and
+symbols, leet digits).
+
+Weak forms — the family name alone (田中, たなか, Tanaka) or the given name alone (美咲さん) —
+count only with context: a role word right next to it (オペの田中, operator Tanaka), or the
+company mentioned in the post. Kana-only and given-name forms additionally need an honorific
+(さん, 様, 氏, -san …) or a role word, because さとう is also "sugar". A family name shared by
+two employees never names one of them alone, and a name right after a marker of someone
+else (近所の田中さん, my neighbour Tanaka, ヤマト物流の田中) is not an employee.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from crawler.items import Finding, Post, Span
+from crawler.roster import Employee
 from detectors.base import Detector, DetectorContext
-from detectors.matching import MultiMatcher, is_ascii_word_boundary
+from detectors.context import other_person_before
+from detectors.matching import MultiMatcher
 from detectors.normalize import compact, compact_key
 
 ROLE_WORDS = (
-    "オペレーター", "オペレータ", "オペ", "担当", "担当者", "店員", "社員", "スタッフ", "職員",
-    "受付", "窓口", "店長", "課長", "部長", "係長", "主任", "マネージャー", "サポート", "コールセンター",
-    "operator", "agent", "staff", "clerk", "employee", "manager", "rep", "representative",
-    "support", "supervisor",
+    "オペレーター",
+    "オペレータ",
+    "オペ",
+    "担当者",
+    "担当",
+    "店員",
+    "社員",
+    "スタッフ",
+    "職員",
+    "受付",
+    "窓口",
+    "店長",
+    "課長",
+    "部長",
+    "係長",
+    "主任",
+    "マネージャー",
+    "サポート",
+    "コールセンター",
+    "営業",
+    "係",
+    "技術者",
+    "作業員",
+    "配達員",
+    "工事",
+    "広報",
+    "人事",
+    "社長",
+    "代表",
+    "役員",
+    "operator",
+    "agent",
+    "staff",
+    "clerk",
+    "employee",
+    "manager",
+    "rep",
+    "representative",
+    "support",
+    "supervisor",
+    "technician",
+    "engineer",
+    "salesman",
+    "saleswoman",
+    "ceo",
+    "director",
+    "spokesperson",
+    "receptionist",
+    "cashier",
+    "worker",
+    "installer",
 )
-HONORIFICS = ("さん", "様", "さま", "氏", "ちゃん", "くん", "君", "san", "sama", "shi", "chan", "kun")
+HONORIFICS = (
+    "さん",
+    "様",
+    "さま",
+    "氏",
+    "ちゃん",
+    "くん",
+    "君",
+    "殿",
+    "san",
+    "sama",
+    "shi",
+    "chan",
+    "kun",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+)
 
 
-def _romaji_variants(romaji: str) -> set[str]:
-    parts = romaji.split()
-    out = {romaji}
-    if len(parts) == 2:
-        out.add(f"{parts[1]} {parts[0]}")
+def romaji_variants(word: str) -> set[str]:
+    """Hepburn spellings of one romaji word: Sato, Satou, Satoh, Satoo; Yuuki/Yuki …"""
+    base = re.sub(r"(?<=o)(u|o|h)(?![aeiou])", "", word.lower())
+    base = re.sub(r"(?<=u)u", "", base)
+    out = {word.lower(), base}
+    for i, ch in enumerate(base):
+        if ch in "ou" and (i + 1 == len(base) or base[i + 1] not in "aeiou"):
+            for extra in ("u", "h", "o") if ch == "o" else ("u",):
+                out.add(base[: i + 1] + extra + base[i + 1 :])
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Weak:
+    employee_id: str
+    kind: str  # "family" or "given"
+    needs_honorific: bool
+
+
+def _is_kana(text: str) -> bool:
+    return all("\u3040" <= c <= "\u30ff" for c in text)
+
+
+def _strong_keys(emp: Employee) -> set[str]:
+    keys = {emp.name, *emp.aliases}
+    reading = emp.reading.replace("\u3000", " ").split()
+    romaji = emp.romaji.split()
+    if len(reading) == 2:
+        keys.add(" ".join(reading))
+        if emp.given_name:
+            keys.add(emp.family_name + reading[1])
+            keys.add(reading[0] + emp.given_name)
+    if len(romaji) == 2:
+        for a in romaji_variants(romaji[0]):
+            for b in romaji_variants(romaji[1]):
+                keys.update({f"{a} {b}", f"{b} {a}"})
+    return {k for k in keys if k.strip()}
+
+
+def _weak_keys(emp: Employee) -> dict[str, str]:
+    reading = emp.reading.replace("\u3000", " ").split()
+    romaji = emp.romaji.split()
+    keys: dict[str, str] = {emp.family_name: "family"}
+    if emp.given_name:
+        keys[emp.given_name] = "given"
+    if reading:
+        keys.setdefault(reading[0], "family")
+        if len(reading) == 2:
+            keys.setdefault(reading[1], "given")
+    for i, part in enumerate(romaji[:2]):
+        for v in romaji_variants(part):
+            keys.setdefault(v, "family" if i == 0 else "given")
+    return keys
 
 
 class EmployeeNameDetector(Detector):
     name = "names"
     labels = ("employee_named",)
-    context_window = 12
+    modality = "text"
 
     def __init__(self, context: DetectorContext) -> None:
         super().__init__(context)
         strong: dict[str, str] = {}
-        weak: dict[str, str] = {}
-        family_count: dict[str, int] = {}
+        weak_all: dict[str, list[_Weak]] = {}
         for emp in context.roster:
-            family_count[compact_key(emp.family_name)] = family_count.get(compact_key(emp.family_name), 0) + 1
-        for emp in context.roster:
-            eid = emp.employee_id
-            strong[emp.name] = eid
-            if emp.reading and len(emp.reading.split()) == 2:
-                strong[emp.reading] = eid
-            for variant in _romaji_variants(emp.romaji) if emp.romaji else ():
-                if len(variant.split()) == 2:
-                    strong[variant] = eid
-            for alias in emp.aliases:
-                strong[alias] = eid
-            # A family name shared by two employees cannot name one of them on its own.
-            if family_count[compact_key(emp.family_name)] == 1:
-                weak[emp.family_name] = eid
-                if emp.reading:
-                    weak[emp.reading.split()[0]] = eid
-                if emp.romaji:
-                    weak[emp.romaji.split()[0]] = eid
-        self.strong = MultiMatcher(strong)
-        self.weak = MultiMatcher({k: v for k, v in weak.items() if compact_key(k) not in {compact_key(s) for s in strong}})
+            for key in _strong_keys(emp):
+                strong.setdefault(key, emp.employee_id)
+            for key, kind in _weak_keys(emp).items():
+                ck = compact_key(key)
+                needs = kind == "given" or _is_kana(ck) or len(ck) <= 1
+                weak_all.setdefault(ck, []).append(_Weak(emp.employee_id, kind, needs))
+        strong_norm = {compact_key(k) for k in strong}
+        weak: dict[str, _Weak] = {}
+        for key, entries in weak_all.items():
+            ids = {e.employee_id for e in entries}
+            if len(ids) == 1 and key not in strong_norm and len(key) >= 2:
+                weak[key] = entries[0]
+        self.strong: MultiMatcher[str] = MultiMatcher(strong)
+        self.weak: MultiMatcher[_Weak] = MultiMatcher(weak)
         roles = "|".join(re.escape(compact_key(w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
-        self.role_re = re.compile(f"(?:{roles})")
-        self.company = MultiMatcher({n: "company" for n in (context.company_name, *context.company_aliases)})
+        self.role_before = re.compile(f"(?:{roles})(?:の|さん|の人|のひと|of|at)?$")
+        self.role_after = re.compile(
+            f"^(?:さん|氏|様)?(?:って|という|とかいう|の|は|が|from|at|of|in|the)?(?:{roles})"
+        )
+        hon = "|".join(re.escape(compact_key(h)) for h in sorted(HONORIFICS, key=len, reverse=True))
+        self.honorific_after = re.compile(f"^(?:{hon})")
+        self.honorific_before = re.compile(r"(?:mr|mrs|ms|miss)$")
+        self.company: MultiMatcher[str] = MultiMatcher(
+            {n: "company" for n in (context.company_name, *context.company_aliases)}
+        )
 
-    def _has_role_near(self, text: str, start: int, end: int) -> bool:
-        window = self.context_window
-        before = text[max(0, start - window) : start]
-        after = text[end : end + window]
-        return bool(self.role_re.search(before[-8:]) or self.role_re.match(after))
+    def _context(self, text: str, start: int, end: int) -> tuple[bool, bool]:
+        """(role word adjacent, honorific adjacent) around compact ``text[start:end]``."""
+        before = text[max(0, start - 12) : start]
+        after = text[end : end + 16]
+        role = bool(self.role_before.search(before) or self.role_after.match(after))
+        honorific = bool(self.honorific_after.match(after) or self.honorific_before.search(before))
+        return role, honorific
 
     def detect(self, post: Post) -> list[Finding]:
-        folded = compact(post.text)
+        if not self.strong.payload and not self.weak.payload:
+            return []
+        original = post.text
+        folded = compact(original)
         text = folded.text
         hits: dict[str, list[Span]] = {}
         taken: list[tuple[int, int]] = []
-        for start, end, eid in self.strong.find(text):
-            o_start, o_end = folded.span_back(start, end)
-            if not is_ascii_word_boundary(post.text, o_start, o_end):
-                continue
-            hits.setdefault(eid, []).append(Span(o_start, o_end, post.text[o_start:o_end]))
-            taken.append((start, end))
-        company_context = any(True for _ in self.company.find(text)) or any(
+        for m in self.strong.search(original, folded):
+            hits.setdefault(m.payload, []).append(Span(m.o_start, m.o_end, original[m.o_start : m.o_end]))
+            taken.append((m.start, m.end))
+        company_context = bool(self.company.search(original, folded)) or any(
             f.label == "company_mentioned" for f in post.findings
         )
         weak_only: set[str] = set()
-        for start, end, eid in self.weak.find(text):
-            if any(s <= start < e for s, e in taken):
+        for m in self.weak.search(original, folded):
+            if any(s < m.end and m.start < e for s, e in taken):
                 continue
-            o_start, o_end = folded.span_back(start, end)
-            if not is_ascii_word_boundary(post.text, o_start, o_end):
+            role, honorific = self._context(text, m.start, m.end)
+            if other_person_before(original, m.o_start):
                 continue
-            if not (company_context or self._has_role_near(text, start, end)):
+            entry = m.payload
+            if entry.needs_honorific:
+                ok = role or (honorific and (company_context or bool(hits)))
+            else:
+                ok = role or company_context
+            if not ok:
                 continue
+            eid = entry.employee_id
             if eid not in hits:
                 weak_only.add(eid)
-            hits.setdefault(eid, []).append(Span(o_start, o_end, post.text[o_start:o_end]))
+            hits.setdefault(eid, []).append(Span(m.o_start, m.o_end, original[m.o_start : m.o_end]))
         findings = []
         for eid, spans in hits.items():
             emp = self.context.roster.get(eid)
-            shown = ", ".join(sorted({s.text for s in spans}))
-            how = "family name with company or role context" if eid in weak_only else "name"
+            shown = ", ".join(dict.fromkeys(s.text for s in spans))
+            how = "a partial name with company or role context" if eid in weak_only else "name"
             findings.append(
                 Finding(
                     detector=self.name,
                     label="employee_named",
                     severity="low",
-                    score=0.7 if eid in weak_only else 1.0,
+                    score=0.75 if eid in weak_only else 1.0,
                     explanation=f"Names employee {eid} ({emp.name if emp else eid}) by {how}: {shown}.",
-                    spans=tuple(spans),
+                    spans=tuple(sorted(spans, key=lambda s: s.start)),
                     employee_id=eid,
                 )
             )

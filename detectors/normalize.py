@@ -1,10 +1,14 @@
 """Text normalization that keeps a map back to the original characters.
 
-``fold(text)`` gives a string in which full-/half-width forms, case, katakana/hiragana and
-variant kanji are folded, and an ``offsets`` list such that ``offsets[i]`` is the index in the
-original text of folded character ``i``. ``compact(text)`` additionally drops whitespace and
-symbols inserted to evade filters (``ミ ナ ト 通 信``, ``M.i.n.a.t.o``) and maps common leet
-digits (``M1nato``). Spans found in the folded text are mapped back with :func:`span_back`.
+``fold(text)`` gives a string in which full-/half-width forms (NFKC, including half-width
+kana with separate voicing marks such as ``ﾀﾞ``), case, katakana/hiragana and variant kanji
+(髙→高, 﨑→崎, 邊→辺 …) are folded, with ``starts``/``ends`` lists such that folded character
+``i`` comes from ``original[starts[i]:ends[i]]``. ``compact(text)`` additionally drops
+whitespace and symbols inserted to evade filters (``ミ ナ ト 通 信``, ``M.i.n.a.t.o``) and
+maps common leet digits (``M1nato``). Spans found in the folded text are mapped back with
+:meth:`Folded.span_back`. ``fold(text, kana=False, lower=False)`` keeps katakana and case
+(the input for the morphological analyser). Results are cached: the detectors of one post
+share one folding.
 """
 
 from __future__ import annotations
@@ -16,80 +20,163 @@ from functools import lru_cache
 # Variant and old-form kanji that NFKC does not fold (see PLATFORM-NOTES).
 VARIANT_KANJI = str.maketrans(
     {
-        "髙": "高", "﨑": "崎", "嵜": "崎", "濵": "浜", "濱": "浜", "邊": "辺", "邉": "辺",
-        "齋": "斎", "齊": "斎", "斉": "斎", "澤": "沢", "櫻": "桜", "廣": "広", "國": "国",
-        "藏": "蔵", "壽": "寿", "眞": "真", "實": "実", "惠": "恵", "榮": "栄", "瀨": "瀬",
-        "瀬": "瀬", "德": "徳", "黑": "黒", "淺": "浅", "條": "条", "冨": "富", "峯": "峰",
-        "嶋": "島", "嶌": "島", "舘": "館", "籠": "篭", "龍": "竜", "驒": "騨", "槇": "槙",
-        "吉": "吉", "𠮷": "吉", "曾": "曽", "髪": "髪", "亞": "亜", "惡": "悪", "會": "会",
+        "髙": "高",
+        "﨑": "崎",
+        "嵜": "崎",
+        "碕": "崎",
+        "濵": "浜",
+        "濱": "浜",
+        "邊": "辺",
+        "邉": "辺",
+        "齋": "斎",
+        "齊": "斎",
+        "斉": "斎",
+        "澤": "沢",
+        "櫻": "桜",
+        "廣": "広",
+        "國": "国",
+        "藏": "蔵",
+        "壽": "寿",
+        "眞": "真",
+        "實": "実",
+        "惠": "恵",
+        "榮": "栄",
+        "瀨": "瀬",
+        "德": "徳",
+        "黑": "黒",
+        "淺": "浅",
+        "條": "条",
+        "冨": "富",
+        "峯": "峰",
+        "嶋": "島",
+        "嶌": "島",
+        "舘": "館",
+        "龍": "竜",
+        "驒": "騨",
+        "槇": "槙",
+        "𠮷": "吉",
+        "曾": "曽",
+        "亞": "亜",
+        "惡": "悪",
+        "會": "会",
+        "邨": "村",
+        "遙": "遥",
+        "祐": "祐",
+        "禮": "礼",
+        "彌": "弥",
+        "絲": "糸",
+        "嶽": "岳",
+        "莊": "荘",
+        "假": "仮",
+        "擧": "挙",
     }
 )
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _KATA_START, _KATA_END = 0x30A1, 0x30F6
+_VOICING = {"\uff9e", "\uff9f", "\u3099", "\u309a", "\u309b", "\u309c"}
+_VOICING_COMBINING = {"\uff9e": "\u3099", "\uff9f": "\u309a", "\u309b": "\u3099", "\u309c": "\u309a"}
 
 
-def _kata_to_hira(ch: str) -> str:
-    code = ord(ch)
-    if _KATA_START <= code <= _KATA_END:
-        return chr(code - 0x60)
-    return ch
+def _kata_to_hira(text: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if _KATA_START <= ord(c) <= _KATA_END else c for c in text)
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    out = unicodedata.normalize("NFKC", ch).lower().translate(VARIANT_KANJI)
-    return "".join(_kata_to_hira(c) for c in out)
+@lru_cache(maxsize=8192)
+def _fold_unit(unit: str, kana: bool, lower: bool) -> str:
+    out = unicodedata.normalize("NFKC", unit)
+    if lower:
+        out = out.lower()
+    out = out.translate(VARIANT_KANJI)
+    if kana:
+        out = _kata_to_hira(out)
+    return out
 
 
-def _is_separator(ch: str) -> bool:
+def is_separator(ch: str) -> bool:
+    """Whitespace, punctuation and symbols (but not the long-vowel mark ー, which is Lm)."""
     if ch.isspace():
         return True
     cat = unicodedata.category(ch)
-    # Punctuation and symbols (but keep the long-vowel mark ー, which is Lm).
     return cat[0] in ("P", "S") or cat in ("Zs", "Cf", "Mn")
 
 
 @dataclass(frozen=True, slots=True)
 class Folded:
     text: str
-    offsets: tuple[int, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
     original_length: int
 
+    @property
+    def offsets(self) -> tuple[int, ...]:
+        """Original index of each folded character (compatibility alias of ``starts``)."""
+        return self.starts
+
     def span_back(self, start: int, end: int) -> tuple[int, int]:
-        """Map ``[start, end)`` of the folded text to the original text."""
-        if start >= len(self.offsets):
+        """Map ``[start, end)`` of the folded text to ``[start, end)`` of the original."""
+        if start >= len(self.starts):
             return self.original_length, self.original_length
-        o_start = self.offsets[start]
-        o_end = self.offsets[end - 1] + 1 if end > start else o_start
+        o_start = self.starts[start]
+        o_end = self.ends[end - 1] if end > start else o_start
         return o_start, o_end
 
 
-def fold(text: str) -> Folded:
+def _units(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into ``(start, end)`` units: a character plus any voicing mark after it."""
+    units: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and text[j] in _VOICING:
+            j += 1
+        units.append((i, j))
+        i = j
+    return units
+
+
+@lru_cache(maxsize=512)
+def fold(text: str, *, kana: bool = True, lower: bool = True) -> Folded:
     """Fold width, case, kana and variant kanji; keep every character's origin."""
     chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        for c in _fold_char(ch):
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, j in _units(text):
+        unit = text[i:j]
+        if j - i > 1:
+            unit = unit[0] + "".join(_VOICING_COMBINING.get(c, c) for c in unit[1:])
+            unit = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", unit))
+        for c in _fold_unit(unit, kana, lower):
             chars.append(c)
-            offsets.append(i)
-    return Folded("".join(chars), tuple(offsets), len(text))
+            starts.append(i)
+            ends.append(j)
+    return Folded("".join(chars), tuple(starts), tuple(ends), len(text))
 
 
+@lru_cache(maxsize=512)
 def compact(text: str, *, leet: bool = True) -> Folded:
     """Fold, then drop separators and (optionally) map leet digits to letters."""
     folded = fold(text)
     chars: list[str] = []
-    offsets: list[int] = []
-    for c, o in zip(folded.text, folded.offsets, strict=True):
-        if _is_separator(c):
+    starts: list[int] = []
+    ends: list[int] = []
+    for c, s, e in zip(folded.text, folded.starts, folded.ends, strict=True):
+        if is_separator(c):
             continue
         if leet and c.isascii():
             c = c.translate(LEET)
         chars.append(c)
-        offsets.append(o)
-    return Folded("".join(chars), tuple(offsets), len(text))
+        starts.append(s)
+        ends.append(e)
+    return Folded("".join(chars), tuple(starts), tuple(ends), len(text))
 
 
 def compact_key(text: str, *, leet: bool = True) -> str:
     """The compact form of a short string such as a name or alias."""
     return compact(text, leet=leet).text
+
+
+def has_japanese(text: str) -> bool:
+    """True when ``text`` contains kana or CJK ideographs."""
+    return any(
+        "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or "\uff66" <= c <= "\uff9f" for c in text
+    )

@@ -1,0 +1,106 @@
+"""Target attribution: is an abusive word aimed at the company or an employee?
+
+The targets are the spans of ``company_mentioned`` and ``employee_named`` findings attached
+by the detectors that ran before. For a word at ``[start, end)``:
+
+1. In its sentence, take the nearest mention before the word (the subject usually comes
+   first in Japanese and English: ``ミナト通信は詐欺``, ``Minato is a scam``), else the
+   nearest after it (``burn it down, Minato HQ``). A mention of someone else (another
+   company, 隣の客, my neighbour) nearer than any target means the word is aimed elsewhere.
+   When a target wins, an employee named in the sentence is preferred to the company
+   (``operator Tanaka at Minato is a moron`` is aimed at Tanaka).
+2. With no mention in its sentence, the most recent mention in the three sentences before
+   (zero anaphora: ``ミナト通信の佐藤、覚えとけ。待ち伏せしてやる。``), else the first after.
+3. The writer (私が, I was) blocks only an insult right after it (私がバカだった).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.items import Post
+from detectors.context import other_entities, sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    start: int
+    end: int
+    employee_id: str | None  # None: the company
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    employee_id: str | None
+    target_text: str
+    same_sentence: bool
+
+
+def targets_of(post: Post) -> list[Target]:
+    out: list[Target] = []
+    for f in post.findings:
+        if f.label == "company_mentioned":
+            out.extend(Target(s.start, s.end, None, s.text) for s in f.spans)
+        elif f.label == "employee_named" and f.employee_id:
+            out.extend(Target(s.start, s.end, f.employee_id, s.text) for s in f.spans)
+    return sorted(out, key=lambda t: t.start)
+
+
+_Mention = tuple[int, int, str, "Target | None"]  # start, end, kind ("target"/"other"/"self"), target
+
+
+def _mentions(text: str, targets: list[Target]) -> list[_Mention]:
+    mentions: list[_Mention] = [(t.start, t.end, "target", t) for t in targets]
+    for s, e, kind in other_entities(text):
+        if any(t.start < e and s < t.end for t in targets):
+            continue
+        mentions.append((s, e, kind, None))
+    return sorted(mentions, key=lambda m: m[0])
+
+
+def attribute(text: str, targets: list[Target], start: int, end: int, label: str) -> Attribution | None:
+    """Which target the word ``text[start:end]`` is aimed at, or None if it is aimed elsewhere."""
+    if not targets:
+        return None
+    mentions = _mentions(text, targets)
+    sents = sentences(text)
+    idx = next((i for i, (s, e) in enumerate(sents) if s <= start < e), len(sents) - 1)
+    s_start, s_end = sents[idx]
+
+    def relevant(m: _Mention, before_word: bool) -> bool:
+        if m[2] != "self":
+            return True
+        # The writer blocks only an insult that follows closely (私がバカだった, I was stupid).
+        return label == "insult" and before_word and 0 <= start - m[1] <= 12
+
+    in_sent = [m for m in mentions if s_start <= m[0] < s_end and not (m[0] < end and start < m[1])]
+    before = [m for m in in_sent if m[1] <= start and relevant(m, True)]
+    after = [m for m in in_sent if m[0] >= end and relevant(m, False)]
+    chosen = before[-1] if before else (after[0] if after else None)
+    if chosen is not None:
+        if chosen[2] != "target":
+            return None
+        employees = [m[3] for m in in_sent if m[2] == "target" and m[3] and m[3].employee_id]
+        target = chosen[3]
+        assert target is not None
+        if target.employee_id is None and employees:
+            target = min(employees, key=lambda t: abs(t.start - start))
+        return Attribution(target.employee_id, target.text, True)
+    prev = [m for m in mentions if sents[max(0, idx - 3)][0] <= m[0] < s_start and m[2] != "self"]
+    if prev:
+        last = prev[-1]
+        if last[2] != "target":
+            return None
+        # Prefer an employee named in that same sentence.
+        p_idx = next(i for i, (s, e) in enumerate(sents) if s <= last[0] < e)
+        ps, pe = sents[p_idx]
+        emps = [m[3] for m in prev if m[2] == "target" and m[3] and m[3].employee_id and ps <= m[0] < pe]
+        target = emps[-1] if emps else last[3]
+        assert target is not None
+        return Attribution(target.employee_id, target.text, False)
+    nxt = [m for m in mentions if m[0] >= s_end and m[2] != "self"]
+    if nxt and nxt[0][2] == "target" and nxt[0][3] is not None:
+        t = nxt[0][3]
+        return Attribution(t.employee_id, t.text, False)
+    return None

@@ -1,0 +1,210 @@
+"""Context rules shared by the harassment detectors, on the ORIGINAL text (no Scrapy).
+
+- :func:`sentences` splits a post into sentence ranges (。！？.!? and line breaks).
+- :func:`other_entities` finds mentions of someone else — another organisation (ヤマト物流,
+  Acme Corp), another person (隣の客, my neighbour) or the writer (私が, I was) — which can be
+  the real target of an abusive word instead of the company.
+- :func:`negated` tells whether a term is denied (詐欺ではない, not a scam, 殺さない).
+- :func:`condemned` tells whether a term is quoted or reported only to condemn or refute it
+  (「クズ」呼ばわりするのはやめよう, calling them idiots is not okay, 詐欺というのはデマ).
+- :func:`hedged` tells whether a claim is phrased as rumour or question (らしい, って噂,
+  allegedly, is it a scam?) — still defamation, with a lower score and a note.
+- :func:`is_news` tells whether the sentence reports news (逮捕, according to, reported).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_SENT_END = re.compile(r"[。！？!?\n]+|(?<=[a-z0-9)\"'])\.(?:\s+|$)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` of each sentence of ``text`` (end includes the terminator)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        if m.end() > pos:
+            out.append((pos, m.end()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return tuple(out) or ((0, len(text)),)
+
+
+def sentence_of(text: str, index: int) -> tuple[int, int]:
+    for start, end in sentences(text):
+        if start <= index < end:
+            return start, end
+    return 0, len(text)
+
+
+_ORG_JA = (
+    r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z]{1,12}(?:物流|運輸|通信|電機|電気|電力|銀行|商事|証券|保険|"
+    r"ホールディングス|グループ|株式会社|工業|製作所|建設|不動産|モバイル|ガス|鉄道|航空|交通)|"
+    r"(?:他社|別の会社|よその会社|前の会社|競合|ライバル会社)"
+)
+_PERSON_JA = (
+    r"(?:隣|となり|前|後ろ|うしろ|他|ほか)の(?:客|人|おっさん|おばさん|おじさん|じいさん|ばあさん)|"
+    r"(?:客|お客|クレーマー|荒らし|ネット民|アンチ|あいつら|あの人たち|書き込んだ奴|犯人)(?:が|は|ども|たち)|"
+    r"(?:近所|友達|友人|知り合い|親戚|彼氏|彼女|夫|妻|旦那|嫁|母|父|兄|姉|弟|妹|息子|娘|先生|担任|"
+    r"上司|同級生|クラス|俳優|女優|選手|歌手|芸人|議員|首相|大臣|総理|大統領)の"
+)
+_ORG_EN = (
+    r"\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*\s+(?:Corp|Corporation|Inc|Ltd|LLC|Co|Company|Bank|"
+    r"Telecom|Airlines|Group|Holdings|Mobile|Logistics|Motors|Electric)\b\.?|"
+    r"\b(?:another|other|a different|my old|my previous|the other|competitor's?|rival)\s+"
+    r"(?:company|provider|carrier|firm|shop|store)\b"
+)
+_PERSON_EN = (
+    r"\b(?:my|our|his|her)\s+(?:friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|"
+    r"boyfriend|girlfriend|brother|sister|son|daughter|mom|dad|mother|father|boss|landlord|ex)\b|"
+    r"\b(?:the|that|this)\s+(?:customer|guy|woman|man|lady|dude|troll|trolls|person|people)\s+"
+    r"(?:before|behind|next to|in front of|who)\b|"
+    r"\b(?:trolls?|haters?|commenters?)\b"
+)
+OTHER_RE = re.compile(f"{_ORG_JA}|{_PERSON_JA}|{_ORG_EN}|{_PERSON_EN}")
+SELF_RE = re.compile(
+    r"(?:私|俺|僕|自分|わたし|あたし|おれ|ぼく)(?:が|は|も|って)|"
+    r"\b(?:I|I'm|I am|I was|I feel|I felt|I felt like|we were|we are|we're|I'm such)\b"
+)
+_OTHER_PERSON_BEFORE = re.compile(
+    r"(?:近所|隣|友達|友人|知り合い|親戚|彼氏|彼女|夫|妻|旦那|嫁|母|父|兄|姉|弟|妹|先生|担任|同級生|"
+    r"クラス|俳優|女優|選手|歌手|芸人|議員|首相|大臣|総理|大統領|漫画|アニメ|ドラマ)の?\s*$|"
+    r"(?:my|our)\s+(?:friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|boyfriend|"
+    r"girlfriend|brother|sister|son|daughter|mom|dad|boss|landlord|classmate)\s*$|"
+    r"(?:actor|actress|player|singer|politician|senator|author|character)\s*$|"
+    rf"(?:{_ORG_JA})の\s*$",
+    re.IGNORECASE,
+)
+
+
+def other_person_before(text: str, index: int) -> bool:
+    """True when the name at ``index`` follows a marker of someone who is not staff."""
+    return bool(_OTHER_PERSON_BEFORE.search(text[max(0, index - 16) : index]))
+
+
+@lru_cache(maxsize=256)
+def other_entities(text: str) -> tuple[tuple[int, int, str], ...]:
+    """``(start, end, kind)`` of mentions of someone else: kind ``other`` (another
+    organisation or person) or ``self`` (the writer)."""
+    found = [(m.start(), m.end(), "other") for m in OTHER_RE.finditer(text)]
+    found += [(m.start(), m.end(), "self") for m in SELF_RE.finditer(text)]
+    return tuple(sorted(found))
+
+
+_NEG_AFTER_JA = re.compile(
+    r"^(?:なんか|なんて|とか)?(?:じゃ|では|でも|でわ|じゃあ)?(?:ない|なかった|無い|ありません|ありませんでした|"
+    r"ねえ|ねぇ|ねー|ないです|なく|ないと思)(?!か|の[?？]|のか|んじゃ|でしょ|だろ|っしょ|よね[?？]|[?？])|"
+    r"^(?:とは|だとは|と?は)(?:思わ|思え|言え|いえ)(?:ない|ません)|"
+    r"^(?:って|という|とかいう|との)?(?:の|噂|話|情報)?(?:は|も)?(?:デマ|嘘|うそ|ウソ|誤解|間違い|根拠のない|事実無根)"
+)
+_NEG_VERB_JA = re.compile(r"^[さしせそ]?(?:ない|ません|ず|ぬ|なかった)(?!か|の[?？])")
+_NEG_BEFORE_EN = re.compile(
+    r"\b(?:not|n't|never|no|hardly|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|nor|without|"
+    r"wouldn't|won't|neither)\b(?:\s+\S+){0,2}\s*$",
+    re.IGNORECASE,
+)
+_NEG_AFTER_EN = re.compile(
+    r"^\S*\s+(?:is|are|was|were)\s+(?:a\s+)?(?:lie|false|untrue|nonsense|a myth|fake news|debunked)\b|"
+    r"^\S*\s+(?:claims?|rumou?rs?|accusations?|allegations?)\s+(?:is|are|was|were)\s+(?:false|untrue|"
+    r"nonsense|baseless|wrong|debunked)",
+    re.IGNORECASE,
+)
+
+
+def negated(text: str, start: int, end: int, *, verb: bool = False) -> bool:
+    """True when the term at ``text[start:end]`` is denied."""
+    after = text[end : end + 24].lstrip(" 、,")
+    if verb and _NEG_VERB_JA.match(after):
+        return True
+    if _NEG_AFTER_JA.match(after):
+        return True
+    s_start, _ = sentence_of(text, start)
+    before = text[max(s_start, start - 40) : start]
+    if _NEG_BEFORE_EN.search(before):
+        return True
+    return bool(_NEG_AFTER_EN.match(text[end : end + 60]))
+
+
+_QUOTE_OPEN = "「『\"“'‘"
+_QUOTE_CLOSE = "」』\"”'’"
+_REPORT_JA = re.compile(
+    r"(?:呼ばわり|と呼ぶ|って呼ぶ|と言う|って言う|とか言う|なんて言う|と言われ|って言われ|と書|って書|"
+    r"と罵|と怒鳴|と叫|などと|といった|とかいう|発言|書き込み|コメント)"
+)
+_CONDEMN_JA = re.compile(
+    r"(?:やめ(?:よう|て|ろ|るべき|ましょう|なさい)|ひどい|酷い|良くない|よくない|許せ|許さ|最低|おかしい|"
+    r"ダメ|だめ|違う|間違|デマ|嘘|誹謗中傷|中傷|名誉毀損|通報|残念|悲しい|かわいそう|可哀想|気の毒|"
+    r"守ろう|味方|言い過ぎ|いいすぎ|筋違い|八つ当たり|すべきでない|べきじゃない|胸が痛)"
+)
+_REPORT_EN = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|nam(?:e|ed|ing)|label(?:l?ed|l?ing)?|said|says|saying|wrote|writes|posted|"
+    r"scream(?:ed|ing)?|yell(?:ed|ing)?|shout(?:ed|ing)?|comments? like|words like|threats?|insults?|"
+    r"accus(?:e|ed|ing|ations?)|claims?|rumou?rs?)\b",
+    re.IGNORECASE,
+)
+_CONDEMN_EN = re.compile(
+    r"\b(?:not ok(?:ay)?|unacceptable|uncalled for|out of line|stop|don't|shouldn't|should not|wrong|"
+    r"shame|ashamed|disgusting|harass(?:ment|ing)?|report(?:ed)?|abus(?:e|ive)|bully(?:ing)?|"
+    r"cruel|unfair|no excuse|be kind|leave (?:them|her|him) alone|false|untrue|baseless|debunked|"
+    r"nonsense|lies?|defend|sorry for|feel bad|deserve better|toxic)\b",
+    re.IGNORECASE,
+)
+
+
+def in_quotes(text: str, start: int, end: int) -> bool:
+    s_start, s_end = sentence_of(text, start)
+    before = text[s_start:start]
+    after = text[end:s_end]
+    opened = max((before.rfind(q) for q in _QUOTE_OPEN), default=-1)
+    if opened < 0:
+        return False
+    closed = max((before.rfind(q) for q in "」』”’"), default=-1)
+    return opened > closed and any(q in after for q in _QUOTE_CLOSE)
+
+
+def condemned(text: str, start: int, end: int) -> bool:
+    """True when the term is quoted or reported in order to condemn or refute it."""
+    s_start, s_end = sentence_of(text, start)
+    sentence = text[s_start:s_end]
+    rel = start - s_start
+    quoted = in_quotes(text, start, end)
+    reported = bool(_REPORT_JA.search(sentence[rel:]) or _REPORT_EN.search(sentence))
+    condemn = bool(_CONDEMN_JA.search(sentence[rel:]) or _CONDEMN_EN.search(sentence))
+    if (quoted or reported) and condemn:
+        return True
+    # The condemnation may follow in the next sentence: 「詐欺」と書かれていた。ひどい。
+    if quoted and reported:
+        return True
+    if (quoted or reported) and s_end < len(text):
+        n_start, n_end = sentence_of(text, s_end)
+        nxt = text[n_start:n_end]
+        return bool(_CONDEMN_JA.search(nxt) or _CONDEMN_EN.search(nxt)) and len(nxt) < 40
+    return False
+
+
+_HEDGE = re.compile(
+    r"らしい|らしく|みたい|って噂|との噂|という噂|噂|と聞いた|って聞いた|だそう|疑惑|じゃないの|じゃないか|"
+    r"ではないか|じゃね|のでは|かも|[?？]|\b(?:allegedly|apparently|rumou?r|heard|supposedly|"
+    r"reportedly|i think|probably|might be|may be|seems?)\b",
+    re.IGNORECASE,
+)
+_NEWS = re.compile(
+    r"逮捕|容疑|書類送検|起訴|判決|によると|報道|発表した|と発表|行政処分|業務改善命令|"
+    r"\b(?:according to|reported|announced|police said|charged with|was arrested|court|indicted|"
+    r"investigation|regulators?)\b",
+    re.IGNORECASE,
+)
+
+
+def hedged(text: str, start: int) -> bool:
+    s_start, s_end = sentence_of(text, start)
+    return bool(_HEDGE.search(text[s_start:s_end]))
+
+
+def is_news(text: str, start: int) -> bool:
+    s_start, s_end = sentence_of(text, start)
+    return bool(_NEWS.search(text[s_start:s_end]))

@@ -1,0 +1,229 @@
+"""Harassment categories in Japanese and English: ``defamation``, ``insult``, ``threat``,
+``discrimination`` and ``sexual``, each aimed at the company or a named employee.
+
+How a finding is made (every step is visible in the finding's explanation and spans):
+
+1. **Cues**: lexicon words on compact normalized text (:mod:`detectors.lexicon_ja`,
+   :mod:`detectors.lexicon_en`), phrase patterns on folded text, and Japanese verb lemmas
+   from sudachipy (every conjugation of 殺す, 燃やす …).
+2. **Context**: a cue is dropped when it is denied (詐欺ではない, not a scam), quoted or
+   reported only to condemn it («「クズ」呼ばわりはやめよう», calling them idiots is not okay),
+   or a defamation word in a news report (逮捕, according to). Weak cues (useless, 使えない)
+   need a person noun nearby or a second cue. Rumour and question forms (らしい, allegedly,
+   ？) still count, with a lower score.
+3. **Target**: a cue counts only when :func:`detectors.attribution.attribute` aims it at the
+   company or an employee found by the name detectors that ran before.
+
+Option (``[detectors.options.harassment]``): ``require_target = false`` measures the abuse
+lexicons on data without a company (the eval's ``--any-target``); never use it in production.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from crawler.items import Finding, Post, Span
+from detectors import lexicon_en, lexicon_ja
+from detectors.attribution import Attribution, attribute, targets_of
+from detectors.base import Detector, DetectorContext
+from detectors.context import condemned, hedged, is_news, negated, sentence_of
+from detectors.matching import MultiMatcher
+from detectors.morph import morphemes
+from detectors.normalize import _kata_to_hira, compact, compact_key, fold, has_japanese
+
+logger = logging.getLogger(__name__)
+
+LABELS = ("defamation", "insult", "threat", "discrimination", "sexual")
+SEVERITY = {
+    "threat": "critical",
+    "defamation": "high",
+    "insult": "medium",
+    "discrimination": "medium",
+    "sexual": "medium",
+    "personal_info": "high",
+}
+DESCRIPTION = {
+    "defamation": "Damaging factual claim",
+    "insult": "Abusive language",
+    "threat": "Threat or intimidation",
+    "discrimination": "Discriminatory remark",
+    "sexual": "Sexual remark",
+}
+STRONG, WEAK, PATTERN, VERB = 0.85, 0.45, 0.8, 0.85
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    label: str
+    start: int
+    end: int
+    weight: float
+    how: str  # "word", "weak", "pattern", "verb"
+
+
+def _terms() -> dict[str, tuple[str, float]]:
+    out: dict[str, tuple[str, float]] = {}
+    for table, weight in (
+        (lexicon_ja.TERMS, STRONG),
+        (lexicon_en.TERMS, STRONG),
+        (lexicon_ja.WEAK, WEAK),
+        (lexicon_en.WEAK, WEAK),
+    ):
+        for label, words in table.items():
+            for word in words:
+                for form in lexicon_en.expand(word):
+                    out.setdefault(form, (label, weight))
+    return out
+
+
+def merge_spans(text: str, ranges: list[tuple[int, int]]) -> tuple[Span, ...]:
+    """Sorted spans of ``text`` with overlapping ranges merged."""
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple(Span(s, e, text[s:e]) for s, e in merged)
+
+
+class HarassmentDetector(Detector):
+    name = "harassment"
+    labels = LABELS
+    modality = "text"
+
+    def __init__(self, context: DetectorContext) -> None:
+        super().__init__(context)
+        opts = context.options_for(self.name)
+        self.require_target = bool(opts.get("require_target", True))
+        self.terms: MultiMatcher[tuple[str, float]] = MultiMatcher(_terms())
+        self.patterns = [
+            (label, re.compile(_kata_to_hira(p)))
+            for table in (lexicon_ja.PATTERNS, lexicon_en.PATTERNS)
+            for label, pats in table.items()
+            for p in pats
+        ]
+        self.verbs = {v: label for label, verbs in lexicon_ja.VERBS.items() for v in verbs}
+        persons = [compact_key(p) for p in (*lexicon_ja.PERSON_NOUNS, *lexicon_en.PERSON_NOUNS)]
+        self.person_re = re.compile(
+            "|".join(re.escape(p) for p in sorted(set(persons), key=len, reverse=True))
+        )
+
+    # -- cues ---------------------------------------------------------------------------
+    def _cues(self, text: str) -> list[Cue]:
+        folded = compact(text)
+        cues: list[Cue] = []
+        weak: list[tuple[Cue, int, int]] = []
+        for m in self.terms.search(text, folded):
+            label, weight = m.payload
+            cue = Cue(label, m.o_start, m.o_end, weight, "word" if weight >= STRONG else "weak")
+            if weight >= STRONG:
+                cues.append(cue)
+            else:
+                weak.append((cue, m.start, m.end))
+        lowered = fold(text)
+        for label, pattern in self.patterns:
+            for pm in pattern.finditer(lowered.text):
+                if pm.end() > pm.start():
+                    s, e = lowered.span_back(pm.start(), pm.end())
+                    cues.append(Cue(label, s, e, PATTERN, "pattern"))
+        if has_japanese(text):
+            cues.extend(self._verb_cues(text))
+        for cue, c_start, c_end in weak:
+            near = folded.text[max(0, c_start - 10) : c_end + 10]
+            s_start, s_end = sentence_of(text, cue.start)
+            second = any(s_start <= c.start < s_end for c in cues)
+            if self.person_re.search(near) or second:
+                cues.append(Cue(cue.label, cue.start, cue.end, 0.6, "weak"))
+        return cues
+
+    def _verb_cues(self, text: str) -> list[Cue]:
+        toks = morphemes(text)
+        out: list[Cue] = []
+        for i, tok in enumerate(toks):
+            label = self.verbs.get(tok.lemma)
+            if label is None:
+                continue
+            rest = toks[i + 1 : i + 4]
+            follow = "".join(t.surface for t in rest)
+            if any(t.lemma in ("れる", "られる", "せる", "させる") for t in rest[:1]):
+                continue  # passive or causative: 殺される (I'll be worked to death) is not a threat
+            if any(
+                t.lemma in ("ない", "ぬ", "ず", "ん") and t.pos[0] in ("助動詞", "形容詞") for t in rest[:2]
+            ) and not re.match(r"^(?:な[いく]|ず|ん|ぬ)(?:か|の[?？]|んじゃ|だろ|でしょ)", follow):
+                continue
+            if tok.lemma in lexicon_ja.INTENT_VERBS:
+                form = tok.pos[5] if len(tok.pos) > 5 else ""
+                if not (
+                    form.startswith(("意志推量形", "命令形"))
+                    or re.match(
+                        r"^(?:てやる|てやろ|てや|たる|たろ|ぞ|ぜ|から[なね]|ちゃう|ちまう|てまう|よう|ぞ)",
+                        follow,
+                    )
+                ):
+                    continue
+            out.append(Cue(label, tok.start, tok.end, VERB, "verb"))
+        return out
+
+    # -- findings -----------------------------------------------------------------------
+    def detect(self, post: Post) -> list[Finding]:
+        text = post.text
+        if not text:
+            return []
+        targets = targets_of(post)
+        if self.require_target and not targets:
+            return []
+        grouped: dict[tuple[str, str | None], list[tuple[Cue, Attribution | None, bool]]] = {}
+        for cue in self._cues(text):
+            if negated(text, cue.start, cue.end, verb=cue.how == "verb") or condemned(
+                text, cue.start, cue.end
+            ):
+                continue
+            if cue.label == "defamation" and is_news(text, cue.start):
+                continue
+            if self.require_target:
+                attr = attribute(text, targets, cue.start, cue.end, cue.label)
+                if attr is None:
+                    continue
+            else:
+                attr = attribute(text, targets, cue.start, cue.end, cue.label) if targets else None
+            key = (cue.label, attr.employee_id if attr else None)
+            grouped.setdefault(key, []).append((cue, attr, hedged(text, cue.start)))
+        findings = []
+        for (label, employee_id), items in grouped.items():
+            score = max(
+                c.weight * (0.9 if attr is not None and not attr.same_sentence else 1.0)
+                for c, attr, _ in items
+            )
+            score = min(0.99, score + 0.05 * (len(items) - 1))
+            rumour = label == "defamation" and all(h for _, _, h in items)
+            if rumour:
+                score *= 0.9
+            if score < THRESHOLD:
+                continue
+            spans = merge_spans(text, [(c.start, c.end) for c, _, _ in items])
+            words = "、".join(dict.fromkeys(s.text for s in spans))
+            attr = items[0][1]
+            if employee_id:
+                emp = self.context.roster.get(employee_id)
+                whom = f"employee {employee_id} ({emp.name if emp else employee_id})"
+            elif attr is not None:
+                whom = f"the company {self.context.company_name} (as {attr.target_text!r})"
+            else:
+                whom = "no identified target (target requirement relaxed)"
+            note = " Phrased as rumour or question." if rumour else ""
+            findings.append(
+                Finding(
+                    detector=self.name,
+                    label=label,
+                    severity=SEVERITY[label],
+                    score=round(score, 3),
+                    explanation=f"{DESCRIPTION[label]} aimed at {whom}: «{words}».{note}",
+                    spans=spans,
+                    employee_id=employee_id,
+                )
+            )
+        return findings

@@ -1,0 +1,141 @@
+"""Personal information about a named employee (``personal_info``).
+
+A post is flagged when it names an employee (an ``employee_named`` finding from the name
+detector) and, in the same or a neighbouring sentence, gives an identifying detail:
+
+- phone numbers (Japanese 03-1234-5678, 090 1234 5678, +81 …; international +1 …, (555) …),
+- e-mail addresses, also obfuscated (tanaka [at] example [dot] com),
+- home addresses (prefecture/city/ward, 丁目, 1-2-3, 〒123-4567, 12 Elm Street, apartment),
+- schedule and whereabouts (18時に新橋駅, いつも帰りは, 最寄り駅, leaves work at 6pm, takes
+  the 7:15 train),
+- social handles and private accounts (@handle, instagram.com/…, 裏アカ, her private insta),
+- covert photos (隠し撮り, 盗撮, 写真を晒す, took a picture of her), car plates, children's school.
+
+Details about the company alone (its support line, its head office) are not flagged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.items import Finding, Post, Span
+from detectors.base import Detector, DetectorContext
+from detectors.context import sentences
+from detectors.normalize import fold
+
+_PREF = (
+    "北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|"
+    "新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|"
+    "奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|"
+    "長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県"
+)
+_TIME = r"(?:\d{1,2}\s*時(?:\s*\d{1,2}\s*分|半)?|\d{1,2}:\d{2}|\d{1,2}(?::\d{2})?\s*(?:am|pm)\b)"
+KINDS: dict[str, tuple[str, str]] = {
+    # kind: (regex over folded text — lower case, NFKC, hiragana —, description)
+    "phone": (
+        r"(?<![\d-])(?:\+81[\s-]?\(?0?\d{1,4}\)?|0\d{1,4})[\s-]?\(?\d{1,4}\)?[\s-]?\d{3,4}(?![\d-])|"
+        r"(?<![\d-])\+\d{1,3}[\s.-]?\(?\d{1,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?!\d)|"
+        r"(?<!\d)\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)",
+        "a phone number",
+    ),
+    "email": (
+        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+\s*[\[(]\s*dot\s*[\])]\s*\w+",
+        "an e-mail address",
+    ),
+    "address": (
+        rf"(?:{_PREF})[^\s、。,]{{0,12}}?(?:市|区|町|村|郡)|[^\s、。,]{{1,8}}(?:市|区)[^\s、。,]{{1,8}}?\d+\s*(?:丁目|-\d+)|"
+        r"\d+\s*丁目|\d+\s*番地|(?<![\d:])\d{1,4}-\d{1,4}-\d{1,4}(?![\d-])|〒\s*\d{3}-?\d{4}|\d+\s*号室|"
+        r"自宅|じたく|住所|家は|家の場所|住んで|実家|まんしょん|あぱーと|"
+        r"\b\d{1,5}\s+[a-z]+(?:\s[a-z]+)?\s+(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|blvd|boulevard|"
+        r"court|ct|way|place|pl)\b|\b(?:home address|her address|his address|lives (?:at|in|on|near|off|"
+        r"right)|apartment \d+|apt\.? \d+|where (?:she|he) lives is)\b",
+        "a home address or where they live",
+    ),
+    "schedule": (
+        rf"[^\s、。,]{{1,8}}駅[^。！？\n]{{0,20}}?{_TIME}|{_TIME}[^。！？\n]{{0,20}}?[^\s、。,]{{1,8}}駅|"
+        rf"最寄り(?:駅)?|(?:いつも|毎日|毎朝|毎晩|毎週)[^。！？\n]{{0,12}}?(?:駅|{_TIME}|帰|通勤|出勤|退勤|電車|ばす|乗)|"
+        rf"(?:帰り|通勤|退勤|出勤)(?:は|の|時間|道|ルート)|[^\s、。,]{{1,6}}線(?:で通|に乗って|で帰|を使って通)|"
+        rf"\b(?:leaves? (?:work|the office|home) at|gets? off (?:work )?at|takes? the [\w:]+ (?:train|bus)|"
+        rf"(?:train|bus) at {_TIME}|every (?:morning|evening|day|night) at|walks? home|parks? (?:her|his) car|"
+        rf"commutes?|(?:her|his) (?:schedule|route home|gym)|at {_TIME} (?:every|each))\b",
+        "their schedule or whereabouts",
+    ),
+    "account": (
+        r"(?<![\w.@])@[a-z0-9_]{3,15}\b|(?:instagram|facebook|twitter|x|tiktok|threads)\.com/[\w.@-]+|"
+        r"line\.me/[\w/-]+|裏あか|裏垢|鍵あか|鍵垢|本あか|本垢|いんすた|ふぇいすぶっく|らいんid|line\s?id|"
+        r"\b(?:private|secret|personal|alt)\s+(?:account|insta(?:gram)?|twitter|facebook|profile)\b|"
+        r"\b(?:her|his)\s+(?:instagram|insta|facebook|twitter|tiktok|snapchat|snap|line)\b",
+        "a private account or social handle",
+    ),
+    "photo": (
+        r"盗撮|隠し撮り|隠し撮|顔写真|顔晒|写真(?:を)?(?:貼|晒|撮っ|撮った|載せ|うp|あっぷ|upし)|画像(?:を)?(?:貼|晒|載せ)|"
+        r"\b(?:photos?|pictures?|pics?|video) of (?:her|him)\b|\b(?:took|snapped|got) (?:a |some )?"
+        r"(?:photos?|pictures?|pics?|video)\b|\bsecretly (?:filmed|recorded|photographed)\b",
+        "a photo of them",
+    ),
+    "family": (
+        r"車のなんばー|なんばーぷれーと|子供の学校|子どもの学校|娘の学校|息子の学校|娘さんの|息子さんの|"
+        r"\b(?:license plate|plate number|(?:her|his) (?:kids?|children|daughter|son)'?s? school|"
+        r"(?:her|his) (?:car|husband|wife))\b",
+        "details about their car or family",
+    ),
+}
+
+
+class PersonalInfoDetector(Detector):
+    name = "personal_info"
+    labels = ("personal_info",)
+    modality = "text"
+
+    def __init__(self, context: DetectorContext) -> None:
+        super().__init__(context)
+        self.patterns = [(kind, re.compile(p, re.IGNORECASE), desc) for kind, (p, desc) in KINDS.items()]
+
+    def detect(self, post: Post) -> list[Finding]:
+        named = [f for f in post.findings if f.label == "employee_named" and f.employee_id]
+        if not named or not post.text:
+            return []
+        text = post.text
+        folded = fold(text)
+        sents = sentences(text)
+
+        def sent_index(pos: int) -> int:
+            return next((i for i, (s, e) in enumerate(sents) if s <= pos < e), len(sents) - 1)
+
+        name_at = [(sent_index(s.start), f.employee_id) for f in named for s in f.spans]
+        by_employee: dict[str, list[tuple[Span, str]]] = {}
+        for kind, pattern, desc in self.patterns:
+            for m in pattern.finditer(folded.text):
+                if m.end() <= m.start():
+                    continue
+                if kind == "phone" and sum(c.isdigit() for c in m.group(0)) < 10:
+                    continue
+                o_start, o_end = folded.span_back(m.start(), m.end())
+                idx = sent_index(o_start)
+                close = [(abs(i - idx), i > idx, eid) for i, eid in name_at if abs(i - idx) <= 2]
+                if not close:
+                    continue
+                eid = min(close)[2]
+                assert eid is not None
+                by_employee.setdefault(eid, []).append((Span(o_start, o_end, text[o_start:o_end]), desc))
+        findings = []
+        for eid, items in by_employee.items():
+            emp = self.context.roster.get(eid)
+            strong = any(d not in ("their schedule or whereabouts",) for _, d in items) or len(items) > 1
+            kinds = ", ".join(dict.fromkeys(d for _, d in items))
+            spans = tuple(sorted({s for s, _ in items}, key=lambda s: s.start))
+            findings.append(
+                Finding(
+                    detector=self.name,
+                    label="personal_info",
+                    severity="high",
+                    score=0.9 if strong else 0.75,
+                    explanation=(
+                        f"Personal information about employee {eid} ({emp.name if emp else eid}): "
+                        f"{kinds}: «{'、'.join(s.text for s in spans)}»."
+                    ),
+                    spans=spans,
+                    employee_id=eid,
+                )
+            )
+        return findings
