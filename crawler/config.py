@@ -291,7 +291,7 @@ class MediaConfig(_Frozen):
     """Longest audio/video accepted, in seconds."""
     face_max_side: int = Field(default=800, ge=100)
     face_tolerance: float = Field(default=0.54, gt=0, lt=1)
-    voice_threshold: float = Field(default=0.80, gt=0, lt=1)
+    voice_threshold: float = Field(default=0.75, gt=0, lt=1)
     voice_window: float = Field(default=3.0, gt=0.5)
     voice_hop: float = Field(default=1.5, gt=0.1)
     video_fps: float = Field(default=1.0, gt=0)

@@ -19,7 +19,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def check_employee_id(employee_id: str) -> str:
@@ -95,12 +95,20 @@ class BiometricStore:
                 f"The consent scope {','.join(scope_t) or '(empty)'!r} is invalid; use face, voice or face,voice."
             )
         if not policy_version.strip() or not by.strip():
-            raise EnrolmentError("A consent needs the policy version (--policy-version) and who recorded it (--by).")
+            raise EnrolmentError(
+                "A consent needs the policy version (--policy-version) and who recorded it (--by)."
+            )
         consent = Consent(employee_id, scope_t, policy_version.strip(), by.strip(), _now())
         self._append(
             "consent.jsonl",
-            {"action": "grant", "employee_id": employee_id, "scope": list(scope_t),
-             "policy_version": consent.policy_version, "by": consent.recorded_by, "at": consent.at},
+            {
+                "action": "grant",
+                "employee_id": employee_id,
+                "scope": list(scope_t),
+                "policy_version": consent.policy_version,
+                "by": consent.recorded_by,
+                "at": consent.at,
+            },
         )
         return consent
 
@@ -132,7 +140,10 @@ class BiometricStore:
         return self.root / "templates" / f"{check_employee_id(employee_id)}.enc"
 
     def add_templates(
-        self, employee_id: str, modality: str, templates: list[tuple[list[float], str]],
+        self,
+        employee_id: str,
+        modality: str,
+        templates: list[tuple[list[float], str]],
         raw: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
     ) -> int:
         """Store ``templates`` ``[(vector, source_sha256)]``; consent is checked first."""
@@ -145,8 +156,14 @@ class BiometricStore:
         for vector, source in templates:
             if source in known:
                 continue
-            doc[modality].append({"vector": [round(float(v), 7) for v in vector], "source": source,
-                                  "added_at": _now(), "policy_version": consent.policy_version})
+            doc[modality].append(
+                {
+                    "vector": [round(float(v), 7) for v in vector],
+                    "source": source,
+                    "added_at": _now(),
+                    "policy_version": consent.policy_version,
+                }
+            )
             known.add(source)
             added += 1
         vault.write(path, doc)

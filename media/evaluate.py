@@ -52,7 +52,9 @@ class Prediction:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-def summarize(preds: list[Prediction], gallery_ids: Iterable[str], *, higher_is_better: bool) -> dict[str, Any]:
+def summarize(
+    preds: list[Prediction], gallery_ids: Iterable[str], *, higher_is_better: bool
+) -> dict[str, Any]:
     enrolled = set(gallery_ids)
     genuine = [p for p in preds if p.truth in enrolled]
     impostors = [p for p in preds if p.truth not in enrolled]
@@ -93,8 +95,14 @@ def equal_error_rate(pos: list[float], neg: list[float], *, higher_is_better: bo
     return best[1]
 
 
-def write_report(preds: list[Prediction], summary: dict[str, Any], predictions: str | None, as_json: bool,
-                 title: str, extra: dict[str, Any]) -> None:
+def write_report(
+    preds: list[Prediction],
+    summary: dict[str, Any],
+    predictions: str | None,
+    as_json: bool,
+    title: str,
+    extra: dict[str, Any],
+) -> None:
     if predictions:
         with open(predictions, "w", encoding="utf-8") as fh:
             for p in preds:
@@ -108,7 +116,9 @@ def write_report(preds: list[Prediction], summary: dict[str, Any], predictions: 
         return "n/a" if v is None else f"{v:.2%}"
 
     click.echo(f"{title}: {summary['probes']} probe(s), {summary['gallery_identities']} enrolled identities")
-    click.echo(f"  true-accept rate  {pct(summary['tar'])} ({summary['true_accepts']}/{summary['genuine_probes']})")
+    click.echo(
+        f"  true-accept rate  {pct(summary['tar'])} ({summary['true_accepts']}/{summary['genuine_probes']})"
+    )
     click.echo(
         f"  false-accept rate {pct(summary['far'])} ({summary['impostors_accepted']} impostor(s) accepted, "
         f"{summary['genuine_wrong_identity']} genuine matched to a wrong identity)"

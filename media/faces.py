@@ -53,7 +53,7 @@ def find_faces(img: Image.Image, *, max_side: int = 800, upsample_below: int = 8
         return []
     encodings = fr.face_encodings(arr, known_face_locations=locations)
     return [
-        Face(tuple(int(round(v / scale)) for v in loc), enc)  # type: ignore[arg-type]
+        Face(tuple(round(v / scale) for v in loc), enc)  # type: ignore[arg-type]
         for loc, enc in zip(locations, encodings, strict=True)
     ]
 

@@ -18,15 +18,20 @@ from media.sniff import sniff
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp")
 
 
-def open_image(data: bytes, *, name: str = "image", max_bytes: int = 25_000_000,
-               max_pixels: int = 40_000_000) -> Image.Image:
+def open_image(
+    data: bytes, *, name: str = "image", max_bytes: int = 25_000_000, max_pixels: int = 40_000_000
+) -> Image.Image:
     """Check and decode ``data`` into an RGB :class:`PIL.Image.Image`."""
     if len(data) > max_bytes:
-        raise MediaRejected(f"{name} is {len(data):,} bytes, over the limit of {max_bytes:,} ([media] max_bytes).")
+        raise MediaRejected(
+            f"{name} is {len(data):,} bytes, over the limit of {max_bytes:,} ([media] max_bytes)."
+        )
     mime = sniff(data)
     if mime not in IMAGE_TYPES:
         what = mime or "not a known format"
-        raise MediaRejected(f"{name} is not an image (its content is {what}, first bytes {data[:16]!r}); skipped.")
+        raise MediaRejected(
+            f"{name} is not an image (its content is {what}, first bytes {data[:16]!r}); skipped."
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -46,8 +51,8 @@ def open_image(data: bytes, *, name: str = "image", max_bytes: int = 25_000_000,
         raise MediaRejected(f"{name} is a possible decompression bomb ({exc}); skipped.") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise MediaRejected(f"{name} could not be decoded as {mime} ({exc}); skipped.") from None
-    img = ImageOps.exif_transpose(img) or img
-    return img.convert("RGB")
+    upright: Image.Image = ImageOps.exif_transpose(img) or img
+    return upright.convert("RGB")
 
 
 def downscale(img: Image.Image, max_side: int) -> tuple[np.ndarray, float]:
@@ -56,5 +61,5 @@ def downscale(img: Image.Image, max_side: int) -> tuple[np.ndarray, float]:
     if longest <= max_side:
         return np.asarray(img), 1.0
     scale = max_side / longest
-    small = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.BILINEAR)
+    small = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.BILINEAR)
     return np.asarray(small), scale

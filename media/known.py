@@ -28,16 +28,21 @@ ITEM_SECONDS = 4096 / 3 / 11025
 """Duration covered by one chromaprint sub-fingerprint step."""
 
 
-def photo_hash(data: bytes, *, name: str = "photo", max_bytes: int = 200_000_000,
-               max_pixels: int = 200_000_000) -> str:
+def photo_hash(
+    data: bytes, *, name: str = "photo", max_bytes: int = 200_000_000, max_pixels: int = 200_000_000
+) -> str:
     import imagehash
 
     return str(imagehash.phash(open_image(data, name=name, max_bytes=max_bytes, max_pixels=max_pixels)))
 
 
 def photo_entry(data: bytes, *, name: str, label: str = "") -> dict[str, Any]:
-    return {"sha256": hashlib.sha256(data).hexdigest(), "phash": photo_hash(data, name=name),
-            "name": name, "label": label}
+    return {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "phash": photo_hash(data, name=name),
+        "name": name,
+        "label": label,
+    }
 
 
 def hash_distance(a: str, b: str) -> int:
@@ -49,18 +54,30 @@ def fingerprint(path: Path, *, max_duration: float = 7200, name: str = "recordin
     check_duration(path, max_duration, name=name)
     proc = subprocess.run(
         [require_binary("fpcalc"), "-raw", "-json", "-length", str(int(max_duration)), str(path)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    if proc.returncode != 0:
-        raise MediaRejected(f"{name} could not be fingerprinted ({proc.stderr.strip() or 'fpcalc failed'}); skipped.")
-    data = json.loads(proc.stdout)
-    return np.asarray(data.get("fingerprint") or [], dtype=np.int64).astype(np.uint32)
+    # fpcalc 1.5 reports "Error decoding audio frame (End of file)" at the end of many files
+    # after printing a valid fingerprint: trust the output when there is one.
+    try:
+        data = json.loads(proc.stdout.strip().splitlines()[0]) if proc.stdout.strip() else {}
+    except ValueError:
+        data = {}
+    if not data.get("fingerprint"):
+        reason = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "fpcalc failed"
+        raise MediaRejected(f"{name} could not be fingerprinted ({reason}); skipped.")
+    return np.asarray(data["fingerprint"], dtype=np.int64).astype(np.uint32)
 
 
 def recording_entry(path: Path, *, label: str = "") -> dict[str, Any]:
     fp = fingerprint(path, name=str(path))
-    return {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "name": path.name, "label": label,
-            "fingerprint": [int(v) for v in fp]}
+    return {
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "name": path.name,
+        "label": label,
+        "fingerprint": [int(v) for v in fp],
+    }
 
 
 def _similarity(q: np.ndarray, r: np.ndarray, offset: int) -> tuple[float, int]:

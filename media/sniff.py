@@ -32,7 +32,11 @@ def sniff(data: bytes) -> str:
         return "audio/mpeg"
     stripped = head.lstrip().lower()
     if stripped.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body", b"{", b"[")):
-        return "text/html" if b"html" in stripped or b"<head" in stripped or b"<body" in stripped else "text/plain"
+        return (
+            "text/html"
+            if b"html" in stripped or b"<head" in stripped or b"<body" in stripped
+            else "text/plain"
+        )
     return ""
 
 

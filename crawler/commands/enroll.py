@@ -21,7 +21,9 @@ import click
 
 from crawler.commands._options import config_option, load
 
-_files = click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_files = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 _employee = click.option("--employee", "employee_id", required=True, help="The employee id of the roster.")
 
 
@@ -47,7 +49,9 @@ def consent(config_path: str, employee_id: str, scope: str, policy_version: str,
     """Record an employee's consent to face and/or voice matching."""
     _config, store = _store(config_path)
     rec = store.record_consent(employee_id, scope.split(","), policy_version, by)
-    click.echo(f"Recorded consent of {employee_id} to {','.join(rec.scope)} (policy {rec.policy_version}) at {rec.at}.")
+    click.echo(
+        f"Recorded consent of {employee_id} to {','.join(rec.scope)} (policy {rec.policy_version}) at {rec.at}."
+    )
 
 
 def _enrol(config_path: str, employee_id: str, files: tuple[Path, ...], modality: str) -> None:
@@ -103,7 +107,9 @@ def _voice_template(path: Path, config: object) -> list[float]:
 
     wav = load_audio(path, max_duration=600, name=str(path))
     if len(wav) < 16_000 * 3:
-        raise MediaRejected(f"{path} holds {len(wav) / 16000:.1f} s of audio; give clips of at least 3 s of speech.")
+        raise MediaRejected(
+            f"{path} holds {len(wav) / 16000:.1f} s of audio; give clips of at least 3 s of speech."
+        )
     return [float(v) for v in embed_clip(wav)]
 
 
@@ -173,7 +179,7 @@ def list_(config_path: str) -> None:
     for modality in ("face", "voice"):
         try:
             gallery = store.gallery(modality)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+        except Exception as exc:
             click.echo(f"{modality}: cannot read templates: {exc}")
             continue
         for emp, vectors in gallery.items():

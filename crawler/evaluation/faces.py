@@ -13,15 +13,29 @@ import click
 
 
 @click.command(name="faces")
-@click.option("--gallery", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="One sub-folder per identity to enrol, holding jpg/png/webp photos.")
-@click.option("--probes", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="One sub-folder per identity; identities absent from the gallery are impostors.")
-@click.option("--predictions", type=click.Path(dir_okay=False), default=None,
-              help="Write one JSON line per probe file: file, predicted identity or null, distance.")
+@click.option(
+    "--gallery",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="One sub-folder per identity to enrol, holding jpg/png/webp photos.",
+)
+@click.option(
+    "--probes",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="One sub-folder per identity; identities absent from the gallery are impostors.",
+)
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write one JSON line per probe file: file, predicted identity or null, distance.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--tolerance", type=float, default=None, help="Match distance (default: the calibrated one).")
-def command(gallery: Path, probes: Path, predictions: str | None, as_json: bool, tolerance: float | None) -> None:
+def command(
+    gallery: Path, probes: Path, predictions: str | None, as_json: bool, tolerance: float | None
+) -> None:
     """Measure face matching: true-accept and false-accept rates."""
     import numpy as np
 
@@ -58,17 +72,17 @@ def command(gallery: Path, probes: Path, predictions: str | None, as_json: bool,
             per_id: dict[str, float] = {}
             for face in faces:
                 dist = np.linalg.norm(index.matrix - face.encoding[None, :], axis=1) if index.ids else []
-                for emp, d in zip(index.ids, dist, strict=False):
-                    per_id[emp] = min(per_id.get(emp, float("inf")), float(d))
-                emp, d = index.nearest(face.encoding)
-                if d < best[1]:
-                    best = (emp, d)
+                for ident_id, d in zip(index.ids, dist, strict=False):
+                    per_id[ident_id] = min(per_id.get(ident_id, float("inf")), float(d))
+                nearest = index.nearest(face.encoding)
+                if nearest[1] < best[1]:
+                    best = nearest
             faces.clear()
             predicted = best[0] if best[1] <= tol else None
             score = round(best[1], 4) if best[0] is not None else None
             preds.append(Prediction(rel, ident, predicted, score, scores=per_id))
     summary = summarize(preds, templates, higher_is_better=False)
     summary.pop("eer", None)
-    write_report(preds, summary, predictions, as_json, "Faces",
-                 {"tolerance": tol, "gallery_photos_skipped": skipped})
-
+    write_report(
+        preds, summary, predictions, as_json, "Faces", {"tolerance": tol, "gallery_photos_skipped": skipped}
+    )

@@ -13,15 +13,31 @@ import click
 
 
 @click.command(name="voice")
-@click.option("--gallery", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="One sub-folder per identity to enrol, holding wav/flac/mp3 clips.")
-@click.option("--probes", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="One sub-folder per identity; identities absent from the gallery are impostors.")
-@click.option("--predictions", type=click.Path(dir_okay=False), default=None,
-              help="Write one JSON line per probe file: file, predicted identity or null, similarity.")
+@click.option(
+    "--gallery",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="One sub-folder per identity to enrol, holding wav/flac/mp3 clips.",
+)
+@click.option(
+    "--probes",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="One sub-folder per identity; identities absent from the gallery are impostors.",
+)
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write one JSON line per probe file: file, predicted identity or null, similarity.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--threshold", type=float, default=None, help="Cosine similarity to accept (default: calibrated).")
-def command(gallery: Path, probes: Path, predictions: str | None, as_json: bool, threshold: float | None) -> None:
+@click.option(
+    "--threshold", type=float, default=None, help="Cosine similarity to accept (default: calibrated)."
+)
+def command(
+    gallery: Path, probes: Path, predictions: str | None, as_json: bool, threshold: float | None
+) -> None:
     """Measure voice matching: true-accept, false-accept and equal-error rates."""
     from media.audio import load_audio
     from media.errors import MediaRejected
@@ -33,7 +49,9 @@ def command(gallery: Path, probes: Path, predictions: str | None, as_json: bool,
     for ident, files in identity_files(gallery, AUDIO_EXT).items():
         for f in files:
             try:
-                templates.setdefault(ident, []).append([float(v) for v in embed_clip(load_audio(f, name=str(f)))])
+                templates.setdefault(ident, []).append(
+                    [float(v) for v in embed_clip(load_audio(f, name=str(f)))]
+                )
             except MediaRejected as exc:
                 click.echo(f"skipped gallery clip: {exc}", err=True)
     voices = VoiceGallery(templates)
@@ -48,7 +66,10 @@ def command(gallery: Path, probes: Path, predictions: str | None, as_json: bool,
                 continue
             scores = {e: float(s) for e, s in zip(voices.ids, voices.scores(emb), strict=True)}
             emp, best = voices.best(emb)
-            preds.append(Prediction(rel, ident, emp if best >= thr else None,
-                                    round(best, 4) if emp else None, scores=scores))
+            preds.append(
+                Prediction(
+                    rel, ident, emp if best >= thr else None, round(best, 4) if emp else None, scores=scores
+                )
+            )
     summary = summarize(preds, templates, higher_is_better=True)
     write_report(preds, summary, predictions, as_json, "Voice", {"threshold": thr})

@@ -21,14 +21,27 @@ OBAMA = "examples__obama.jpg"
 
 
 def _consent(cfg: Path, emp: str = "E001", scope: str = "face") -> None:
-    mamori("enroll", "consent", "--config", str(cfg), "--employee", emp, "--scope", scope,
-           "--policy-version", "2026-04", "--by", "legal@example.com")
+    mamori(
+        "enroll",
+        "consent",
+        "--config",
+        str(cfg),
+        "--employee",
+        emp,
+        "--scope",
+        scope,
+        "--policy-version",
+        "2026-04",
+        "--by",
+        "legal@example.com",
+    )
 
 
 def test_enrolment_needs_consent_and_stores_only_encrypted_templates(make_config, faces_dir, tmp_path):
     cfg = make_config()
-    refused = mamori("enroll", "face", "--config", str(cfg), "--employee", "E001",
-                     str(faces_dir / OBAMA), check=False)
+    refused = mamori(
+        "enroll", "face", "--config", str(cfg), "--employee", "E001", str(faces_dir / OBAMA), check=False
+    )
     assert refused.returncode != 0
     assert "no recorded consent of employee E001 to face" in refused.stderr
     assert not (tmp_path / "data" / "biometrics" / "templates").exists()
@@ -49,7 +62,9 @@ def test_enrolment_needs_consent_and_stores_only_encrypted_templates(make_config
     assert b"vector" not in blob and b"E001" not in blob
     # The photo itself is not kept.
     assert not (tmp_path / "data" / "biometrics" / "raw").exists()
-    consent = [json.loads(x) for x in (tmp_path / "data" / "biometrics" / "consent.jsonl").read_text().splitlines()]
+    consent = [
+        json.loads(x) for x in (tmp_path / "data" / "biometrics" / "consent.jsonl").read_text().splitlines()
+    ]
     assert consent[0]["policy_version"] == "2026-04" and consent[0]["by"] == "legal@example.com"
 
     # Voice is outside the recorded scope.
@@ -70,9 +85,18 @@ def test_photos_with_zero_or_two_faces_are_refused(make_config, faces_dir, tmp_p
     _consent(cfg, "E002")
     blank = tmp_path / "wall.png"
     Image.new("RGB", (320, 240), (200, 190, 180)).save(blank)
-    proc = mamori("enroll", "face", "--config", str(cfg), "--employee", "E002",
-                  str(blank), str(faces_dir / "examples__two_people.jpg"), str(faces_dir / "examples__biden.jpg"),
-                  check=False)
+    proc = mamori(
+        "enroll",
+        "face",
+        "--config",
+        str(cfg),
+        "--employee",
+        "E002",
+        str(blank),
+        str(faces_dir / "examples__two_people.jpg"),
+        str(faces_dir / "examples__biden.jpg"),
+        check=False,
+    )
     assert proc.returncode == 1
     assert f"{blank} shows no face" in proc.stderr
     assert "examples__two_people.jpg shows 2 faces" in proc.stderr
