@@ -75,10 +75,13 @@ class MastodonSpider(ApiSpider):
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.options.token}"} if self.options.token else {}
 
-    async def start(self) -> AsyncIterator[Any]:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._yielded: set[str] = set()
         self._contexts: set[str] = set()
         self._floors: dict[str, str] = {}
+
+    async def start(self) -> AsyncIterator[Any]:
         cursors = self.cursors()
         for instance in self.instances():
             feeds: list[tuple[str, str, dict[str, Any]]] = []
