@@ -12,6 +12,7 @@ escalation, clock), its group, acknowledgement and escalation.
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,7 +140,7 @@ class Outbox:
                             next_attempt_at=next_attempt_at or ts,
                             attempts=0,
                         )
-                    ).inserted_primary_key[0]
+                    ).inserted_primary_key[0]  # type: ignore[index]
                 )
                 conn.execute(
                     alert_extra.insert().values(
@@ -191,7 +192,7 @@ class Outbox:
             ).all()
         return [self._row(r) for r in rows]
 
-    def list(self, status: str | None = None, limit: int = 200) -> list[OutboxRow]:
+    def list(self, status: str | None = None, limit: int = 200) -> builtins.list[OutboxRow]:
         query = self._select().order_by(alert_outbox.c.id.desc()).limit(limit)
         if status:
             query = query.where(alert_outbox.c.status == status)
@@ -203,7 +204,7 @@ class Outbox:
             row = conn.execute(self._select().where(alert_outbox.c.id == row_id)).first()
         return self._row(row) if row else None
 
-    def members(self, row_id: int) -> list[OutboxRow]:
+    def members(self, row_id: int) -> builtins.list[OutboxRow]:
         """Rows folded into ``row_id`` (a group leader or a digest)."""
         with self.state.engine.connect() as conn:
             rows = conn.execute(
@@ -245,7 +246,7 @@ class Outbox:
                 update(alert_outbox).where(alert_outbox.c.id == row_id).values(next_attempt_at=until)
             )
 
-    def set_status(self, row_ids: list[int], status: str, *, group_id: int | None = None) -> None:
+    def set_status(self, row_ids: builtins.list[int], status: str, *, group_id: int | None = None) -> None:
         if not row_ids:
             return
         with self.state.begin() as conn:

@@ -83,7 +83,8 @@ def context(case: Case, config: Any, *, at: datetime) -> dict[str, Any]:
         names.append(emp.name if emp else emp_id)
     labels = doc.get("labels") or sorted({f.get("label") for f in doc.get("findings") or []})
     rights = "、".join(dict.fromkeys(RIGHTS.get(label, "人格権") for label in labels)) or "名誉権"
-    text = (doc.get("title") + "\n" if doc.get("title") else "") + case.text
+    title = str(doc.get("title") or "")
+    text = (title + "\n" if title else "") + case.text
     local = at.astimezone(zone("Asia/Tokyo"))
     return {
         "case": case,

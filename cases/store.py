@@ -9,6 +9,7 @@ idempotent upsert by hit id) that the daemon's index tick drains.
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 from collections.abc import Callable
@@ -73,7 +74,7 @@ class CaseStore:
 
     def list(
         self, *, status: str | None = None, assignee: str | None = None, open_only: bool = False
-    ) -> list[Case]:
+    ) -> builtins.list[Case]:
         query = select(cases).order_by(cases.c.id)
         if status:
             query = query.where(cases.c.status == status)
@@ -84,11 +85,11 @@ class CaseStore:
         with self.state.engine.connect() as conn:
             return [_case(r) for r in conn.execute(query).all()]
 
-    def for_hit(self, hit_id: str) -> list[Case]:
+    def for_hit(self, hit_id: str) -> builtins.list[Case]:
         with self.state.engine.connect() as conn:
             return [_case(r) for r in conn.execute(select(cases).where(cases.c.hit_id == hit_id)).all()]
 
-    def events(self, case_id: int) -> list[CaseEvent]:
+    def events(self, case_id: int) -> builtins.list[CaseEvent]:
         with self.state.engine.connect() as conn:
             rows = conn.execute(
                 select(case_events).where(case_events.c.case_id == case_id).order_by(case_events.c.id)
@@ -136,7 +137,7 @@ class CaseStore:
                         updated_at=ts,
                         linked_case_id=linked_case_id,
                     )
-                ).inserted_primary_key[0]
+                ).inserted_primary_key[0]  # type: ignore[index]
             )
             self._event(
                 conn,
