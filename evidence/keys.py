@@ -121,15 +121,15 @@ def load_key(path: Path, *, data_dir: Path | None = None, create: bool = True) -
             path,
         )
     try:
-        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (ValueError, TypeError) as exc:
         raise EvidenceError(
             f"The evidence key file {path} is not an unencrypted PEM private key ({exc}). Restore it "
             "from a backup, or move it away so a new key is created (old manifests keep their own key)."
         ) from exc
-    if not isinstance(private, Ed25519PrivateKey):
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise EvidenceError(
-            f"The evidence key file {path} holds a {type(private).__name__}, not an Ed25519 key. "
+            f"The evidence key file {path} holds a {type(loaded).__name__}, not an Ed25519 key. "
             "Point [evidence] key_file at the Ed25519 key mamori created."
         )
-    return InstanceKey(private, path)
+    return InstanceKey(loaded, path)

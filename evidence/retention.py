@@ -48,7 +48,8 @@ def apply_retention(
     closed = {k: _utc(v) for k, v in (closed_case_hits or {}).items()}
     state = db.ensure(State.from_config(config))
     rows = db.captures(state)
-    expired, remaining = [], []
+    expired: list[dict[str, Any]] = []
+    remaining: list[dict[str, Any]] = []
     for row in rows:
         hit = row["hit_id"]
         if hit in keep_open:
