@@ -2,7 +2,7 @@
 
 Posts are plain dataclasses (Scrapy accepts them as items through itemadapter), so the
 detectors, the index, the portal and the eval commands use them without importing Scrapy.
-A *hit* is a post with at least one finding.
+A *hit* is a post with at least one finding above ``info`` severity.
 """
 
 from __future__ import annotations
@@ -122,7 +122,8 @@ class Post:
 
     @property
     def is_hit(self) -> bool:
-        return bool(self.findings)
+        """At least one finding above ``info``: a bare company mention is context, not a hit."""
+        return any(f.severity != "info" for f in self.findings)
 
     @property
     def full_text(self) -> str:
