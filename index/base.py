@@ -52,8 +52,8 @@ FACET_FIELDS = {
 }
 """Facet name (the document field) -> the query-language field that filters on it."""
 
-HISTOGRAM_INTERVALS = {"hour": 3_600_000, "day": 86_400_000, "week": 7 * 86_400_000}
-"""Fixed histogram intervals in milliseconds (both backends use ``fixed_interval``)."""
+HISTOGRAM_INTERVALS = {"hour": "1h", "day": "1d", "week": "7d"}
+"""Histogram intervals: both backends use ``date_histogram`` with this ``fixed_interval`` (UTC)."""
 
 
 def doc_time_ms(doc: dict[str, Any]) -> int:
@@ -66,6 +66,19 @@ def doc_time_ms(doc: dict[str, Any]) -> int:
                 dt = dt.replace(tzinfo=UTC)
             return int(dt.timestamp() * 1000)
     return 0
+
+
+def histogram_interval(req: SearchRequest) -> str:
+    """The ``fixed_interval`` of ``req.histogram_interval``, or a clear error."""
+    from crawler.exceptions import IndexBackendError
+
+    try:
+        return HISTOGRAM_INTERVALS[req.histogram_interval or ""]
+    except KeyError:
+        raise IndexBackendError(
+            f"The histogram interval {req.histogram_interval!r} is not known; use one of "
+            f"{', '.join(HISTOGRAM_INTERVALS)}."
+        ) from None
 
 
 def check_update(doc_id: str, fields: dict[str, Any]) -> None:
@@ -152,7 +165,11 @@ class Index:
         raise NotImplementedError(f"{cls.__name__} must implement from_config(config, readonly=...).")
 
     def upsert(self, docs: Iterable[dict[str, Any]]) -> int:
-        """Insert or replace documents by ``id``; return how many. Visible after :meth:`commit`."""
+        """Insert or replace documents by ``id``; return how many.
+
+        Searchers see them at the latest after :meth:`commit` (Elasticsearch may show them
+        earlier, at its own refresh); a committed upsert survives a crash.
+        """
         raise NotImplementedError(f"{type(self).__name__} must implement upsert(docs).")
 
     def commit(self) -> None:

@@ -28,12 +28,12 @@ from crawler.items import severity_rank
 from index.analysis import bigrams, cjk_runs, doc_text, latin_words
 from index.base import (
     FACET_FIELDS,
-    HISTOGRAM_INTERVALS,
     Index,
     SearchHit,
     SearchRequest,
     SearchResult,
     doc_time_ms,
+    histogram_interval,
 )
 from index.snippets import make_snippet, query_terms
 
@@ -351,7 +351,9 @@ class TantivyIndex(Index):
             got = [(int(k), self._payload(searcher.doc(a))) for k, a in result.hits]
             if got:
                 boundary = got[-1][0]
-                rows += [(k, d["id"], d) for k, d in got if k != boundary]
+                inner = [(k, d["id"], d) for k, d in got if k != boundary]
+                inner.sort(key=lambda r: (-r[0] if desc else r[0], r[1]))  # ties by id
+                rows += inner
                 rows += self._tie_group(searcher, main, field, boundary)
         page = rows[: req.size]
         return total, [(doc, 0.0, self._sort_key(sort, key, doc_id)) for key, doc_id, doc in page]
@@ -386,10 +388,8 @@ class TantivyIndex(Index):
         if req.facets:
             spec = {name: {"terms": {"field": name, "size": 100}} for name in FACET_FIELDS}
         if req.histogram_interval:
-            ms = HISTOGRAM_INTERVALS[req.histogram_interval]
-            spec["histogram"] = {
-                "date_histogram": {"field": "published_at", "fixed_interval": f"{ms // 1000}s"}
-            }
+            interval = histogram_interval(req)
+            spec["histogram"] = {"date_histogram": {"field": "published_at", "fixed_interval": interval}}
         raw = searcher.aggregate(query, spec)
         facets = {
             name: {b["key"]: int(b["doc_count"]) for b in raw[name]["buckets"]}
