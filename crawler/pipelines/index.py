@@ -1,29 +1,31 @@
-"""Hand hits to the single index writer through the durable queue (see :mod:`crawler.handoff`)."""
+"""Hand hits to the single index writer through the durable queue (see :mod:`crawler.handoff`).
+
+Rows are committed with the post's seen mark by :class:`crawler.batch.CrawlBatch`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from crawler.handoff import enqueue
+from crawler.batch import CrawlBatch
 from crawler.items import Post
 from crawler.runtime import config_from_settings, state_for
-from crawler.state import State
 from index.base import hit_document
 
 
 class IndexHandoffPipeline:
-    def __init__(self, state: State, stats: Any, index_all: bool) -> None:
-        self.state = state
+    def __init__(self, batch: CrawlBatch, stats: Any, index_all: bool) -> None:
+        self.batch = batch
         self.stats = stats
         self.index_all = index_all
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IndexHandoffPipeline:
         config = config_from_settings(crawler.settings)
-        return cls(state_for(config), crawler.stats, crawler.settings.getbool("MAMORI_INDEX_ALL_POSTS"))
+        batch = CrawlBatch.for_crawler(crawler, state_for(config))
+        return cls(batch, crawler.stats, crawler.settings.getbool("MAMORI_INDEX_ALL_POSTS"))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, Post) and (item.is_hit or self.index_all):
-            enqueue(self.state, hit_document(item))
+            self.batch.queue_hit(hit_document(item))
             self.stats.inc_value("mamori/index/queued")
         return item

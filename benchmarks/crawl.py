@@ -1,0 +1,196 @@
+"""Crawl throughput: the full mamori pipeline vs a bare Scrapy spider, on the same local site.
+
+A local HTTP server serves N posts as RSS pages of 100 entries (Japanese and English, a share of
+them harassing). In the same session, two crawls run in child processes:
+
+* bare: a Scrapy spider that parses the same feeds into Posts and does nothing with them;
+* full: ``mamori crawl`` — feed spider, dedupe, all registered text detectors, index hand-off,
+  alert outbox — followed by draining the hand-off queue into the embedded tantivy index.
+
+Prints both throughputs and their ratio (target: full >= 0.8 x bare).
+
+    .venv/bin/python benchmarks/crawl.py [--posts 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import html
+import random
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from demo.posts import POSTS  # noqa: E402
+
+PER_PAGE = 100
+
+
+def make_pages(n_posts: int) -> list[bytes]:
+    rng = random.Random(7)
+    fillers_ja = ["今日は寒い。", "新しいカフェができた。", "電車が遅れている。", "週末は映画を見た。"]
+    fillers_en = ["Nice weather today.", "Watched a movie.", "Traffic was bad.", "New phone arrived."]
+    pages = []
+    for p in range(0, n_posts, PER_PAGE):
+        items = []
+        for i in range(p, min(n_posts, p + PER_PAGE)):
+            if rng.random() < 0.3:
+                _feed, author, title, text = POSTS[rng.randrange(len(POSTS))]
+            elif rng.random() < 0.5:
+                author, title, text = "名無し", "雑談", "".join(rng.choices(fillers_ja, k=4))
+            else:
+                author, title, text = "someone", "chat", " ".join(rng.choices(fillers_en, k=4))
+            items.append(
+                f"<item><title>{html.escape(title)} {i}</title><link>http://127.0.0.1/p/{i}</link>"
+                f"<guid isPermaLink='false'>post-{i}</guid><dc:creator>{html.escape(author)}</dc:creator>"
+                f"<pubDate>Sun, 22 Nov 2026 0{i % 10}:00:00 +0000</pubDate>"
+                f"<description>{html.escape(text)} (#{i})</description></item>"
+            )
+        pages.append(
+            (
+                "<?xml version='1.0' encoding='UTF-8'?><rss version='2.0' xmlns:dc='http://purl.org/dc/elements/1.1/'>"
+                f"<channel><title>bench</title><link>http://127.0.0.1/</link>{''.join(items)}</channel></rss>"
+            ).encode()
+        )
+    return pages
+
+
+def serve(pages: list[bytes]) -> ThreadingHTTPServer:
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == "/robots.txt":
+                body, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
+            else:
+                try:
+                    body, ctype = pages[int(self.path.strip("/").split(".")[0])], "application/rss+xml"
+                except (ValueError, IndexError):
+                    self.send_error(404)
+                    return
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+BARE = """
+import sys, scrapy
+from scrapy.crawler import CrawlerProcess
+from spiders.rss import FeedSpider
+
+class Bare(scrapy.Spider):
+    name = "bare"
+    async def start(self):
+        for u in sys.argv[1:]:
+            yield scrapy.Request(u, callback=self.parse)
+    def parse(self, response):
+        # The same parsing as mamori's feed spider, items discarded.
+        import feedparser
+        parsed = feedparser.parse(response.body)
+        for entry in parsed.entries:
+            yield FeedSpider.entry_to_post(self, entry, response.url, "", parsed.feed)
+
+Bare.platform = "rss"
+class _Src: name = "bench"
+Bare.source = _Src()
+class _Stats:
+    def inc_value(self, *a): pass
+p = CrawlerProcess({"LOG_LEVEL": "WARNING", "CONCURRENT_REQUESTS": 8, "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
+c = p.create_crawler(Bare)
+p.crawl(c)
+p.start()
+print(c.stats.get_value("item_scraped_count"))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--posts", type=int, default=20000)
+    args = ap.parse_args()
+    pages = make_pages(args.posts)
+    server = serve(pages)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    urls = [f"{base}/{i}.xml" for i in range(len(pages))]
+    py = sys.executable
+
+    bare_script = Path(tempfile.mkdtemp()) / "bare_spider.py"
+    bare_script.write_text(BARE, encoding="utf-8")  # Scrapy inspects the callback's source
+    t0 = time.perf_counter()
+    out = subprocess.run([py, str(bare_script), *urls], capture_output=True, text=True, cwd=REPO, check=True,
+                         env={**os.environ, "PYTHONPATH": str(REPO)})
+    if out.stdout.strip().endswith("None"):
+        raise SystemExit(f"The bare crawl yielded nothing:\n{out.stderr[-3000:]}")
+    bare_s = time.perf_counter() - t0
+    bare_items = int(out.stdout.strip().splitlines()[-1])
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "roster.csv").write_text((REPO / "examples/roster.csv").read_text(encoding="utf-8"), encoding="utf-8")
+        url_list = ", ".join(f'"{u}"' for u in urls)
+        (Path(tmp) / "mamori.toml").write_text(
+            textwrap.dedent(
+                f"""
+                [company]
+                name = "ミナト通信"
+                aliases = ["ミナト通信", "みなと通信", "ﾐﾅﾄ通信", "Minato Tsushin", "ミナト"]
+                [roster]
+                file = "roster.csv"
+                [storage]
+                data_dir = "data"
+                [crawler]
+                download_delay = 0.0
+                autothrottle = false
+                concurrent_requests = 8
+                log_level = "WARNING"
+                [[alerts.routes]]
+                name = "legal"
+                urls = ["json://127.0.0.1:9/x"]
+                [[sources]]
+                type = "rss"
+                name = "bench"
+                urls = [{url_list}]
+                schedule = "1h"
+                """
+            ),
+            encoding="utf-8",
+        )
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [py, "-m", "crawler.cli", "crawl", "bench", "--config", f"{tmp}/mamori.toml", "--json"],
+            capture_output=True, text=True, cwd=REPO, check=True,
+        )
+        full_s = time.perf_counter() - t0
+    import json
+
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    server.shutdown()
+    print(f"posts served:        {args.posts} in {len(pages)} feed pages")
+    print(f"bare Scrapy:         {bare_items} items in {bare_s:.1f} s = {bare_items / bare_s:,.0f} posts/s")
+    print(
+        f"full mamori:         {summary['items']} items, {summary['hits']} hits, {summary['indexed']} indexed "
+        f"in {full_s:.1f} s = {summary['items'] / full_s:,.0f} posts/s"
+    )
+    print(f"ratio full / bare:   {(summary['items'] / full_s) / (bare_items / bare_s):.2f}  (target >= 0.8)")
+
+
+if __name__ == "__main__":
+    main()
