@@ -130,3 +130,31 @@ def load(make_config: Callable[..., Path]) -> Callable[[str], Any]:
         return load_config(make_config(extra), check_sources=False)
 
     return _load
+
+
+class CliResult:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
+
+
+def cli(*args: str, check: bool = True) -> CliResult:
+    """Run the real ``mamori`` click group in this process (cheaper than a child process)."""
+    import logging
+
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:  # main() reconfigures logging onto the runner's streams: undo it
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    out = CliResult(result.exit_code, result.stdout, result.stderr)
+    if check and result.exit_code != 0:
+        raise AssertionError(
+            f"mamori {' '.join(args)} exited {result.exit_code}:\n{out.stdout}\n{out.stderr}"
+        )
+    return out

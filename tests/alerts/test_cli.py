@@ -8,8 +8,8 @@ from alerts.dispatch import Dispatcher
 from alerts.outbox import Outbox
 from alerts.routes import matching_routes
 from crawler.state import State
+from tests.alerts.conftest import cli as mamori
 from tests.alerts.conftest import make_post
-from tests.conftest import mamori
 
 
 def test_list_ack_and_retry(load, make_config, webhook) -> None:

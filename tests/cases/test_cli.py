@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import load_config
+from tests.alerts.conftest import cli as mamori
 from tests.cases.conftest import index_posts, make_post
-from tests.conftest import mamori
 
 
 def test_case_workflow_on_the_command_line(make_config: Any, tmp_path: Path) -> None:
