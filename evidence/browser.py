@@ -141,12 +141,6 @@ class Browser:
             self._pw.stop()
             self._pw = None
 
-    @property
-    def pid(self) -> int | None:
-        """The browser's process id (for memory measurements)."""
-        proc = getattr(getattr(self._browser, "_impl_obj", None), "_browser_process", None)
-        return getattr(proc, "pid", None)
-
     def capture(self, url: str, *, captured_at: datetime, hit_id: str, version: str) -> PageCapture:
         """Print ``url`` to PDF and PNG; raise EvidenceError if the browser fails."""
         from playwright.sync_api import Error as PlaywrightError
