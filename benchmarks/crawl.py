@@ -15,8 +15,8 @@ Prints both throughputs and their ratio (target: full >= 0.8 x bare).
 from __future__ import annotations
 
 import argparse
-import os
 import html
+import os
 import random
 import subprocess
 import sys
@@ -72,7 +72,7 @@ def serve(pages: list[bytes]) -> ThreadingHTTPServer:
         def log_message(self, *a: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path == "/robots.txt":
                 body, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
             else:
@@ -136,15 +136,23 @@ def main() -> None:
     bare_script = Path(tempfile.mkdtemp()) / "bare_spider.py"
     bare_script.write_text(BARE, encoding="utf-8")  # Scrapy inspects the callback's source
     t0 = time.perf_counter()
-    out = subprocess.run([py, str(bare_script), *urls], capture_output=True, text=True, cwd=REPO, check=True,
-                         env={**os.environ, "PYTHONPATH": str(REPO)})
+    out = subprocess.run(
+        [py, str(bare_script), *urls],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     if out.stdout.strip().endswith("None"):
         raise SystemExit(f"The bare crawl yielded nothing:\n{out.stderr[-3000:]}")
     bare_s = time.perf_counter() - t0
     bare_items = int(out.stdout.strip().splitlines()[-1])
 
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "roster.csv").write_text((REPO / "examples/roster.csv").read_text(encoding="utf-8"), encoding="utf-8")
+        (Path(tmp) / "roster.csv").write_text(
+            (REPO / "examples/roster.csv").read_text(encoding="utf-8"), encoding="utf-8"
+        )
         url_list = ", ".join(f'"{u}"' for u in urls)
         (Path(tmp) / "mamori.toml").write_text(
             textwrap.dedent(
@@ -176,7 +184,10 @@ def main() -> None:
         t0 = time.perf_counter()
         out = subprocess.run(
             [py, "-m", "crawler.cli", "crawl", "bench", "--config", f"{tmp}/mamori.toml", "--json"],
-            capture_output=True, text=True, cwd=REPO, check=True,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=True,
         )
         full_s = time.perf_counter() - t0
     import json

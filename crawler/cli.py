@@ -16,6 +16,7 @@ import click
 from crawler import __version__
 from crawler.exceptions import MamoriError
 
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:

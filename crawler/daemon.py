@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +35,16 @@ _children_lock = threading.Lock()
 
 def crawl_command(config_path: str, source: str, run_id: int) -> list[str]:
     return [
-        sys.executable, "-m", "crawler.cli", "crawl", source,
-        "--config", config_path, "--run-id", str(run_id), "--no-index",
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        source,
+        "--config",
+        config_path,
+        "--run-id",
+        str(run_id),
+        "--no-index",
     ]
 
 
@@ -47,7 +55,9 @@ def run_source_job(config_path: str, source: str) -> None:
     started = now()
     with state.begin() as conn:
         run_id = int(
-            conn.execute(runs.insert().values(source=source, started_at=started, status="running")).inserted_primary_key[0]
+            conn.execute(
+                runs.insert().values(source=source, started_at=started, status="running")
+            ).inserted_primary_key[0]
         )
     log_dir = config.data_dir / "logs" / source
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -55,7 +65,12 @@ def run_source_job(config_path: str, source: str) -> None:
     status, error = "ok", None
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(crawl_command(str(config.config_path), source, run_id), stdout=log, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(
+            crawl_command(str(config.config_path), source, run_id),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         with _children_lock:
             _children[proc.pid] = proc
         try:
@@ -68,14 +83,23 @@ def run_source_job(config_path: str, source: str) -> None:
             with _children_lock:
                 _children.pop(proc.pid, None)
     if code is None:
-        status, error = "timeout", f"The crawl took longer than {config.daemon.crawl_timeout:.0f} s and was stopped."
+        status, error = (
+            "timeout",
+            f"The crawl took longer than {config.daemon.crawl_timeout:.0f} s and was stopped.",
+        )
     elif code != 0:
         tail = log_path.read_text(errors="replace").strip().splitlines()[-3:]
         status = "failed"
-        error = f"The crawl process exited with code {code}: " + (" | ".join(tail) or "no output") + f" (log: {log_path})"
+        error = (
+            f"The crawl process exited with code {code}: "
+            + (" | ".join(tail) or "no output")
+            + f" (log: {log_path})"
+        )
     with state.begin() as conn:
         conn.execute(
-            update(runs).where(runs.c.id == run_id).values(status=status, ended_at=now(), error=error, pid=proc.pid)
+            update(runs)
+            .where(runs.c.id == run_id)
+            .values(status=status, ended_at=now(), error=error, pid=proc.pid)
         )
         row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().one()
     if error:
@@ -85,7 +109,12 @@ def run_source_job(config_path: str, source: str) -> None:
         took = (now() - started).total_seconds()
         logger.info(
             "Crawl of %s (run %d) finished in %.1f s: %s new or edited post(s), %s hit(s), %s error(s).",
-            source, run_id, took, row["items"], row["hits"], row["errors"],
+            source,
+            run_id,
+            took,
+            row["items"],
+            row["hits"],
+            row["errors"],
         )
 
 
@@ -113,7 +142,7 @@ class Daemon:
             jobstores={"default": SQLAlchemyJobStore(url=url)},
             executors={"default": ThreadPoolExecutor(max(4, len(self.config.sources) + 1))},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
-            timezone=timezone.utc,
+            timezone=UTC,
         )
 
     def reconcile_jobs(self) -> None:
@@ -126,7 +155,11 @@ class Daemon:
         for job_id, source in wanted.items():
             existing = self.scheduler.get_job(job_id)
             trigger = source.schedule.trigger("UTC")
-            if existing is None or str(existing.trigger) != str(trigger) or existing.args[0] != self.config_path:
+            if (
+                existing is None
+                or str(existing.trigger) != str(trigger)
+                or existing.args[0] != self.config_path
+            ):
                 self.scheduler.add_job(
                     "crawler.daemon:run_source_job",
                     trigger=trigger,
@@ -134,7 +167,7 @@ class Daemon:
                     id=job_id,
                     name=f"crawl {source.name}",
                     replace_existing=True,
-                    next_run_time=datetime.now(timezone.utc),
+                    next_run_time=datetime.now(UTC),
                 )
                 logger.info("Scheduled %s (%s): %s.", source.name, source.type, source.schedule)
 
@@ -147,7 +180,9 @@ class Daemon:
                 self.index = open_index(self.config)
             n = drain(self.state, self.index)
         except IndexBackendError as exc:
-            logger.warning("The index is not available (%s); hits stay queued and will be indexed later.", exc)
+            logger.warning(
+                "The index is not available (%s); hits stay queued and will be indexed later.", exc
+            )
             self.index = None
             return
         if n:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 MediaKind = Literal["image", "audio", "video", "link"]
@@ -23,14 +23,12 @@ def severity_rank(severity: str) -> int:
     try:
         return SEVERITIES.index(severity)
     except ValueError:
-        raise ValueError(
-            f"Unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}."
-        ) from None
+        raise ValueError(f"Unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}.") from None
 
 
 def utcnow() -> datetime:
     """The current time, timezone-aware (UTC)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

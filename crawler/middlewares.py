@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ def retry_after_seconds(value: bytes | str | None, *, cap: float) -> float | Non
             when = parsedate_to_datetime(text)
         except (TypeError, ValueError):
             return None
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+        seconds = (when - datetime.now(UTC)).total_seconds()
     return max(0.0, min(seconds, cap))
 
 
@@ -47,6 +47,8 @@ class RetryAfterMiddleware:
             delay = retry_after_seconds(response.headers.get(b"Retry-After"), cap=self.cap)
             if delay:
                 self.stats.inc_value("mamori/retry_after/waits")
-                logger.info("%s answered %d with Retry-After; waiting %.1f s.", request.url, response.status, delay)
+                logger.info(
+                    "%s answered %d with Retry-After; waiting %.1f s.", request.url, response.status, delay
+                )
                 await asyncio.sleep(delay)
         return response

@@ -20,9 +20,7 @@ def spider_class(source_type: str) -> Any:
 
     types = source_types()
     if source_type not in types:
-        raise ConfigError(
-            f"Unknown source type {source_type!r}. Known types: {', '.join(sorted(types))}."
-        )
+        raise ConfigError(f"Unknown source type {source_type!r}. Known types: {', '.join(sorted(types))}.")
     return load_object(types[source_type])
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     Column,
     DateTime,
-
     Integer,
     MetaData,
     String,
@@ -39,7 +38,7 @@ metadata = MetaData()
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 seen_posts = Table(
@@ -108,7 +107,7 @@ alert_outbox = Table(
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class State:
@@ -121,7 +120,7 @@ class State:
             connect_args = {"timeout": 30}
         try:
             self.engine: Engine = create_engine(url, connect_args=connect_args, future=True)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise StateError(f"The state database URL {url!r} is not usable: {exc}.") from exc
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -18,7 +18,7 @@ class _Handler:
         self.on_message = on_message
         self.count = 0
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.count += 1
         data = envelope.original_content or envelope.content
         (self.folder / f"{self.count:05d}.eml").write_bytes(data)
@@ -29,8 +29,13 @@ class _Handler:
 
 
 class Mailbox:
-    def __init__(self, folder: Path, host: str = "127.0.0.1", port: int = 8025,
-                 on_message: Callable[[email.message.EmailMessage], None] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        host: str = "127.0.0.1",
+        port: int = 8025,
+        on_message: Callable[[email.message.EmailMessage], None] | None = None,
+    ) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.handler = _Handler(folder, on_message)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -18,10 +18,12 @@ class DemoSite:
     """Serve the demo on ``host:port``; ``initial`` posts per feed are visible at once and one
     more appears every ``release_every`` seconds."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 8631, *, initial: int = 6, release_every: float = 15.0) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 8631, *, initial: int = 6, release_every: float = 15.0
+    ) -> None:
         self.host, self.port = host, port
         self.started = time.monotonic()
-        self.epoch = datetime.now(timezone.utc) - timedelta(hours=2)
+        self.epoch = datetime.now(UTC) - timedelta(hours=2)
         self.initial = initial
         self.release_every = release_every
         self.server: ThreadingHTTPServer | None = None
@@ -68,7 +70,7 @@ class DemoSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _send(self, status: int, body: str, ctype: str) -> None:
@@ -79,7 +81,7 @@ class DemoSite:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = self.path.split("?")[0]
                 if path == "/robots.txt":
                     return self._send(200, "User-agent: *\nAllow: /\n", "text/plain")

@@ -54,7 +54,12 @@ class SourceSpider(scrapy.Spider):
         spider.config = config
         spider.source = config.source(spider.source_name)
         spider.options = cls.options_model.model_validate(
-            {**spider.source.options, "url": spider.source.url, "urls": list(spider.source.urls), "terms": list(spider.source.terms)}
+            {
+                **spider.source.options,
+                "url": spider.source.url,
+                "urls": list(spider.source.urls),
+                "terms": list(spider.source.terms),
+            }
         )
         spider.state = state_for(config)
         return spider
@@ -70,7 +75,11 @@ class SourceSpider(scrapy.Spider):
     def query_terms(self) -> list[str]:
         """Company aliases, roster names and the source's own terms, without duplicates."""
         terms: dict[str, None] = {}
-        for t in (*self.config.company.all_names, *(e.name for e in self.config.employees), *self.options.terms):
+        for t in (
+            *self.config.company.all_names,
+            *(e.name for e in self.config.employees),
+            *self.options.terms,
+        ):
             if t.strip():
                 terms.setdefault(t.strip(), None)
         return list(terms)

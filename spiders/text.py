@@ -6,7 +6,7 @@ import calendar
 import html as html_lib
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/blockquote|/tr)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
@@ -49,4 +49,4 @@ def guess_lang(text: str, default: str = "") -> str:
 def struct_time_to_dt(value: time.struct_time | None) -> datetime | None:
     if value is None:
         return None
-    return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)

@@ -69,14 +69,21 @@ def make_config(tmp_path: Path) -> Callable[..., Path]:
     return _make
 
 
-def mamori(*args: str, cwd: Path | None = None, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess[str]:
+def mamori(
+    *args: str, cwd: Path | None = None, timeout: float = 120, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``mamori`` CLI in a child process (each crawl needs a fresh reactor)."""
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=cwd or REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd or REPO,
     )
     if check and proc.returncode != 0:
-        raise AssertionError(f"mamori {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(
+            f"mamori {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc
 
 

@@ -75,7 +75,7 @@ class ReplayServer:
         class _H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _handle(self) -> None:
@@ -83,8 +83,11 @@ class ReplayServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 req = Request(
-                    self.command, parts.path, dict(parse_qsl(parts.query)),
-                    {k.lower(): v for k, v in self.headers.items()}, body,
+                    self.command,
+                    parts.path,
+                    dict(parse_qsl(parts.query)),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
                 )
                 server.requests.append(req)
                 reply = server._lookup(req, self.path)
@@ -98,7 +101,7 @@ class ReplayServer:
                 if self.command != "HEAD":
                     self.wfile.write(data)
 
-            do_GET = do_POST = do_HEAD = _handle  # noqa: N815
+            do_GET = do_POST = do_HEAD = _handle
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _H)
         self._server.daemon_threads = True

@@ -26,11 +26,31 @@ def free_port() -> int:
 def hit() -> Post:
     text = "ミナト通信の佐藤健太、覚えとけよ。会社の前で待ち伏せしてやる。"
     return Post(
-        platform="rss", source="board", id="rss:abc", url="http://127.0.0.1/posts/5.html", text=text,
+        platform="rss",
+        source="board",
+        id="rss:abc",
+        url="http://127.0.0.1/posts/5.html",
+        text=text,
         author=Author(handle="名無し"),
         findings=[
-            Finding("names", "employee_named", "low", 1.0, "Names employee E002.", (Span(6, 10, "佐藤健太"),), "E002"),
-            Finding("lexicon", "threat", "critical", 0.8, "Threat aimed at employee E002: 待ち伏せ.", (Span(24, 28, "待ち伏せ"),), "E002"),
+            Finding(
+                "names",
+                "employee_named",
+                "low",
+                1.0,
+                "Names employee E002.",
+                (Span(6, 10, "佐藤健太"),),
+                "E002",
+            ),
+            Finding(
+                "lexicon",
+                "threat",
+                "critical",
+                0.8,
+                "Threat aimed at employee E002: 待ち伏せ.",
+                (Span(24, 28, "待ち伏せ"),),
+                "E002",
+            ),
         ],
     )
 

@@ -84,7 +84,9 @@ def test_bad_schedule_and_unknown_option(make_config: Any) -> None:
 
 def test_cron_schedule_and_env_placeholders(make_config: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FEED_HOST", "127.0.0.1:8080")
-    config = load_config(make_config(RSS.replace('"15m"', '"*/5 * * * *"').replace("127.0.0.1:1", "${FEED_HOST}")))
+    config = load_config(
+        make_config(RSS.replace('"15m"', '"*/5 * * * *"').replace("127.0.0.1:1", "${FEED_HOST}"))
+    )
     assert config.sources[0].schedule.cron == "*/5 * * * *"
     assert config.sources[0].url == "http://127.0.0.1:8080/feed.xml"
     monkeypatch.delenv("FEED_HOST")
@@ -94,7 +96,9 @@ def test_cron_schedule_and_env_placeholders(make_config: Any, monkeypatch: pytes
 
 
 def test_roster_errors_name_the_line(make_config: Any) -> None:
-    path = make_config(RSS, roster="employee_id,name,reading,romaji,aliases\nE1,田中 美咲,,,\nE1,佐藤 健太,,,\n")
+    path = make_config(
+        RSS, roster="employee_id,name,reading,romaji,aliases\nE1,田中 美咲,,,\nE1,佐藤 健太,,,\n"
+    )
     with pytest.raises(ConfigError, match=r"line 3: employee_id 'E1' appears twice"):
         load_config(path)
     path = make_config(RSS, roster="id,name\n1,x\n")

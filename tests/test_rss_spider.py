@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import crawl
-from tests.replay import Reply, ReplayServer
+from tests.replay import ReplayServer, Reply
 
 FEEDS = {
     "rowan": "real_6769a7aac9914f98016cb5d26eef1939.xml",  # Atom, 19 entries, enclosure image
@@ -56,12 +56,17 @@ def feeds(replay: ReplayServer, shared_data: Path) -> dict[str, str]:
     urls = {}
     for name, file in FEEDS.items():
         body = (shared_data / "captures" / "rss" / file).read_bytes()
-        replay.add(f"/{name}.xml", Reply(body, content_type="application/xml; charset=utf-8", headers={"ETag": f'"{name}-v1"'}))
+        replay.add(
+            f"/{name}.xml",
+            Reply(body, content_type="application/xml; charset=utf-8", headers={"ETag": f'"{name}-v1"'}),
+        )
         urls[name] = replay.url(f"/{name}.xml")
     return urls
 
 
-def test_real_feeds_are_crawled_into_posts(make_config: Any, replay: ReplayServer, feeds: dict[str, str], tmp_path: Path) -> None:
+def test_real_feeds_are_crawled_into_posts(
+    make_config: Any, replay: ReplayServer, feeds: dict[str, str], tmp_path: Path
+) -> None:
     config = _config(make_config, replay, tmp_path, list(feeds.values()))
     summary = crawl(config, "feeds")
     items = _all_items(tmp_path)
@@ -96,7 +101,10 @@ def test_recrawl_yields_nothing_new_and_a_new_entry_yields_one(
     _all_items(tmp_path)
 
     # Same feed again (the server ignores validators here): every entry is already seen.
-    replay.add("/bbc.xml", Reply((shared_data / "captures/rss" / FEEDS["bbc"]).read_bytes(), content_type="application/xml"))
+    replay.add(
+        "/bbc.xml",
+        Reply((shared_data / "captures/rss" / FEEDS["bbc"]).read_bytes(), content_type="application/xml"),
+    )
     second = crawl(config, "feeds")
     assert second["items"] == 0
     assert second["stats"]["mamori/posts/seen"] == 67
@@ -110,7 +118,9 @@ def test_recrawl_yields_nothing_new_and_a_new_entry_yields_one(
         "<guid>new-story-1</guid><pubDate>Wed, 06 Apr 2022 08:00:00 GMT</pubDate>"
         "<description>A brand new story.</description></item>"
     )
-    replay.add("/bbc.xml", Reply(body.replace("<item>", new_item + "<item>", 1), content_type="application/xml"))
+    replay.add(
+        "/bbc.xml", Reply(body.replace("<item>", new_item + "<item>", 1), content_type="application/xml")
+    )
     third = crawl(config, "feeds")
     items = _all_items(tmp_path)
     assert third["items"] == 1
@@ -144,9 +154,10 @@ def test_malformed_and_missing_feeds_give_a_clear_error_and_the_crawl_goes_on(
     assert summary["items"] == 10, "the good feed's posts are kept"
     stats = summary["stats"]
     assert stats["mamori/source_errors"] >= 1
-    assert "broken.xml is not a readable RSS/Atom feed" in stats["mamori/last_source_error"] or "missing.xml" in stats[
-        "mamori/last_source_error"
-    ]
+    assert (
+        "broken.xml is not a readable RSS/Atom feed" in stats["mamori/last_source_error"]
+        or "missing.xml" in stats["mamori/last_source_error"]
+    )
     # The source's health shows the error in plain words.
     from crawler.config import load_config
     from crawler.state import State
@@ -155,7 +166,9 @@ def test_malformed_and_missing_feeds_give_a_clear_error_and_the_crawl_goes_on(
     assert "last_error" in state.source_values("feeds")
 
 
-def test_wrong_declared_charset_is_decoded_from_the_document(make_config: Any, replay: ReplayServer, tmp_path: Path) -> None:
+def test_wrong_declared_charset_is_decoded_from_the_document(
+    make_config: Any, replay: ReplayServer, tmp_path: Path
+) -> None:
     xml = (
         "<?xml version='1.0' encoding='Shift_JIS'?><rss version='2.0'><channel><title>板</title>"
         "<item><guid>sj-1</guid><title>ミナト通信のスレ</title><description>オペの田中がひどい</description></item>"

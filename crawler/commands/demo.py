@@ -57,10 +57,15 @@ def command(config_path: str, duration: float | None, keep: bool, site_port: int
         raise click.ClickException(
             f"The demo could not listen on 127.0.0.1 ({exc}). Is another demo running? Stop it or pass --site-port/--smtp-port."
         ) from exc
-    click.secho(f"Demo site:    http://127.0.0.1:{site.port}/ja/feed.xml and /en/feed.xml (new posts every {site.release_every:.0f} s)", fg="cyan")
+    click.secho(
+        f"Demo site:    http://127.0.0.1:{site.port}/ja/feed.xml and /en/feed.xml (new posts every {site.release_every:.0f} s)",
+        fg="cyan",
+    )
     click.secho(f"Demo mailbox: smtp://127.0.0.1:{mailbox.port} → {mailbox.folder}", fg="cyan")
     click.secho(f"Config:       {config.config_path}  (data in {config.data_dir})", fg="cyan")
-    click.secho("Search in another terminal:  .venv/bin/mamori search 詐欺 --config examples/mamori.toml\n", fg="cyan")
+    click.secho(
+        "Search in another terminal:  .venv/bin/mamori search 詐欺 --config examples/mamori.toml\n", fg="cyan"
+    )
     shown = {"search": False}
 
     def on_tick(daemon: Any) -> None:
@@ -91,7 +96,9 @@ def _all_sources_ran(daemon: Any) -> bool:
     from crawler.state import runs
 
     with daemon.state.engine.connect() as conn:
-        done = conn.execute(select(func.count(func.distinct(runs.c.source))).where(runs.c.status == "ok")).scalar_one()
+        done = conn.execute(
+            select(func.count(func.distinct(runs.c.source))).where(runs.c.status == "ok")
+        ).scalar_one()
     return bool(done >= len(daemon.config.sources) and pending(daemon.state) == 0)
 
 

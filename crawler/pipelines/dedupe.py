@@ -43,7 +43,9 @@ class DedupePipeline:
         if known is None:
             with self.state.engine.connect() as conn:
                 rows = conn.execute(
-                    select(seen_posts.c.post_id, seen_posts.c.content_hash).where(seen_posts.c.source == source)
+                    select(seen_posts.c.post_id, seen_posts.c.content_hash).where(
+                        seen_posts.c.source == source
+                    )
                 )
                 known = {post_id: digest for post_id, digest in rows}
             self.known[source] = known
