@@ -127,7 +127,8 @@ class Dispatcher:
     def escalate(self, at: datetime) -> int:
         """Queue an escalation for every sent alert nobody acknowledged within its route's time."""
         made = 0
-        for row in self.outbox.list("sent", limit=10_000):
+        escalating = [r.name for r in self.routes.values() if r.escalate_to]
+        for row in self.outbox.unacknowledged(escalating):
             route = self.routes.get(row.route)
             if (
                 route is None

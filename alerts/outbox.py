@@ -199,6 +199,23 @@ class Outbox:
         with self.state.engine.connect() as conn:
             return [self._row(r) for r in conn.execute(query).all()]
 
+    def unacknowledged(self, routes: builtins.list[str]) -> builtins.list[OutboxRow]:
+        """Sent rows of ``routes`` that nobody acknowledged and that were not escalated yet."""
+        if not routes:
+            return []
+        with self.state.engine.connect() as conn:
+            rows = conn.execute(
+                self._select()
+                .where(
+                    alert_outbox.c.status == "sent",
+                    alert_outbox.c.route.in_(routes),
+                    alert_extra.c.acked_at.is_(None),
+                    alert_extra.c.escalated_at.is_(None),
+                )
+                .order_by(alert_outbox.c.id)
+            ).all()
+        return [self._row(r) for r in rows]
+
     def get(self, row_id: int) -> OutboxRow | None:
         with self.state.engine.connect() as conn:
             row = conn.execute(self._select().where(alert_outbox.c.id == row_id)).first()
