@@ -118,6 +118,21 @@ def run_source_job(config_path: str, source: str) -> None:
         )
 
 
+def run_task(path: str, config: MamoriConfig) -> None:
+    """Run one periodic task (``func(config)``); a failure is logged and retried next time."""
+    from detectors.base import load_object
+
+    try:
+        result = load_object(path)(config)
+    except MamoriError as exc:
+        logger.error("Task %s failed: %s", path, exc)
+    except Exception:
+        logger.exception("Task %s crashed; it runs again at its next interval.", path)
+    else:
+        if result:
+            logger.info("Task %s: %s", path, result)
+
+
 class Daemon:
     """Schedules crawls and runs the index writer and the alert dispatcher until stopped."""
 
@@ -138,8 +153,10 @@ class Daemon:
         from apscheduler.schedulers.background import BackgroundScheduler
 
         url = f"sqlite:///{self.config.data_dir / 'scheduler.db'}"
+        from apscheduler.jobstores.memory import MemoryJobStore
+
         return BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(url=url)},
+            jobstores={"default": SQLAlchemyJobStore(url=url), "memory": MemoryJobStore()},
             executors={"default": ThreadPoolExecutor(max(4, len(self.config.sources) + 1))},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone=UTC,
@@ -170,6 +187,25 @@ class Daemon:
                     next_run_time=datetime.now(UTC),
                 )
                 logger.info("Scheduled %s (%s): %s.", source.name, source.type, source.schedule)
+
+    def schedule_tasks(self) -> None:
+        """Periodic maintenance tasks from ``MAMORI_DAEMON_TASKS`` (dotted path -> seconds)."""
+        from crawler import settings
+
+        for path, seconds in dict(settings.MAMORI_DAEMON_TASKS).items():
+            if not seconds:
+                continue
+            self.scheduler.add_job(
+                run_task,
+                trigger="interval",
+                seconds=seconds,
+                args=[path, self.config],
+                id=f"task:{path}",
+                name=path,
+                jobstore="memory",
+                replace_existing=True,
+                next_run_time=datetime.now(timezone.utc),
+            )
 
     def index_tick(self) -> None:
         from crawler.handoff import drain
@@ -208,6 +244,7 @@ class Daemon:
             self.scheduler = self._make_scheduler()
             self.scheduler.start(paused=True)
             self.reconcile_jobs()
+            self.schedule_tasks()
             self.scheduler.resume()
             deadline = time.monotonic() + duration if duration else None
             next_index = next_alert = 0.0

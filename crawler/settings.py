@@ -86,5 +86,9 @@ MAMORI_INDEX_BACKENDS = {
 # Index every crawled post, not only hits (posts with findings).
 MAMORI_INDEX_ALL_POSTS = False
 
+# Periodic tasks of the daemon: dotted path of ``func(config)`` -> interval in seconds
+# (None switches one off).
+MAMORI_DAEMON_TASKS: dict[str, float | None] = {}
+
 # Posts per state-database transaction during a crawl (see crawler/batch.py).
 MAMORI_BATCH_SIZE = 500

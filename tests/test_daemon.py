@@ -75,3 +75,32 @@ def test_a_second_daemon_on_the_same_data_is_refused(make_config: Any) -> None:
         assert mine
         with pytest.raises(MamoriError, match="Another mamori daemon is running"):
             daemon.run(duration=1)
+
+
+calls: list[str] = []
+
+
+def record_task(config: Any) -> str:
+    calls.append(config.company.name)
+    return "recorded"
+
+
+def failing_task(config: Any) -> None:
+    raise RuntimeError("boom")
+
+
+def test_periodic_tasks_run_and_a_failing_task_does_not_stop_the_daemon(
+    make_config: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crawler import settings
+
+    monkeypatch.setattr(
+        settings,
+        "MAMORI_DAEMON_TASKS",
+        {"tests.test_daemon.failing_task": 0.5, "tests.test_daemon.record_task": 0.5, "x.off": None},
+    )
+    calls.clear()
+    daemon = Daemon(make_config("[daemon]\nindex_interval = 0.5\n"))
+    daemon.run(duration=2.5)
+    assert len(calls) >= 2
+    assert calls[0] == "ミナト通信"
