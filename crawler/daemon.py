@@ -204,7 +204,7 @@ class Daemon:
                 name=path,
                 jobstore="memory",
                 replace_existing=True,
-                next_run_time=datetime.now(timezone.utc),
+                next_run_time=datetime.now(UTC),
             )
 
     def index_tick(self) -> None:
