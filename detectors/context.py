@@ -99,11 +99,12 @@ _NEG_AFTER_JA = re.compile(
     r"^(?:なんか|なんて|とか)?(?:じゃ|では|でも|でわ|じゃあ)?(?:ない|なかった|無い|ありません|ありませんでした|"
     r"ねえ|ねぇ|ねー|ないです|なく|ないと思)(?!か|の[?？]|のか|んじゃ|でしょ|だろ|っしょ|よね[?？]|[?？])|"
     r"^(?:とは|だとは|と?は)(?:思わ|思え|言え|いえ)(?:ない|ません)|"
+    r"^(?:か|だ|じゃないか)?と(?:思った|思ってた|疑った|思いきや|思ったら)(?:けど|が|ら|のに)?|"
     r"^(?:って|という|とかいう|との)?(?:の|噂|話|情報)?(?:は|も)?(?:デマ|嘘|うそ|ウソ|誤解|間違い|根拠のない|事実無根)"
 )
 _NEG_VERB_JA = re.compile(r"^[さしせそ]?(?:ない|ません|ず|ぬ|なかった)(?!か|の[?？])")
 _NEG_BEFORE_EN = re.compile(
-    r"\b(?:not|n't|never|no|hardly|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|nor|without|"
+    r"\b(?:thought (?:it|they) (?:was|were)|not|n't|never|no|hardly|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|nor|without|"
     r"wouldn't|won't|neither)\b(?:\s+\S+){0,2}\s*$",
     re.IGNORECASE,
 )

@@ -53,6 +53,10 @@ DESCRIPTION = {
 }
 STRONG, WEAK, PATTERN, VERB = 0.85, 0.45, 0.8, 0.85
 THRESHOLD = 0.5
+_VERB_NEG = re.compile(
+    r"^(?:たり|て|なんて|とか|なんか)?(?:は|も)?(?:し|する|やら|やり|い|お)?(?:ない|ません|ねえ|ねー|ず|ぬ)"
+    r"(?!か|の[?？]|んじゃ|だろ|でしょ)|^(?:気|つもり|予定)(?:は|も|など)?(?:ない|ありません|ねえ|無い)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +155,8 @@ class HarassmentDetector(Detector):
             follow = "".join(t.surface for t in rest)
             if any(t.lemma in ("れる", "られる", "せる", "させる") for t in rest[:1]):
                 continue  # passive or causative: 殺される (I'll be worked to death) is not a threat
-            if any(
-                t.lemma in ("ない", "ぬ", "ず", "ん") and t.pos[0] in ("助動詞", "形容詞") for t in rest[:2]
-            ) and not re.match(r"^(?:な[いく]|ず|ん|ぬ)(?:か|の[?？]|んじゃ|だろ|でしょ)", follow):
-                continue
+            if _VERB_NEG.match(text[tok.end : tok.end + 16]):
+                continue  # 殺さない, 殺したりしない, 燃やす気はない
             if tok.lemma in lexicon_ja.INTENT_VERBS:
                 form = tok.pos[5] if len(tok.pos) > 5 else ""
                 if not (

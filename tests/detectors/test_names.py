@@ -1,0 +1,76 @@
+"""employee_named: full names, readings, romaji, aliases, and family names only with context."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.detectors.helpers import assert_spans_original, employees, run
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("田中美咲さんに助けてもらった。", {"E001"}),
+        ("田中 美咲さんに助けてもらった。", {"E001"}),
+        ("タナカ ミサキさんに電話した。", {"E001"}),  # katakana reading
+        ("ﾀﾅｶﾐｻｷさんに電話した。", {"E001"}),  # half-width kana
+        ("たなかみさきって人", {"E001"}),  # hiragana reading
+        ("田中みさきさん", {"E001"}),  # kanji family name + kana given name
+        ("Misaki Tanaka helped me.", {"E001"}),  # romaji, given-family order
+        ("TANAKA Misaki helped me.", {"E001"}),  # romaji, family-given order
+        ("Kenta Satou fixed it.", {"E002"}),  # long-vowel spelling
+        ("Satoh Kenta fixed it.", {"E002"}),
+        ("みさきち今日もいた", {"E001"}),  # alias (nickname)
+        ("髙橋由美さん", {"E003"}),  # variant kanji 髙
+        ("齊藤翔が来た", {"E004"}),  # 齊 → 斎/齋
+        ("渡邊直人に聞いた", {"E005"}),  # 邊 → 辺
+        ("山﨑葵さん", {"E006"}),  # 﨑 → 崎
+        ("田 中 美 咲 を見た", {"E001"}),  # inserted spaces
+        ("T a n a k a  M i s a k i", {"E001"}),
+        ("Sat0 Kenta", {"E002"}),  # leet
+    ],
+)
+def test_full_names_and_forms(text: str, expected: set[str]) -> None:
+    assert employees(text) == expected
+    assert_spans_original(text, [f for f in run(text) if f.label == "employee_named"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ミナト通信のオペの田中がひどかった", {"E001"}),  # company context
+        ("オペレーターの田中さんが対応した", {"E001"}),  # role context
+        ("That operator Tanaka was rude.", {"E001"}),
+        ("Tanaka from support called me back.", {"E001"}),
+        ("Minato Tsushin: Tanaka-san was kind.", {"E001"}),
+        ("ミナト通信の窓口で、さとうさんに相談した", {"E002"}),  # kana family name needs an honorific
+    ],
+)
+def test_family_name_with_context(text: str, expected: set[str]) -> None:
+    assert employees(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "近所の田中さんがケーキをくれた。",  # no company, no role
+        "Tanaka scored a goal yesterday.",
+        "ミナト通信に電話した。近所の田中さんの話もした。",  # someone else's 田中
+        "ミナト通信のアプリ、さとうを入れすぎたケーキみたいに甘い設定",  # さとう = sugar
+        "ミナト通信の鈴木さんが来た",  # 鈴木 is shared by two employees: not identifiable
+        "My friend Sato works at Minato Tsushin? No, at a bank.",
+        "I to Minato Tsushin went.",  # 'I to' is not 'Ito'
+        "Minatoku has good cafes.",
+    ],
+)
+def test_no_employee(text: str) -> None:
+    assert employees(text) == set()
+
+
+def test_spans_are_the_original_name_characters() -> None:
+    text = "ミナト通信のｵﾍﾟの髙橋 由美さん、それとTakahashiさん"
+    found = [f for f in run(text) if f.label == "employee_named"]
+    assert [f.employee_id for f in found] == ["E003"]
+    assert [s.text for s in found[0].spans] == ["髙橋 由美", "Takahashi"]
+    assert_spans_original(text, found)
+    assert "E003" in found[0].explanation and found[0].severity == "low"
