@@ -138,7 +138,7 @@ class DiskStore(EvidenceStore):
 
 
 class S3Store(EvidenceStore):
-    """An S3-compatible bucket through boto3 (``pip install boto3``); untested in CI."""
+    """An S3-compatible bucket through boto3 (tested against moto's S3 server, not AWS itself)."""
 
     name = "s3"
 
