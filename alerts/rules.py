@@ -86,27 +86,48 @@ def group_key(route: Any, post: Post) -> str:
     return f"thread:{post.thread_id or post.thread_url or post.parent_id or post.id}"
 
 
-def validate_alerts(config: Any) -> None:
-    """Start-up checks that need the roster: employee ids named by routes and contacts exist.
-
-    Raises :class:`ConfigError` naming the rule and the key.
+def validate_alerts(config: Any, *, path: Any = None, roster: Any = None) -> None:
+    """Checks across rules, made when the configuration is loaded: unique route names,
+    ``escalate_to`` and ``alerts.legal.routes`` naming routes, and employee ids that exist in
+    the roster. Raises :class:`ConfigError` naming the rule and the key.
     """
-    where = config.config_path or "the configuration"
-    known = {e.employee_id for e in config.employees}
+    where = path or config.config_path or "the configuration"
+    routes = config.alerts.routes
+    names = [r.name for r in routes]
+
+    def fail(key: str, message: str) -> None:
+        raise ConfigError(f"{where}: {key}: {message}", path=str(where), key=key)
+
+    for i, route in enumerate(routes):
+        key = f"alerts.routes[{i + 1}] (rule {route.name!r})"
+        if route.name in names[:i]:
+            fail(f"{key}.name", f"two routes are named {route.name!r}; give every route a unique name.")
+        if route.escalate_to and route.escalate_to not in names:
+            fail(
+                f"{key}.escalate_to",
+                f"{route.escalate_to!r} is not a route; use one of {', '.join(names)}.",
+            )
+    for name in config.alerts.legal.routes:
+        if name not in names:
+            fail(
+                "alerts.legal.routes",
+                f"{name!r} is not a route; use one of {', '.join(names) or 'none (add a route)'}.",
+            )
+    employees = roster if roster is not None else config.employees
+    known = {e.employee_id for e in employees}
     if not known:
         return
+    listing = ", ".join(sorted(known))
     for emp_id in config.alerts.employee_contacts:
         if emp_id not in known:
-            raise ConfigError(
-                f"{where}: alerts.employee_contacts.{emp_id} names an employee who is not in the "
-                f"roster; use one of {', '.join(sorted(known))} or remove the line.",
-                key=f"alerts.employee_contacts.{emp_id}",
+            fail(
+                f"alerts.employee_contacts.{emp_id}",
+                f"{emp_id!r} is not in the roster; use one of {listing} or remove the line.",
             )
-    for i, route in enumerate(config.alerts.routes):
+    for i, route in enumerate(routes):
         for emp_id in route.employees:
             if emp_id not in known:
-                raise ConfigError(
-                    f"{where}: alerts.routes[{i + 1}] (rule {route.name!r}): employees contains "
-                    f"{emp_id!r}, which is not in the roster; use one of {', '.join(sorted(known))}.",
-                    key=f"alerts.routes[{i + 1}].employees",
+                fail(
+                    f"alerts.routes[{i + 1}] (rule {route.name!r}).employees",
+                    f"{emp_id!r} is not in the roster; use one of {listing}.",
                 )

@@ -239,24 +239,8 @@ class AlertsConfig(_Frozen):
     employee_contacts: dict[str, str] = Field(default_factory=dict)
     """Opt-in: employee id -> Apprise URL, used by routes with ``notify_employee = true``."""
 
-    @model_validator(mode="after")
-    def _cross_rules(self) -> AlertsConfig:
-        names = [r.name for r in self.routes]
-        for name in names:
-            if names.count(name) > 1:
-                raise ValueError(f"rule {name!r}: two routes have this name; give every route a unique name")
-        for route in self.routes:
-            if route.escalate_to and route.escalate_to not in names:
-                raise ValueError(
-                    f"rule {route.name!r}: escalate_to = {route.escalate_to!r} is not a route; "
-                    f"use one of {', '.join(names)}"
-                )
-        for name in self.legal.routes:
-            if name not in names:
-                raise ValueError(
-                    f"legal.routes names {name!r}, which is not a route; use one of {', '.join(names) or 'none'}"
-                )
-        return self
+    # Checks across rules (unique names, escalate_to, legal.routes, roster ids) are made by
+    # alerts.rules.validate_alerts at load time, with messages naming the rule and the key.
 
 
 class DetectorsConfig(_Frozen):
@@ -462,6 +446,9 @@ def load_config(path: str | os.PathLike[str], *, check_sources: bool = True) -> 
         roster = load_roster(roster_file, config_path=path)
 
     _check_unique_sources(path, config)
+    from alerts.rules import validate_alerts
+
+    validate_alerts(config, path=path, roster=roster)
     if check_sources:
         from crawler.sources import validate_source
 

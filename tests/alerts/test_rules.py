@@ -210,7 +210,10 @@ def test_named_employee_gets_the_alert_only_if_opted_in(load, mailbox, webhook, 
         ('quiet_hours = "22-7"', ["alerts.routes[1].quiet_hours", "HH:MM"]),
         ('digest_at = "9am"', ["alerts.routes[1].digest_at", "HH:MM"]),
         ('mode = "weekly"', ["alerts.routes[1].mode", "weekly"]),
-        ('escalate_to = "nobody"\nescalate_after_minutes = 5', ["rule 'legal'", "escalate_to", "'nobody'"]),
+        (
+            'escalate_to = "nobody"\nescalate_after_minutes = 5',
+            ["alerts.routes[1] (rule 'legal').escalate_to", "'nobody' is not a route"],
+        ),
         ('escalate_to = "legal"\nescalate_after_minutes = 5', ["rule 'legal'", "itself"]),
         ("escalate_after_minutes = 5", ["rule 'legal'", "escalate_to is empty"]),
         ("group_wait_seconds = 5", ["rule 'legal'", "group_window_minutes"]),
@@ -224,7 +227,16 @@ def test_rule_validation_names_the_rule_and_the_key(load, toml: str, expected: l
         assert part in str(err.value)
 
 
-def test_unknown_employee_in_a_rule_is_refused_at_start_up(load, clock) -> None:
-    config = load('[[alerts.routes]]\nname = "mine"\nurls = ["json://127.0.0.1:9/x"]\nemployees = ["E999"]\n')
-    with pytest.raises(ConfigError, match=r"rule 'mine'.*employees.*'E999'"):
-        setup(config, clock)
+def test_unknown_employee_in_a_rule_is_refused_at_start_up(load) -> None:
+    with pytest.raises(ConfigError, match=r"rule 'mine'\)\.employees: 'E999' is not in the roster"):
+        load('[[alerts.routes]]\nname = "mine"\nurls = ["json://127.0.0.1:9/x"]\nemployees = ["E999"]\n')
+    with pytest.raises(ConfigError, match=r"alerts.employee_contacts.E404: 'E404' is not in the roster"):
+        load('[alerts.employee_contacts]\nE404 = "json://127.0.0.1:9/x"\n')
+
+
+def test_duplicate_names_and_unknown_clock_routes_are_refused(load) -> None:
+    route = '[[alerts.routes]]\nname = "legal"\nurls = ["json://127.0.0.1:9/x"]\n'
+    with pytest.raises(ConfigError, match=r"alerts.routes\[2\] \(rule 'legal'\).name: two routes"):
+        load(route + route)
+    with pytest.raises(ConfigError, match=r"alerts.legal.routes: 'lawyers' is not a route; use one of legal"):
+        load('[alerts.legal]\nroutes = ["lawyers"]\n' + route)
