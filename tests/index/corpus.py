@@ -50,6 +50,7 @@ def make_docs(copies: int = 3) -> list[dict[str, Any]]:
                 author=Author(handle=f"user{n % 4}"),
                 # Two posts share each timestamp, so ties on time are exercised.
                 published_at=BASE + timedelta(hours=7 * (n // 2)),
+                fetched_at=BASE + timedelta(days=30),
                 media=[MediaRef(url=f"https://example.test/img/{n}.jpg")] if n % 3 == 0 else [],
                 findings=[
                     Finding(
