@@ -27,8 +27,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.daemon import Daemon  # noqa: E402
-from demo.mailbox import Mailbox  # noqa: E402
+from crawler.daemon import Daemon
+from demo.mailbox import Mailbox
 
 TEXT = "ミナト通信のオペの田中美咲、マジで無能。クズ対応しかできない。(投稿 {n})"
 ROSTER = "employee_id,name,reading,romaji,aliases\nE001,田中 美咲,たなか みさき,Tanaka Misaki,\n"
@@ -52,7 +52,7 @@ class Site:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 if self.path == "/robots.txt":
                     body = b"User-agent: *\nAllow: /\n"
                 else:
@@ -156,7 +156,7 @@ min_severity = "low"
     if not latencies:
         print(f"No alert arrived (data in {tmp}).")
         sys.exit(1)
-    p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * len(latencies)) - 1)]
     print(f"posts={args.posts} poll={args.poll:g}s delivered={len(latencies)} missing={missing}")
     print(
         f"latency s: min={latencies[0]:.2f} p50={statistics.median(latencies):.2f} "
