@@ -21,6 +21,7 @@ from crawler.items import SEVERITIES
 from crawler.roster import Roster, load_roster
 from crawler.schedule import Schedule, parse_schedule
 from evidence.config import EvidenceConfig
+from portal.config import PortalConfig
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -297,6 +298,7 @@ class MamoriConfig(_Frozen):
     evidence: EvidenceConfig = EvidenceConfig()
     biometrics: BiometricsConfig = BiometricsConfig()
     media: MediaConfig = MediaConfig()
+    portal: PortalConfig = PortalConfig()
 
     # Set by load_config (not from the file).
     config_path: Path | None = None

@@ -1,0 +1,92 @@
+"""``mamori portal``: serve the web portal; ``mamori portal user add|list``: manage accounts."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from crawler.commands._options import config_option, load
+
+
+@click.group(name="portal", invoke_without_command=True)
+@config_option
+@click.option("--host", default=None, help="Address to listen on (default: [portal] host).")
+@click.option("--port", type=int, default=None, help="Port (default: [portal] port; 0 picks a free one).")
+@click.option("--duration", type=float, default=None, help="Stop after this many seconds.")
+@click.pass_context
+def command(
+    ctx: click.Context, config_path: str, host: str | None, port: int | None, duration: float | None
+) -> None:
+    """Serve the portal (the legal desk and the employees' self-check) until stopped."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from portal import serve_in_thread
+
+    config = load(config_path)
+    server = serve_in_thread(config, host=host, port=port)
+    click.echo(f"mamori portal: {server.url}  (Ctrl-C stops)")
+    deadline = None if duration is None else time.monotonic() + duration
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@command.group(name="user")
+def user() -> None:
+    """Local portal accounts."""
+
+
+@user.command(name="add")
+@config_option
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "legal", "employee"]), required=True)
+@click.option("--employee-id", default=None, help="The roster's employee id (required for employees).")
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (first line).")
+def add(
+    config_path: str,
+    username: str,
+    role: str,
+    employee_id: str | None,
+    display_name: str,
+    password_stdin: bool,
+) -> None:
+    """Create an account. The password is prompted for (or read from stdin), never taken as an argument."""
+    from crawler.exceptions import ConfigError
+    from crawler.state import State
+    from portal.accounts import Accounts
+
+    config = load(config_path)
+    if employee_id and len(config.employees) and config.employees.get(employee_id) is None:
+        raise ConfigError(
+            f"The employee id {employee_id!r} is not in the roster {config.roster.file if config.roster else ''}; "
+            "use an id from the roster's employee_id column."
+        )
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    accounts = Accounts(State.from_config(config).engine)
+    created = accounts.add(username, password, role, employee_id=employee_id, display_name=display_name)
+    click.echo(
+        f"Created {created.role} account {created.username!r}"
+        + (f" for employee {created.employee_id}." if created.employee_id else ".")
+    )
+
+
+@user.command(name="list")
+@config_option
+def list_(config_path: str) -> None:
+    """List the accounts (never their passwords)."""
+    from crawler.state import State
+    from portal.accounts import Accounts
+
+    config = load(config_path)
+    for u in Accounts(State.from_config(config).engine).list():
+        click.echo(f"{u.username}\t{u.role}\t{u.employee_id or ''}\t{u.display_name}")
