@@ -93,16 +93,22 @@ class Browser:
         self.version = ""
 
     def __enter__(self) -> Browser:
-        from playwright.sync_api import sync_playwright
-
-        if not self.config.browser_path.exists():
-            raise EvidenceError(
-                f"The browser {self.config.browser_path} does not exist. Install Debian's chromium "
-                "('apt-get install chromium fonts-noto-cjk') or set [evidence] browser_path."
-            )
-        self._pw = sync_playwright().start()
-        self._launch()
+        self.ensure()
         return self
+
+    def ensure(self) -> None:
+        """Start Playwright and Chromium if they are not running; raise EvidenceError if they cannot."""
+        if self._pw is None:
+            if not self.config.browser_path.exists():
+                raise EvidenceError(
+                    f"The browser {self.config.browser_path} does not exist. Install Debian's chromium "
+                    "('apt-get install chromium fonts-noto-cjk') or set [evidence] browser_path."
+                )
+            from playwright.sync_api import sync_playwright
+
+            self._pw = sync_playwright().start()
+        if self._browser is None or not self._browser.is_connected():
+            self._launch()
 
     def __exit__(self, *exc: object) -> None:
         self.close()
@@ -127,7 +133,8 @@ class Browser:
                 self._browser.close()
             except Exception:
                 logger.debug("Closing the browser failed", exc_info=True)
-        self._launch()
+            self._browser = None
+        self.ensure()
         self.restarts += 1
 
     def close(self) -> None:
@@ -149,8 +156,7 @@ class Browser:
         if self.captures and self.captures % self.config.recycle_after == 0:
             self.restart()
         self.captures += 1
-        if self._browser is None or not self._browser.is_connected():
-            self.restart()
+        self.ensure()
         cfg = self.config
         ms = cfg.page_timeout * 1000
         result = PageCapture(url=url)

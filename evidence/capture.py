@@ -156,18 +156,19 @@ def capture_hit(
     b = browser or Browser(ev, user_agent=ua)
     browser_error = ""
     try:
-        if own:
-            b.__enter__()
         for attempt in range(1, ev.browser_attempts + 1):
             try:
                 page = b.capture(post.url, captured_at=captured_at, hit_id=post.id, version=__version__)
                 break
             except EvidenceError as exc:
-                browser_error = f"attempt {attempt}: {exc}"
+                browser_error = f"try {attempt}: {exc}"
                 logger.warning("Capture of %s failed (%s).", post.url, browser_error)
-                b.restart()
-    except EvidenceError as exc:
-        browser_error = str(exc)
+                if attempt < ev.browser_attempts:
+                    try:
+                        b.restart()
+                    except EvidenceError as again:
+                        browser_error += f"; the browser could not be restarted: {again}"
+                        break
     finally:
         if own:
             b.close()

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from crawler.exceptions import EvidenceError, MamoriError
+from crawler.exceptions import EvidenceError
 from crawler.items import Post, severity_rank
 from crawler.state import State, now
 from evidence import db
@@ -109,16 +109,11 @@ def capture_pending(config: Any, *, limit: int = 20, browser: Any = None) -> Bat
     own = browser is None
     b = browser or Browser(ev, user_agent=config.crawler.user_agent)
     try:
-        if own:
-            try:
-                b.__enter__()
-            except EvidenceError as exc:  # no browser: capture_hit still keeps the WARC
-                logger.error("%s", exc)
         for row_id, doc, attempts in claimed:
             hit_id = str(json.loads(doc).get("id", row_id))
             try:
                 manifest = capture_hit(config, json.loads(doc), browser=b, state=state, store=store)
-            except (MamoriError, OSError, ValueError) as exc:
+            except Exception as exc:  # one bad hit never stops the batch; it is recorded and retried
                 attempts += 1
                 failed = attempts >= ev.max_attempts
                 delay = ev.retry_seconds * 2 ** (attempts - 1)
@@ -134,7 +129,13 @@ def capture_pending(config: Any, *, limit: int = 20, browser: Any = None) -> Bat
                         )
                     )
                 (result.failed if failed else result.retrying).append(hit_id)
-                logger.error("Evidence capture of %s failed (try %d): %s", hit_id, attempts, exc)
+                logger.error(
+                    "Evidence capture of %s failed (try %d): %s",
+                    hit_id,
+                    attempts,
+                    exc,
+                    exc_info=not isinstance(exc, EvidenceError),
+                )
                 continue
             status = "done" if manifest.status == "complete" else "partial"
             with state.begin() as conn:
@@ -153,6 +154,24 @@ def capture_pending(config: Any, *, limit: int = 20, browser: Any = None) -> Bat
         if own:
             b.close()
     return result
+
+
+def capture_command(config_path: str, *, limit: int = 20) -> list[str]:
+    """The child-process command the daemon runs to drain the queue (like crawl_command)."""
+    import sys
+
+    return [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "evidence",
+        "capture-pending",
+        "--config",
+        config_path,
+        "--limit",
+        str(limit),
+        "--json",
+    ]
 
 
 def hit_status(config: Any, hit_id: str) -> dict[str, Any]:

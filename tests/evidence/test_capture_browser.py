@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import socket
 import subprocess
 import time
 import urllib.request
@@ -264,3 +265,18 @@ def test_tall_page_is_capped(world: World) -> None:
     assert png.height == 3000 and manifest.body["page"]["height"] >= 5000
     assert any("the PNG shows the first 3000 px" in p for p in manifest.body["problems"])
     assert artifact(world, manifest, "page.pdf").startswith(b"%PDF")
+
+
+def test_unreachable_page_is_retried_then_recorded_with_the_reason(world: World) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/gone.html"
+    manifest = capture_hit(world.config, make_post(url, id="rss:gone"), browser=world.browser)
+    assert manifest.status == "partial"
+    problems = " | ".join(manifest.body["problems"])
+    assert "the browser capture failed after 2 tries" in problems and "ERR_CONNECTION_REFUSED" in problems
+    assert f"raw fetch of {url}: the connection failed" in problems
+    assert {a["name"] for a in manifest.artifacts} == {"capture.warc.gz", "post.json"}
+    (report,) = verify_hit(world.config, "rss:gone")
+    assert report.ok, report.problems

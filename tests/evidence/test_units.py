@@ -13,25 +13,30 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.config import MamoriConfig
+from crawler.config import MamoriConfig, load_config
 from crawler.exceptions import EvidenceError
 from crawler.items import MediaRef
 from crawler.state import State, now
+from demo.site import DemoSite
 from evidence import db
 from evidence.capture import capture_hit
 from evidence.config import key_file
 from evidence.keys import load_key
 from evidence.manifest import Manifest, canonical
+from evidence.queue import capture_pending, hit_status
 from evidence.rawhttp import fetch
 from evidence.retention import apply_retention
 from evidence.store import object_key, open_store
 from evidence.tsa import check_token, request_timestamp
 from evidence.verify import verify_hit, verify_path
 from evidence.warc import write_warc
+from tests.conftest import crawl
 from tests.evidence.conftest import make_post
 from tests.evidence.tsa_server import OpenSSLTSA
 from tests.replay import ReplayServer, Reply
@@ -283,3 +288,46 @@ def test_manifest_round_trip(no_browser: MamoriConfig, server: ReplayServer) -> 
     assert again.body == manifest.body and again.sha256 == manifest.sha256
     with pytest.raises(EvidenceError, match="not a mamori evidence manifest"):
         Manifest.from_bytes(b'{"a": 1}')
+
+
+def test_crawl_queues_hits_at_min_severity_and_worker_records_browser_failure(make_config: Any) -> None:
+    site = DemoSite(port=0, initial=100).start()
+    try:
+        path = make_config(
+            f"""
+            [evidence]
+            key_file = "keys/evidence.pem"
+            min_severity = "high"
+            browser_path = "/nonexistent/chromium"
+            page_timeout = 3
+
+            [[sources]]
+            type = "rss"
+            name = "board"
+            url = "http://127.0.0.1:{site.port}/ja/feed.xml"
+            schedule = "1m"
+            """
+        )
+        summary = crawl(path, "board")
+        config = load_config(path)
+        state = db.ensure(State.from_config(config))
+        with state.engine.connect() as conn:
+            rows = conn.execute(select(db.evidence_queue.c.hit_id, db.evidence_queue.c.severity)).all()
+        assert rows and len(rows) < summary["hits"], "hits below min_severity are not queued"
+        assert {sev for _, sev in rows} <= {"high", "critical"}
+        result = capture_pending(config, limit=50)
+        assert len(result.partial) == len(rows) and not result.failed
+        assert capture_pending(config).total == 0, "nothing is captured twice"
+        status = hit_status(config, rows[0][0])
+        assert status["queue"][0]["status"] == "partial"
+        assert "/nonexistent/chromium" in status["queue"][0]["last_error"]
+        (capture,) = status["captures"]
+        assert capture["status"] == "partial"
+        (report,) = verify_hit(config, rows[0][0])
+        assert report.ok and "capture.warc.gz" in report.verified
+        # A second crawl of the same, unchanged posts queues nothing new.
+        crawl(path, "board")
+        with state.engine.connect() as conn:
+            assert len(conn.execute(select(db.evidence_queue.c.id)).all()) == len(rows)
+    finally:
+        site.stop()
