@@ -32,6 +32,8 @@ def open_image(
         raise MediaRejected(
             f"{name} is not an image (its content is {what}, first bytes {data[:16]!r}); skipped."
         )
+    if mime == "image/jpeg" and b"\xff\xd9" not in data[-4096:]:
+        raise MediaRejected(f"{name} is a truncated JPEG (no end-of-image marker); skipped.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -42,8 +44,6 @@ def open_image(
                     f"{name} declares {width}×{height} = {width * height:,} pixels, over the limit of "
                     f"{max_pixels:,} ([media] max_pixels): a possible decompression bomb; skipped."
                 )
-            if mime == "image/jpeg" and b"\xff\xd9" not in data[-4096:]:
-                raise MediaRejected(f"{name} is a truncated JPEG (no end-of-image marker); skipped.")
             img.load()
     except MediaRejected:
         raise
@@ -61,5 +61,7 @@ def downscale(img: Image.Image, max_side: int) -> tuple[np.ndarray, float]:
     if longest <= max_side:
         return np.asarray(img), 1.0
     scale = max_side / longest
-    small = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.BILINEAR)
+    small = img.resize(
+        (max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.BILINEAR
+    )
     return np.asarray(small), scale
