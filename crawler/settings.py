@@ -46,6 +46,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.index.IndexHandoffPipeline": 300,
     "crawler.pipelines.evidence.EvidenceQueuePipeline": 350,
     "crawler.pipelines.alerts.AlertOutboxPipeline": 400,
+    "cases.pipeline.ReuploadCasePipeline": 450,
 }
 
 # Detectors, in the order they run (names first: harassment needs a target).
