@@ -9,6 +9,7 @@ state databases evolve the same way. The skeleton's own tables are still made by
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,7 @@ def ensure_schema(engine: Any) -> None:
                 break
             except DBAPIError as exc:  # another process migrated at the same moment
                 last = exc
+                time.sleep(0.2)
                 if set(inspect(engine).get_table_names()) >= {"cases", "case_events", "alert_extra"}:
                     last = None
                     break
