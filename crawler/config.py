@@ -21,6 +21,7 @@ from crawler.items import SEVERITIES
 from crawler.roster import Roster, load_roster
 from crawler.schedule import Schedule, parse_schedule
 from evidence.config import EvidenceConfig
+from sustained.config import SustainedConfig
 from portal.config import PortalConfig
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -299,6 +300,7 @@ class MamoriConfig(_Frozen):
     biometrics: BiometricsConfig = BiometricsConfig()
     media: MediaConfig = MediaConfig()
     portal: PortalConfig = PortalConfig()
+    sustained: SustainedConfig = SustainedConfig()
 
     # Set by load_config (not from the file).
     config_path: Path | None = None
@@ -334,7 +336,7 @@ _HINTS = {
     "float_parsing": "Give a number.",
     "bool_parsing": "Give true or false.",
     "literal_error": "",
-    "tuple_type": "Give a list such as [\"a\", \"b\"].",
+    "tuple_type": 'Give a list such as ["a", "b"].',
     "too_short": "Give at least one value.",
     "string_pattern_mismatch": "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
 }
@@ -378,9 +380,7 @@ def format_validation_error(path: Path, error: ValidationError, data: dict[str, 
             lines.append(f"{path}: the key {key!r} is missing. {hint}")
         else:
             value = err.get("input")
-            lines.append(
-                f"{path}: {key} = {value!r} is invalid: {msg}." + (f" {hint}" if hint else "")
-            )
+            lines.append(f"{path}: {key} = {value!r} is invalid: {msg}." + (f" {hint}" if hint else ""))
     return "\n".join(lines)
 
 

@@ -146,6 +146,7 @@ class Daemon:
         self.index: Any = None
         self.indexed = 0
         self.alerts_sent = 0
+        self.sustained: Any = None
 
     def _make_scheduler(self) -> Any:
         from apscheduler.executors.pool import ThreadPoolExecutor
@@ -207,6 +208,20 @@ class Daemon:
                 next_run_time=datetime.now(UTC),
             )
 
+    def after_indexing(self, docs: list[dict[str, Any]]) -> None:
+        """Hooks run by the single writer on every committed batch (in order, idempotent)."""
+        if self.sustained is None:
+            from sustained.engine import SustainedEngine
+
+            self.sustained = SustainedEngine(self.config, self.state)
+        report = self.sustained.process(docs)
+        if report.escalations or report.incidents_opened:
+            logger.warning(
+                "Sustained harassment: %d author escalation(s), %d burst incident(s) opened.",
+                len(report.escalations),
+                len(report.incidents_opened),
+            )
+
     def index_tick(self) -> None:
         from crawler.handoff import drain
         from index import open_index
@@ -214,7 +229,7 @@ class Daemon:
         try:
             if self.index is None:
                 self.index = open_index(self.config)
-            n = drain(self.state, self.index)
+            n = drain(self.state, self.index, on_indexed=self.after_indexing)
         except IndexBackendError as exc:
             logger.warning(
                 "The index is not available (%s); hits stay queued and will be indexed later.", exc

@@ -15,7 +15,7 @@ import fcntl
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -46,11 +46,20 @@ def pending(state: State) -> int:
         return int(conn.execute(select(func.count()).select_from(index_queue)).scalar_one())
 
 
-def drain(state: State, index: Index, *, batch: int = 500, max_batches: int | None = None) -> int:
+def drain(
+    state: State,
+    index: Index,
+    *,
+    batch: int = 500,
+    max_batches: int | None = None,
+    on_indexed: Callable[[list[dict[str, Any]]], Any] | None = None,
+) -> int:
     """Move queued hits into the index; return how many were indexed.
 
     On an index error the batch stays queued (attempts and last_error are recorded) and the
-    error is raised so the caller can back off.
+    error is raised so the caller can back off. ``on_indexed`` is called with each committed
+    batch before its rows leave the queue: if it fails, the batch is replayed later, so it
+    must be idempotent (the sustained-harassment engine is).
     """
     total = 0
     batches = 0
@@ -78,6 +87,8 @@ def drain(state: State, index: Index, *, batch: int = 500, max_batches: int | No
                     .values(attempts=index_queue.c.attempts + 1, last_error=str(exc))
                 )
             raise
+        if on_indexed is not None:
+            on_indexed(list(docs.values()))
         with state.begin() as conn:
             conn.execute(delete(index_queue).where(index_queue.c.id.in_(ids)))
         total += len(docs)

@@ -1,0 +1,2 @@
+"""Sustained harassment: author histories, repeat-offender escalation, coordinated bursts and
+suggested cross-platform links between accounts."""
