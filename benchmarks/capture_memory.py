@@ -125,7 +125,7 @@ def main() -> None:
         cfg_path = Path(tmp) / "mamori.toml"
         cfg_path.write_text(
             '[company]\nname = "ミナト通信"\n[storage]\ndata_dir = "data"\n'
-            f'[evidence]\nkey_file = "key.pem"\npage_timeout = 15\nrecycle_after = {args.recycle_after}\n',
+            f'[evidence]\nkey_file = "key.pem"\npage_timeout = 15\nallow_private_addresses = true\nrecycle_after = {args.recycle_after}\n',
             encoding="utf-8",
         )
         config = load_config(cfg_path, check_sources=False)

@@ -27,7 +27,7 @@ from evidence.browser import Browser, PageCapture, redact, time_line
 from evidence.config import key_file
 from evidence.keys import load_key
 from evidence.manifest import Manifest, attach_timestamp, sign
-from evidence.rawhttp import Exchange, fetch
+from evidence.rawhttp import Exchange, fetch, refusal
 from evidence.store import EvidenceStore, manifest_key, open_store
 from evidence.warc import write_warc
 
@@ -108,19 +108,38 @@ def capture_hit(
 
     # 1. The raw HTTP: the page, the API response it came from, its media.
     exchanges: list[Exchange] = []
-    page_fetch = fetch(post.url, user_agent=ua, timeout=ev.page_timeout, max_bytes=ev.max_response_bytes)
+    private = ev.allow_private_addresses
+    page_fetch = fetch(
+        post.url,
+        user_agent=ua,
+        timeout=ev.page_timeout,
+        max_bytes=ev.max_response_bytes,
+        allow_private=private,
+    )
     exchanges += page_fetch.exchanges
     for ex in page_fetch.exchanges:
         if ex.error:
             problems.append(f"raw fetch of {ex.url}: {ex.error}")
     if post.raw_ref and post.raw_ref.startswith(("http://", "https://")) and post.raw_ref != post.url:
-        api = fetch(post.raw_ref, user_agent=ua, timeout=ev.page_timeout, max_bytes=ev.max_response_bytes)
+        api = fetch(
+            post.raw_ref,
+            user_agent=ua,
+            timeout=ev.page_timeout,
+            max_bytes=ev.max_response_bytes,
+            allow_private=private,
+        )
         exchanges += api.exchanges
     media_fetches: list[Exchange] = []
     if ev.fetch_media:
         for m in post.media:
             if m.kind != "link" and m.url.startswith(("http://", "https://")):
-                got = fetch(m.url, user_agent=ua, timeout=ev.page_timeout, max_bytes=ev.max_response_bytes)
+                got = fetch(
+                    m.url,
+                    user_agent=ua,
+                    timeout=ev.page_timeout,
+                    max_bytes=ev.max_response_bytes,
+                    allow_private=private,
+                )
                 exchanges += got.exchanges
                 if got.final is not None:
                     media_fetches.append(got.final)
@@ -155,8 +174,9 @@ def capture_hit(
     own = browser is None
     b = browser or Browser(ev, user_agent=ua)
     browser_error = ""
+    refused = refusal(post.url, allow_private=private)
     try:
-        for attempt in range(1, ev.browser_attempts + 1):
+        for attempt in range(1, 0 if refused else ev.browser_attempts + 1):
             try:
                 page = b.capture(post.url, captured_at=captured_at, hit_id=post.id, version=__version__)
                 break
@@ -184,6 +204,8 @@ def capture_hit(
                 f"the page is {page.page_height} px tall; the PNG shows the first {ev.max_page_height} px "
                 f"and the PDF at most {page.pdf_pages_limit} pages"
             )
+    elif refused:
+        problems.append(f"no browser capture: {refused}")
     else:
         problems.append(f"the browser capture failed after {ev.browser_attempts} tries: {browser_error}")
 

@@ -42,6 +42,8 @@ class EvidenceConfig(BaseModel):
     viewport_width: int = Field(default=1280, ge=320, le=4000)
     max_response_bytes: int = Field(default=50_000_000, ge=1000)
     fetch_media: bool = True
+    allow_private_addresses: bool = False
+    """Capture URLs on loopback/private/link-local addresses (off: posts cannot point mamori inside)."""
     browser_attempts: int = Field(default=2, ge=1, le=10)
     """Browser tries per capture (each in a fresh context) before it is recorded as failed."""
     max_attempts: int = Field(default=5, ge=1)

@@ -9,6 +9,7 @@ as far as it came, marked incomplete with the reason.
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import ssl
 import time
@@ -116,7 +117,40 @@ def _complete(head: bytes, body: bytes) -> bool:
     return False
 
 
-def _one(url: str, *, user_agent: str, deadline: float, max_bytes: int) -> Exchange:
+def resolve(host: str, port: int, *, allow_private: bool) -> str:
+    """Resolve ``host`` to the IP to connect to; refuse non-public addresses unless allowed.
+
+    Post and media URLs come from strangers: without this a post could make mamori fetch and
+    archive an internal service (cloud metadata, an admin page) into exportable evidence.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise EvidenceError(f"the host name {host!r} could not be resolved ({exc})") from None
+    ips = [str(info[4][0]) for info in infos]
+    if not allow_private:
+        for ip in ips:
+            if not ipaddress.ip_address(ip.split("%")[0]).is_global:
+                raise EvidenceError(
+                    f"{host} resolves to the non-public address {ip}, which evidence capture does not "
+                    "fetch (set [evidence] allow_private_addresses = true to allow it)"
+                )
+    return ips[0]
+
+
+def refusal(url: str, *, allow_private: bool) -> str:
+    """Why ``url`` must not be captured (empty if it may)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"only http:// and https:// URLs can be captured, not {url!r}"
+    try:
+        resolve(parts.hostname, parts.port or 80, allow_private=allow_private)
+    except EvidenceError as exc:
+        return str(exc)
+    return ""
+
+
+def _one(url: str, *, user_agent: str, deadline: float, max_bytes: int, allow_private: bool) -> Exchange:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise EvidenceError(
@@ -135,8 +169,9 @@ def _one(url: str, *, user_agent: str, deadline: float, max_bytes: int) -> Excha
     buf = bytearray()
     sock: socket.socket | None = None
     try:
+        ip = resolve(parts.hostname, port, allow_private=allow_private)
         remaining = max(0.1, deadline - time.monotonic())
-        sock = socket.create_connection((parts.hostname, port), timeout=remaining)
+        sock = socket.create_connection((ip, port), timeout=remaining)
         if parts.scheme == "https":
             sock = ssl.create_default_context().wrap_socket(sock, server_hostname=parts.hostname)
         ex.remote_ip = str(sock.getpeername()[0])
@@ -158,6 +193,8 @@ def _one(url: str, *, user_agent: str, deadline: float, max_bytes: int) -> Excha
                 head, _, body = bytes(buf).partition(b"\r\n\r\n")
                 if _complete(head, body):
                     break
+    except EvidenceError as exc:
+        ex.error = str(exc)
     except TimeoutError:
         ex.error = "the time limit was reached before the response ended"
     except OSError as exc:
@@ -175,13 +212,21 @@ def _one(url: str, *, user_agent: str, deadline: float, max_bytes: int) -> Excha
 
 
 def fetch(
-    url: str, *, user_agent: str, timeout: float, max_bytes: int, max_redirects: int = 5
+    url: str,
+    *,
+    user_agent: str,
+    timeout: float,
+    max_bytes: int,
+    max_redirects: int = 5,
+    allow_private: bool = False,
 ) -> FetchResult:
     """GET ``url`` (following redirects); never raises for network trouble, records it instead."""
     deadline = time.monotonic() + timeout
     result = FetchResult()
     for _ in range(max_redirects + 1):
-        ex = _one(url, user_agent=user_agent, deadline=deadline, max_bytes=max_bytes)
+        ex = _one(
+            url, user_agent=user_agent, deadline=deadline, max_bytes=max_bytes, allow_private=allow_private
+        )
         result.exchanges.append(ex)
         location = ex.header("location")
         if ex.status in (301, 302, 303, 307, 308) and location:

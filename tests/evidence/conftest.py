@@ -12,13 +12,16 @@ from crawler.config import MamoriConfig, load_config
 from crawler.items import Author, Finding, Post, Span
 
 
-def evidence_config(tmp: Path, extra: str = "") -> Path:
-    """Write a minimal mamori.toml with an ``[evidence]`` section into ``tmp``."""
+def evidence_config(tmp: Path, extra: str = "", *, local: bool = True) -> Path:
+    """Write a minimal mamori.toml with an ``[evidence]`` section into ``tmp``; ``local``
+    allows capturing the test servers on 127.0.0.1."""
     path = tmp / "mamori.toml"
     path.write_text(
         '[company]\nname = "ミナト通信"\naliases = ["ミナト通信", "Minato Tsushin"]\n\n'
         '[storage]\ndata_dir = "data"\n\n'
-        '[evidence]\nkey_file = "keys/evidence.pem"\npage_timeout = 4\n' + extra,
+        '[evidence]\nkey_file = "keys/evidence.pem"\npage_timeout = 4\n'
+        + ("allow_private_addresses = true\n" if local else "")
+        + extra,
         encoding="utf-8",
     )
     return path
@@ -26,8 +29,8 @@ def evidence_config(tmp: Path, extra: str = "") -> Path:
 
 @pytest.fixture
 def ev_config(tmp_path: Path) -> Callable[..., MamoriConfig]:
-    def _make(extra: str = "") -> MamoriConfig:
-        return load_config(evidence_config(tmp_path, extra), check_sources=False)
+    def _make(extra: str = "", *, local: bool = True) -> MamoriConfig:
+        return load_config(evidence_config(tmp_path, extra, local=local), check_sources=False)
 
     return _make
 

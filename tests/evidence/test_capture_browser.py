@@ -76,6 +76,7 @@ autothrottle = false
 key_file = "keys/evidence.pem"
 page_timeout = 3
 max_page_height = 3000
+allow_private_addresses = true
 tsa_url = "{self.tsa.url}"
 
 [[sources]]

@@ -79,7 +79,9 @@ def test_key_is_created_0600_reused_and_refused_inside_the_data_dir(
 
 
 def test_raw_fetch_follows_redirects_and_warc_reads_back_original_bytes(server: ReplayServer) -> None:
-    result = fetch(server.url("/moved"), user_agent="mamori-test", timeout=5, max_bytes=10**6)
+    result = fetch(
+        server.url("/moved"), user_agent="mamori-test", timeout=5, max_bytes=10**6, allow_private=True
+    )
     assert [ex.status for ex in result.exchanges] == [301, 200]
     assert result.final is not None and result.final.complete and result.final.payload == PAGE
     warc = write_warc(
@@ -100,7 +102,7 @@ def test_raw_fetch_follows_redirects_and_warc_reads_back_original_bytes(server: 
 
 def test_raw_fetch_is_cut_at_the_time_limit(server: ReplayServer) -> None:
     started = time.monotonic()
-    result = fetch(server.url("/slow"), user_agent="t", timeout=1, max_bytes=10**6)
+    result = fetch(server.url("/slow"), user_agent="t", timeout=1, max_bytes=10**6, allow_private=True)
     assert time.monotonic() - started < 2.5
     assert result.final is not None and not result.final.complete
     assert "time limit" in result.final.error
@@ -300,6 +302,7 @@ def test_crawl_queues_hits_at_min_severity_and_worker_records_browser_failure(ma
             min_severity = "high"
             browser_path = "/nonexistent/chromium"
             page_timeout = 3
+            allow_private_addresses = true
 
             [[sources]]
             type = "rss"
@@ -331,3 +334,17 @@ def test_crawl_queues_hits_at_min_severity_and_worker_records_browser_failure(ma
             assert len(conn.execute(select(db.evidence_queue.c.id)).all()) == len(rows)
     finally:
         site.stop()
+
+
+def test_addresses_inside_the_network_are_refused_by_default(
+    ev_config: Callable[..., MamoriConfig], server: ReplayServer
+) -> None:
+    config = ev_config('browser_path = "/nonexistent/chromium"\n', local=False)
+    manifest = capture_hit(
+        config, make_post(server.url("/post/1"), media=[MediaRef(server.url("/img/1.png"))])
+    )
+    problems = " | ".join(manifest.body["problems"])
+    assert "resolves to the non-public address 127.0.0.1" in problems
+    assert "no browser capture" in problems and "allow_private_addresses = true" in problems
+    assert not server.requests, "nothing was fetched from the private address"
+    assert {a["name"] for a in manifest.artifacts} == {"capture.warc.gz", "post.json"}
