@@ -116,9 +116,10 @@ _NEG_AFTER_EN = re.compile(
 )
 
 
-def negated(text: str, start: int, end: int, *, verb: bool = False) -> bool:
-    """True when the term at ``text[start:end]`` is denied."""
-    after = text[end : end + 24].lstrip(" 、,")
+def negated(text: str, start: int, end: int, *, verb: bool = False, after_too: bool = True) -> bool:
+    """True when the term at ``text[start:end]`` is denied (``after_too=False``: a phrase
+    pattern that already contains its own predicate is checked only for a denial before it)."""
+    after = text[end : end + 24].lstrip(" 、,") if after_too else ""
     if verb and _NEG_VERB_JA.match(after):
         return True
     if _NEG_AFTER_JA.match(after):
@@ -127,7 +128,7 @@ def negated(text: str, start: int, end: int, *, verb: bool = False) -> bool:
     before = text[max(s_start, start - 40) : start]
     if _NEG_BEFORE_EN.search(before):
         return True
-    return bool(_NEG_AFTER_EN.match(text[end : end + 60]))
+    return after_too and bool(_NEG_AFTER_EN.match(text[end : end + 60]))
 
 
 _QUOTE_OPEN = "「『\"“'‘"
@@ -194,7 +195,7 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _NEWS = re.compile(
-    r"逮捕|容疑|書類送検|起訴|判決|によると|報道|発表した|と発表|行政処分|業務改善命令|"
+    r"逮捕|容疑|書類送検|事件|犯人|被害届|警察によ|起訴|判決|によると|報道|発表した|と発表|行政処分|業務改善命令|"
     r"\b(?:according to|reported|announced|police said|charged with|was arrested|court|indicted|"
     r"investigation|regulators?)\b",
     re.IGNORECASE,

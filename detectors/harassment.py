@@ -83,6 +83,33 @@ def _terms() -> dict[str, tuple[str, float]]:
     return out
 
 
+_EN_PERSON = (
+    r"(?:they|you|u|he|she|him|her|them|staff|agents?|employees?|people|workers|reps?|operators?|team|"
+    r"management|ceo|managers?|guys?|woman|women|man|men|lady|ladies|y'?all|clerks?|technicians?|folks)"
+)
+_EN_WEAK_BEFORE = re.compile(
+    r"(?<![\w'])" + _EN_PERSON + r"(?:'re|(?<=he|it)'s| are| is| r| was| were| be| look| looks| seem| seems)?"
+    r"(?:\s+(?:so|such|totally|completely|absolutely|utterly|just|really|a|an|bunch of|all|fucking|freaking|"
+    r"literally|pure|total|complete|the most|most|very|too))*\s*$"
+)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|my|your|our|their|his|its|this|that|some|of|in|into)\s*$")
+_EN_WEAK_AFTER = re.compile(r"^\s*(?:ass\s+)?" + _EN_PERSON + r"\b")
+
+
+def lowered_before(text: str, index: int) -> str:
+    return text[max(0, index - 60) : index].lower()
+
+
+def _is_short_kana(key: str) -> bool:
+    return len(key) <= 3 and all("\u3041" <= c <= "\u30ff" for c in key)
+
+
+def _on_token_boundaries(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` begins and ends on morpheme boundaries (sudachipy)."""
+    toks = morphemes(text)
+    return any(t.start == start for t in toks) and any(t.end == end for t in toks)
+
+
 def merge_spans(text: str, ranges: list[tuple[int, int]]) -> tuple[Span, ...]:
     """Sorted spans of ``text`` with overlapping ranges merged."""
     merged: list[list[int]] = []
@@ -120,14 +147,17 @@ class HarassmentDetector(Detector):
     def _cues(self, text: str) -> list[Cue]:
         folded = compact(text)
         cues: list[Cue] = []
-        weak: list[tuple[Cue, int, int]] = []
+        weak: list[tuple[Cue, int, int, bool]] = []
         for m in self.terms.search(text, folded):
             label, weight = m.payload
+            latin = m.key.isascii()
+            if not latin and _is_short_kana(m.key) and not _on_token_boundaries(text, m.o_start, m.o_end):
+                continue  # げす in 下げすぎ, ばか in そばから, ゴミ in ゴミ箱
             cue = Cue(label, m.o_start, m.o_end, weight, "word" if weight >= STRONG else "weak")
             if weight >= STRONG:
                 cues.append(cue)
             else:
-                weak.append((cue, m.start, m.end))
+                weak.append((cue, m.start, m.end, latin))
         lowered = fold(text)
         for label, pattern in self.patterns:
             for pm in pattern.finditer(lowered.text):
@@ -136,11 +166,19 @@ class HarassmentDetector(Detector):
                     cues.append(Cue(label, s, e, PATTERN, "pattern"))
         if has_japanese(text):
             cues.extend(self._verb_cues(text))
-        for cue, c_start, c_end in weak:
-            near = folded.text[max(0, c_start - 10) : c_end + 10]
+        for cue, c_start, c_end, latin in weak:
             s_start, s_end = sentence_of(text, cue.start)
-            second = any(s_start <= c.start < s_end for c in cues)
-            if self.person_re.search(near) or second:
+            second = any(s_start <= c.start < s_end and c.label == cue.label for c in cues)
+            if latin and _DETERMINER_BEFORE.search(lowered_before(text, cue.start)):
+                aimed = False  # take out the trash, one man's trash
+            elif latin:
+                aimed = bool(
+                    _EN_WEAK_BEFORE.search(lowered_before(text, cue.start))
+                    or _EN_WEAK_AFTER.match(text[cue.end : cue.end + 30].lower())
+                )
+            else:
+                aimed = bool(self.person_re.search(folded.text[max(0, c_start - 6) : c_end + 6]))
+            if aimed or second:
                 cues.append(Cue(cue.label, cue.start, cue.end, 0.6, "weak"))
         return cues
 
@@ -180,11 +218,10 @@ class HarassmentDetector(Detector):
             return []
         grouped: dict[tuple[str, str | None], list[tuple[Cue, Attribution | None, bool]]] = {}
         for cue in self._cues(text):
-            if negated(text, cue.start, cue.end, verb=cue.how == "verb") or condemned(
-                text, cue.start, cue.end
-            ):
+            denied = negated(text, cue.start, cue.end, verb=cue.how == "verb", after_too=cue.how != "pattern")
+            if denied or condemned(text, cue.start, cue.end):
                 continue
-            if cue.label == "defamation" and is_news(text, cue.start):
+            if cue.label in ("defamation", "threat") and is_news(text, cue.start):
                 continue
             if self.require_target:
                 attr = attribute(text, targets, cue.start, cue.end, cue.label)

@@ -1,0 +1,126 @@
+"""Measure the abuse lexicons on real, public toxicity data (../shared/data/toxicity).
+
+These posts have no company and no employee in them, so a production run (a harassment label
+needs the company or an employee as target) would flag none of them. To measure the abuse
+lexicons honestly, this script runs ``mamori eval text --any-target`` semantics: the target
+requirement is relaxed, every other rule (negation, quotation/condemnation, weak words,
+news) stays. Labels are mapped as follows and the report says so:
+
+- Japanese inspection-ai subset: majority Toxic/Very Toxic → abusive (``discrimination`` if
+  half the annotators tagged 差別, ``sexual`` if 猥褻, else ``insult``); no toxic vote → clean;
+  some but not a majority of toxic votes → left out (ambiguous).
+- Davidson: class 0 (hate speech) → ``discrimination``, class 1 (offensive) → ``insult``,
+  class 2 → clean.
+- OLID: OFF → ``insult``, NOT → clean (training set and the level-A test set).
+
+The figure that matters is the ``(any harassment)`` row (abusive vs clean); per-label rows are
+only as good as the mapping above. Run: ``.venv/bin/python benchmarks/text_realdata.py [--json]``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.evaluation.text import Example, build_detectors, predict, render, score  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "toxicity"
+COMPANY = ("ミナト通信", ("Minato Tsushin",))
+ROSTER = ROOT / "tests" / "data" / "minato" / "roster.csv"
+
+
+def inspection_ai() -> tuple[list[Example], int]:
+    examples, ambiguous = [], 0
+    with (DATA / "ja" / "inspection-ai__subset.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            n = int(row["annotation_num"])
+            toxic = int(row["Toxic"]) + int(row["Very Toxic"])
+            if 0 < toxic * 2 <= n:
+                ambiguous += 1
+                continue
+            labels: frozenset[str] = frozenset()
+            if toxic * 2 > n:
+                if int(row["category_差別"]) * 2 >= n:
+                    labels = frozenset({"discrimination"})
+                elif int(row["category_猥褻"]) * 2 >= n:
+                    labels = frozenset({"sexual"})
+                else:
+                    labels = frozenset({"insult"})
+            examples.append(Example(f"ja{row['id']}", row["text"], "ja", labels))
+    return examples, ambiguous
+
+
+def davidson() -> list[Example]:
+    out = []
+    with (DATA / "en" / "davidson__labeled_data.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            cls = row["class"]
+            labels = {"0": {"discrimination"}, "1": {"insult"}}.get(cls, set())
+            out.append(Example(f"dv{row['']}", row["tweet"], "en", frozenset(labels)))
+    return out
+
+
+def olid() -> list[Example]:
+    base = DATA / "en" / "OLIDv1.0"
+    out = []
+    with (base / "olid-training-v1.0.tsv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            out.append(
+                Example(
+                    f"ol{row['id']}",
+                    row["tweet"],
+                    "en",
+                    frozenset({"insult"}) if row["subtask_a"] == "OFF" else frozenset(),
+                )
+            )
+    gold = {}
+    with (base / "labels-levela.csv").open(encoding="utf-8") as fh:
+        for row in csv.reader(fh):
+            if len(row) == 2:
+                gold[row[0]] = row[1]
+    with (base / "testset-levela.tsv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row["id"] in gold:
+                out.append(
+                    Example(
+                        f"olt{row['id']}",
+                        row["tweet"],
+                        "en",
+                        frozenset({"insult"}) if gold[row["id"]] == "OFF" else frozenset(),
+                    )
+                )
+    return out
+
+
+def main() -> None:
+    as_json = "--json" in sys.argv
+    ja, ambiguous = inspection_ai()
+    sets = {"inspection-ai (ja)": ja, "Davidson (en)": davidson(), "OLID (en)": olid()}
+    detectors = build_detectors(COMPANY, ROSTER, any_target=True)
+    results = {}
+    for name, examples in sets.items():
+        started = time.perf_counter()
+        predictions = predict(detectors, examples)
+        seconds = time.perf_counter() - started
+        report = score(examples, predictions)
+        report.update(seconds=seconds, posts_per_second=len(examples) / seconds, any_target=True)
+        if name.startswith("inspection"):
+            report["ambiguous_left_out"] = ambiguous
+        results[name] = report
+        if not as_json:
+            print(f"\n== {name}: {len(examples)} posts (target requirement relaxed)")
+            if name.startswith("inspection"):
+                print(f"({ambiguous} ambiguous posts left out)")
+            print(render(report))
+    if as_json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
