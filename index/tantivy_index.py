@@ -77,7 +77,7 @@ class TantivyIndex(Index):
     name = "tantivy"
 
     def __init__(
-        self, path: Path | None, *, readonly: bool = False, heap_bytes: int = 256_000_000, threads: int = 1
+        self, path: Path | None, *, readonly: bool = False, heap_bytes: int = 128_000_000, threads: int = 1
     ) -> None:
         self.path = path
         self.readonly = readonly
@@ -178,10 +178,9 @@ class TantivyIndex(Index):
         return n
 
     def commit(self) -> None:
+        """Durable (fsync) before it returns. The writer stays open for the next batch."""
         if self._writer is not None:
             self._writer.commit()
-            self._writer.wait_merging_threads()
-            self._writer = None
         self.index.reload()
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -201,8 +200,10 @@ class TantivyIndex(Index):
         return n
 
     def close(self) -> None:
+        """Drop what was not committed, let merges finish and release the writer lock."""
         if self._writer is not None:
             self._writer.rollback()
+            self._writer.wait_merging_threads()
             self._writer = None
 
     # -- reading ---------------------------------------------------------------------------
@@ -246,7 +247,12 @@ class TantivyIndex(Index):
         self, field: str, lower: int | None, upper: int | None, *, incl_upper: bool = True
     ) -> tantivy.Query:
         return tantivy.Query.range_query(
-            self.schema, field, tantivy.FieldType.Integer, lower, upper, include_upper=incl_upper
+            self.schema,
+            field,
+            tantivy.FieldType.Integer,
+            lower,
+            upper,
+            include_upper=incl_upper or upper is None,
         )
 
     def build_query(self, req: SearchRequest) -> tantivy.Query:

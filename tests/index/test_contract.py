@@ -143,6 +143,11 @@ FILTERS: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
         ),
     ),
     (
+        "since:2026-10-04T12:00",
+        lambda d: doc_time_ms(d) >= datetime(2026, 10, 4, 12, tzinfo=UTC).timestamp() * 1000,
+    ),
+    ("until:2026-10-02", lambda d: doc_time_ms(d) < datetime(2026, 10, 2, tzinfo=UTC).timestamp() * 1000),
+    (
         "詐欺 label:defamation platform:5ch status:new",
         lambda d: (
             "詐欺" in d["text"]
