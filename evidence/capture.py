@@ -192,6 +192,13 @@ def capture_hit(
     finally:
         if own:
             b.close()
+    final = page.final_url if page is not None else ""
+    late = refusal(final, allow_private=private) if final.startswith(("http://", "https://")) else ""
+    if page is not None and late:
+        problems.append(
+            f"the browser was redirected to {page.final_url}: {late}; its PDF and PNG were discarded"
+        )
+        page, refused = None, late
     if page is not None:
         arts.add(
             "page.pdf", page.pdf, "application/pdf", description="browser print with URL and capture time"
