@@ -222,7 +222,11 @@ class BiometricStore:
         path = self.root / f"known_{kind}.enc"
         doc = vault.read(path, default=[])
         have = {e["sha256"] for e in doc}
-        new = [e for e in entries if e["sha256"] not in have]
+        new = []
+        for entry in entries:
+            if entry["sha256"] not in have:
+                have.add(entry["sha256"])
+                new.append(entry)
         vault.write(path, doc + new)
         return len(new)
 

@@ -108,3 +108,36 @@ def test_key_inside_data_directory_is_refused(make_config):
     store = BiometricStore.from_config(load_config(cfg))
     with pytest.raises(ConfigError, match="inside the data directory"):
         store.vault(create=True)
+
+
+@pytest.mark.slow
+def test_voice_enrolment_and_registries_through_the_cli(make_config, faces_dir, libri_dir, tmp_path):
+    cfg = make_config()
+    clips = [str(p) for p in sorted((libri_dir / "1688").glob("*.flac"))[:2]]
+    refused = mamori("enroll", "voice", "--config", str(cfg), "--employee", "E003", *clips, check=False)
+    assert "no recorded consent of employee E003 to voice" in refused.stderr
+    _consent(cfg, "E003", "voice")
+    ok = mamori("enroll", "voice", "--config", str(cfg), "--employee", "E003", *clips)
+    assert "Enrolled 2 voice template(s) for E003; 0 file(s) refused." in ok.stdout
+    unknown = mamori("enroll", "voice", "--config", str(cfg), "--employee", "E999", *clips, check=False)
+    assert "'E999' is not in the roster" in unknown.stderr
+
+    photo = mamori(
+        "enroll",
+        "known-photo",
+        "--config",
+        str(cfg),
+        "--label",
+        "ID cards",
+        str(faces_dir / "examples__obama.jpg"),
+        str(faces_dir / "examples__obama.jpg"),
+    )
+    assert "Registered 1 new known photo(s)." in photo.stdout
+    rec = mamori("enroll", "known-recording", "--config", str(cfg), clips[0])
+    assert "Registered 1 new known recording(s)." in rec.stdout
+    listing = mamori("enroll", "list", "--config", str(cfg)).stdout
+    assert "voice\tE003\t2 template(s)" in listing
+    store = BiometricStore.from_config(load_config(cfg))
+    assert len(store.gallery("voice")["E003"][0]) == 256
+    assert store.known("photos")[0]["label"] == "ID cards"
+    assert len(store.known("recordings")[0]["fingerprint"]) > 50
