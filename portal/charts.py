@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,8 @@ def line_chart(
 ) -> Markup:
     left, right, top, bottom = 36, 130, 10, 30
     w, h = width - left - right, height - top - bottom
-    peak = max([1, *(v for values in series.values() for v in values)])
+    step = max(1, math.ceil(max([1, *(v for values in series.values() for v in values)]) / 4))
+    peak = step * 4
     n = max(len(days) - 1, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{_e(title)}" '
@@ -33,7 +35,7 @@ def line_chart(
         y = top + h - h * i / 4
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + w}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(
-            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">{round(peak * i / 4)}</text>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">{step * i}</text>'
         )
     for i, day in enumerate(days):
         if i % max(1, len(days) // 6) == 0:

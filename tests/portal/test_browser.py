@@ -1,0 +1,148 @@
+"""The main journeys in real headless Chromium against the real threaded server.
+
+Screenshots of every page go to tests/artifacts/portal/ (gitignored); the main pages are
+also copied to docs/screenshots/ for the documentation.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.portal.conftest import PASSWORD, Env, build_env, close_env
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("portal-browser")]
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "tests" / "artifacts" / "portal"
+DOCS = REPO / "docs" / "screenshots"
+DOC_PAGES = {"login", "search", "hit", "case", "dashboard", "selfcheck", "request"}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Env, str]]:
+    from portal import serve_in_thread
+
+    env = build_env(tmp_path_factory.mktemp("browser"))
+    server = serve_in_thread(env.config, port=0)
+    yield env, server.url
+    server.stop()
+    close_env(env)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1100, "height": 720}, locale="ja-JP")
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    if name in DOC_PAGES:
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS / f"{name}.png")
+
+
+def sign_in(page: Any, base: str, user: str) -> None:
+    page.goto(base + "/")
+    assert page.url.endswith("/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Sign in')")
+
+
+def test_legal_searches_opens_a_hit_and_works_a_case(site: tuple[Env, str], page: Any) -> None:
+    _env, base = site
+    page.goto(base + "/login")
+    shot(page, "login")
+    sign_in(page, base, "legal")
+    page.wait_for_url(base + "/search")
+    page.fill("input[name=q]", "詐欺")
+    page.click("button:has-text('Search')")
+    page.wait_for_selector("ol.hits li")
+    assert page.inner_text("p.total").startswith("1")
+    assert page.inner_text("p.snippet mark") == "詐欺"
+    page.goto(base + "/search")
+    page.click(".facets a:has-text('defamation')")  # a facet refines the query
+    page.wait_for_selector("ol.hits li")
+    assert page.input_value("input[name=q]") == "label:defamation"
+    assert page.locator("ol.hits li").count() == 2
+    shot(page, "search")
+    page.click("a.open:has-text('田中さんについて')")
+    page.wait_for_selector("blockquote.post")
+    marks = page.locator("blockquote.post mark").all_inner_texts()
+    assert marks == ["田中 美咲", "詐欺師"]
+    # The hostile script in the post is shown as text, never run.
+    assert "<script>alert(1)</script>" in page.inner_text("blockquote.post")
+    assert "E001 (田中 美咲)" in page.inner_text("table.findings")
+    shot(page, "hit")
+    page.fill("input[name=reason]", "defamation of an employee")
+    page.click("button:has-text('Open a case')")
+    page.wait_for_selector("h1:has-text('Case')")
+    page.select_option("select[name=status]", "takedown_requested")
+    page.fill("input[name=note][aria-label='Status note']", "sent to the board's admin")
+    page.click("button:has-text('Change status')")
+    page.wait_for_selector("h1 .status:has-text('takedown_requested')")
+    assert "sent to the board's admin" in page.inner_text("table")
+    shot(page, "case")
+    page.click("nav a:has-text('Dashboard')")
+    page.wait_for_selector("svg.chart")
+    assert page.locator("svg.chart").count() == 4
+    shot(page, "dashboard")
+
+
+def test_employee_runs_a_self_check_and_asks_for_help(site: tuple[Env, str], page: Any) -> None:
+    _env, base = site
+    sign_in(page, base, "emp_a")
+    page.wait_for_url(base + "/me")
+    items = page.locator("ol.hits li a.open").all_inner_texts()
+    assert sorted(items) == ["x:ab1", "田中さんについて"]
+    assert "5ch:b1" not in page.content()
+    page.check("input[name=scope][value=face]")
+    page.click("button:has-text('Give consent')")
+    page.wait_for_selector("text=You consented to")
+    page.fill("input[name=name]", "みさきち")
+    page.click("button:has-text('Register')")
+    page.wait_for_selector("li:has-text('みさきち')")
+    shot(page, "selfcheck")
+    page.goto(base + "/hits/x:ab1")
+    assert "佐藤" not in page.inner_text("blockquote.post")  # the other employee is masked
+    page.fill("input[name=message]", "この投稿を消してほしい")
+    page.click("button:has-text('Ask the legal team for help')")
+    page.wait_for_selector("h1:has-text('Your request')")
+    assert page.inner_text("strong.status") == "new"
+    shot(page, "request")
+    # Guessing another employee's hit or the legal desk gets nothing.
+    resp = page.goto(base + "/hits/5ch:b1")
+    assert resp is not None and resp.status == 404
+    resp = page.goto(base + "/search?q=佐藤")
+    assert resp is not None and resp.status == 403
+    shot(page, "employee-denied")
