@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 class RetentionResult:
     deleted_captures: list[str] = field(default_factory=list)
     deleted_objects: int = 0
+    deleted_failed: int = 0
+    """Queue rows of hits whose capture failed for good, past retention."""
     kept: int = 0
 
 
@@ -60,8 +62,20 @@ def apply_retention(
             keep = at < row["captured_at"] + timedelta(days=ev.retention_days)
         (remaining if keep else expired).append(row)
     result = RetentionResult(kept=len(remaining))
-    if dry_run or not expired:
+    if dry_run:
         result.deleted_captures = [r["capture_id"] for r in expired]
+        return result
+    # Hits whose capture failed for good hold the post in the queue row: expire those too.
+    q = db.evidence_queue
+    with state.begin() as conn:
+        result.deleted_failed = conn.execute(
+            delete(q).where(
+                q.c.status == "failed",
+                q.c.enqueued_at < at - timedelta(days=ev.retention_days),
+                q.c.hit_id.not_in(sorted(keep_open)),
+            )
+        ).rowcount
+    if not expired:
         return result
     store = open_store(config)
     still_used = {sha for r in remaining for sha in r["objects"]}

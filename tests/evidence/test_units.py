@@ -29,7 +29,7 @@ from evidence.capture import capture_hit
 from evidence.config import key_file
 from evidence.keys import load_key
 from evidence.manifest import Manifest, canonical
-from evidence.queue import capture_pending, hit_status
+from evidence.queue import capture_pending, enqueue, hit_status
 from evidence.rawhttp import fetch
 from evidence.retention import apply_retention
 from evidence.store import object_key, open_store
@@ -275,6 +275,16 @@ def test_retention_keeps_case_evidence_and_deletes_the_rest(
     assert [r["hit_id"] for r in db.captures(State.from_config(no_browser))] == ["hit:a"]
     (report,) = verify_hit(no_browser, "hit:a")
     assert report.ok, report.problems
+    # A hit whose capture failed for good: its queued post expires too.
+    state = State.from_config(no_browser)
+    assert enqueue(state, make_post(server.url("/post/1"), id="hit:failed"))
+    with state.begin() as conn:
+        conn.execute(
+            db.evidence_queue.update()
+            .where(db.evidence_queue.c.hit_id == "hit:failed")
+            .values(status="failed")
+        )
+    assert apply_retention(no_browser, ["hit:a"], at=later).deleted_failed == 1
 
 
 def test_capture_hit_rejects_what_is_not_a_post(no_browser: MamoriConfig) -> None:
