@@ -161,8 +161,9 @@ class ElasticsearchIndex(Index):
                     "type", "object" if "properties" in props.get(field, {}) else None
                 )
                 if got != wanted:
+                    how = f"maps {field!r} as {got}" if got else f"does not map {field!r}"
                     raise IndexBackendError(
-                        f"The Elasticsearch index {index_name} maps {field!r} as {got}, mamori needs {wanted}: "
+                        f"The Elasticsearch index {index_name} {how}, mamori needs {wanted}: "
                         "the mapping is incompatible. Use a new [index] index_prefix and run 'mamori index rebuild'."
                     )
 
