@@ -156,6 +156,24 @@ def capture_pending(config: Any, *, limit: int = 20, browser: Any = None) -> Bat
     return result
 
 
+def due(config: Any) -> int:
+    """How many queued hits are due for capture now (cheap; the daemon polls it)."""
+    from sqlalchemy import func
+
+    state = db.ensure(State.from_config(config))
+    with state.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(evidence_queue)
+                .where(
+                    evidence_queue.c.status.in_(("pending", "running")),
+                    evidence_queue.c.next_attempt_at <= now(),
+                )
+            ).scalar_one()
+        )
+
+
 def capture_command(config_path: str, *, limit: int = 20) -> list[str]:
     """The child-process command the daemon runs to drain the queue (like crawl_command)."""
     import sys

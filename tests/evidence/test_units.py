@@ -29,7 +29,7 @@ from evidence.capture import capture_hit
 from evidence.config import key_file
 from evidence.keys import load_key
 from evidence.manifest import Manifest, canonical
-from evidence.queue import capture_pending, enqueue, hit_status
+from evidence.queue import capture_pending, due, enqueue, hit_status
 from evidence.rawhttp import fetch
 from evidence.retention import apply_retention
 from evidence.store import object_key, open_store
@@ -328,7 +328,9 @@ def test_crawl_queues_hits_at_min_severity_and_worker_records_browser_failure(ma
             rows = conn.execute(select(db.evidence_queue.c.hit_id, db.evidence_queue.c.severity)).all()
         assert rows and len(rows) < summary["hits"], "hits below min_severity are not queued"
         assert {sev for _, sev in rows} <= {"high", "critical"}
+        assert due(config) == len(rows)
         result = capture_pending(config, limit=50)
+        assert due(config) == 0
         assert len(result.partial) == len(rows) and not result.failed
         assert capture_pending(config).total == 0, "nothing is captured twice"
         status = hit_status(config, rows[0][0])
