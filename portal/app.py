@@ -73,9 +73,9 @@ def create_app(config: Any, *, testing: bool = False) -> Flask:
     app.jinja_env.globals.update(csrf_token=csrf_token)
     app.jinja_env.autoescape = True
 
-    from portal.views import api, auth, desk, me, ops
+    from portal.views import api, auth, desk, me, ops, work
 
-    for module in (auth, desk, me, api, ops):
+    for module in (auth, desk, me, api, ops, work):
         app.register_blueprint(module.bp)
 
     @app.get("/")

@@ -177,7 +177,17 @@ def case(case_id: int) -> Any:
     except CaseError:
         abort(404, f"There is no case {case_id}.")
     audit("read", "case", str(case_id))
-    return render_template("case.html", case=item, events=store.events(case_id), statuses=STATUSES)
+    from cases.drafts import KINDS
+    from portal.views.work import clocks_of
+
+    return render_template(
+        "case.html",
+        case=item,
+        events=store.events(case_id),
+        statuses=STATUSES,
+        clocks=clocks_of(item),
+        draft_kinds=KINDS,
+    )
 
 
 @bp.post("/cases/<int:case_id>/<action>")

@@ -44,7 +44,7 @@ def _finding(
     )
 
 
-def make_posts(now: datetime | None = None) -> list[Post]:
+def make_posts(now: datetime | None = None, base: str = "http://127.0.0.1:9") -> list[Post]:
     now = now or datetime.now(UTC)
     a_text = "ミナト通信の田中 美咲は詐欺師だ。許さない。<script>alert(1)</script>"
     b_text = "佐藤 健太の住所を晒す。夜道に気をつけろ"
@@ -55,13 +55,13 @@ def make_posts(now: datetime | None = None) -> list[Post]:
             platform="5ch",
             source="board",
             id="5ch:a1",
-            url="http://127.0.0.1:9/a1",
+            url=f"{base}/a1",
             text=a_text,
             title="田中さんについて",
             author=Author(handle="anon1"),
             published_at=now - timedelta(hours=3),
             lang="ja",
-            media=[MediaRef(url="http://127.0.0.1:9/a1.jpg")],
+            media=[MediaRef(url=f"{base}/a1.jpg")],
             findings=[
                 _finding(
                     a_text, "田中 美咲", "mention", "info", "E001", "names", "names employee E001 (田中 美咲)"
@@ -75,7 +75,7 @@ def make_posts(now: datetime | None = None) -> list[Post]:
             platform="5ch",
             source="board",
             id="5ch:b1",
-            url="http://127.0.0.1:9/b1",
+            url=f"{base}/b1",
             text=b_text,
             author=Author(handle="anon2"),
             published_at=now - timedelta(days=1),
@@ -102,7 +102,7 @@ def make_posts(now: datetime | None = None) -> list[Post]:
             platform="x",
             source="social",
             id="x:ab1",
-            url="http://127.0.0.1:9/ab1",
+            url=f"{base}/ab1",
             text=ab_text,
             author=Author(handle="troll"),
             published_at=now - timedelta(days=2),
@@ -120,7 +120,7 @@ def make_posts(now: datetime | None = None) -> list[Post]:
             platform="reddit",
             source="reviews",
             id="reddit:c1",
-            url="http://127.0.0.1:9/c1",
+            url=f"{base}/c1",
             text=c_text,
             author=Author(handle="someone"),
             published_at=now - timedelta(days=3),
@@ -190,7 +190,7 @@ def add_users(config: MamoriConfig) -> None:
         accounts.add(name, PASSWORD, role, employee_id=emp, display_name=name.upper())
 
 
-def build_env(folder: Path, extra: str = PORTAL_TOML) -> Env:
+def build_env(folder: Path, extra: str = PORTAL_TOML, *, base: str = "http://127.0.0.1:9") -> Env:
     import textwrap
 
     from portal import create_app
@@ -201,7 +201,7 @@ def build_env(folder: Path, extra: str = PORTAL_TOML) -> Env:
     path = folder / "mamori.toml"
     path.write_text(textwrap.dedent(BASE_CONFIG) + "\n" + textwrap.dedent(extra), encoding="utf-8")
     config = load_config(path)
-    seed(config, make_posts())
+    seed(config, make_posts(base=base))
     add_users(config)
     return Env(config, create_app(config, testing=True), path)
 

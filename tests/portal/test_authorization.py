@@ -55,6 +55,11 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
     ("POST", "/cases/{CASE}/note", {"note": "called the platform"}, STAFF),
     ("POST", "/cases/{CASE}/assign", {"assignee": "legal"}, STAFF),
     ("POST", "/cases/{CASE}/status", {"status": "triaged"}, STAFF),
+    ("GET", "/cases/{CASE}/draft/jp", None, STAFF),
+    ("GET", "/cases/{CASE}/draft/nope", None, {**STAFF, "legal": "hidden", "admin": "hidden"}),
+    # No capture exists here: staff get past authorization to "no evidence" (404); the browser
+    # journey verifies a real capture.
+    ("POST", "/evidence/verify", {"hit_id": "5ch:a1"}, {**STAFF, "legal": "hidden", "admin": "hidden"}),
     ("GET", "/requests", None, STAFF),
     ("GET", "/dashboard", None, STAFF),
     ("GET", "/admin/users", None, ADMIN),

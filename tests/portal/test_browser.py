@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from tests.portal.conftest import PASSWORD, Env, build_env, close_env
+from tests.portal.conftest import PASSWORD, PORTAL_TOML, Env, build_env, close_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("portal-browser")]
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts" / "portal"
 DOCS = REPO / "docs" / "screenshots"
-DOC_PAGES = {"login", "search", "hit", "case", "dashboard", "selfcheck", "request"}
+DOC_PAGES = {"login", "search", "hit", "evidence", "case", "draft", "dashboard", "selfcheck", "request"}
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -34,13 +34,28 @@ ARGS = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Env, str]]:
+    """The portal served for real, with the posts on a local site and one real evidence capture."""
+    from evidence.capture import capture_hit
     from portal import serve_in_thread
+    from tests.replay import ReplayServer, Reply
 
-    env = build_env(tmp_path_factory.mktemp("browser"))
+    posts = ReplayServer().start()
+    posts.add(
+        "/a1",
+        Reply(
+            "<html><body><p>ミナト通信の田中 美咲は詐欺師だ。許さない。</p></body></html>",
+            content_type="text/html; charset=utf-8",
+        ),
+    )
+    extra = PORTAL_TOML + "\n[evidence]\nallow_private_addresses = true\npage_timeout = 20\n"
+    env = build_env(tmp_path_factory.mktemp("browser"), extra, base=posts.base_url)
+    doc = env.app.extensions["mamori"].hits.get("5ch:a1")
+    capture_hit(env.config, doc)
     server = serve_in_thread(env.config, port=0)
     yield env, server.url
     server.stop()
     close_env(env)
+    posts.stop()
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +119,12 @@ def test_legal_searches_opens_a_hit_and_works_a_case(site: tuple[Env, str], page
     assert "<script>alert(1)</script>" in page.inner_text("blockquote.post")
     assert "E001 (田中 美咲)" in page.inner_text("table.findings")
     shot(page, "hit")
+    page.click("button:has-text('Verify evidence')")
+    page.wait_for_selector("h1:has-text('Evidence check')")
+    assert page.inner_text("h2").startswith("OK")
+    assert "ok manifest.json" in page.inner_text("main") or "ok " in page.inner_text("main")
+    shot(page, "evidence")
+    page.go_back()
     page.fill("input[name=reason]", "defamation of an employee")
     page.click("button:has-text('Open a case')")
     page.wait_for_selector("h1:has-text('Case')")
@@ -111,8 +132,14 @@ def test_legal_searches_opens_a_hit_and_works_a_case(site: tuple[Env, str], page
     page.fill("input[name=note][aria-label='Status note']", "sent to the board's admin")
     page.click("button:has-text('Change status')")
     page.wait_for_selector("h1 .status:has-text('takedown_requested')")
-    assert "sent to the board's admin" in page.inner_text("table")
+    assert "sent to the board's admin" in page.inner_text("table.history")
     shot(page, "case")
+    assert page.locator("table.clocks tbody tr").count() >= 1
+    page.click("a:has-text('jp')")
+    page.wait_for_selector("pre.draft")
+    assert "送信防止措置" in page.inner_text("pre.draft")
+    shot(page, "draft")
+    page.go_back()
     page.click("nav a:has-text('Dashboard')")
     page.wait_for_selector("svg.chart")
     assert page.locator("svg.chart").count() == 4
