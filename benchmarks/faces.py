@@ -3,7 +3,8 @@
 Naive: ``load_image_file`` + ``face_locations`` (default upsample 1) + ``face_encodings`` on
 each full-size image, one after the other. mamori: skip images already seen (SHA-256 of the
 bytes), downscale to ≤ 800 px (upsample only when nothing is found), and spread the work
-over both cores with a process pool. Pool start-up and model loading are inside the timing.
+over both cores with a process pool (``media.face_stage.FaceStage``, the stage ``mamori eval
+faces`` uses). Pool start-up and model loading are inside the timing.
 
 Usage: .venv/bin/python benchmarks/faces.py [FOLDER] [--repeat N]
 (default folder: ../shared/data/faces/ageitgey_face_recognition, every image once, repeated
@@ -18,7 +19,6 @@ import os
 import sys
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,27 +41,13 @@ def naive(paths: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - start, faces
 
 
-def _one(data: bytes) -> int:
-    from media.faces import find_faces
-    from media.images import open_image
-
-    return len(find_faces(open_image(data, max_bytes=10**9, max_pixels=10**9)))
-
-
 def staged(paths: list[Path], workers: int) -> tuple[float, int]:
+    from media.errors import MediaRejected
+    from media.face_stage import FaceStage
+
     start = time.perf_counter()
-    seen: dict[str, int] = {}
-    unique: dict[str, bytes] = {}
-    order: list[str] = []
-    for p in paths:
-        data = p.read_bytes()
-        key = hashlib.sha256(data).hexdigest()
-        order.append(key)
-        unique.setdefault(key, data)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for key, n in zip(unique, pool.map(_one, unique.values()), strict=True):
-            seen[key] = n
-    faces = sum(seen[k] for k in order)
+    results = FaceStage(workers=workers).run([(str(p), p.read_bytes()) for p in paths])
+    faces = sum(len(r) for r in results if not isinstance(r, MediaRejected))
     return time.perf_counter() - start, faces
 
 

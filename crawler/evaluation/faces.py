@@ -41,46 +41,41 @@ def command(
 
     from media.errors import MediaRejected
     from media.evaluate import IMAGE_EXT, Prediction, identity_files, summarize, write_report
-    from media.faces import DEFAULT_TOLERANCE, FaceGallery, find_faces
-    from media.images import open_image
+    from media.face_stage import FaceStage
+    from media.faces import DEFAULT_TOLERANCE, FaceGallery
 
     tol = DEFAULT_TOLERANCE if tolerance is None else tolerance
-    limit = 200_000_000
+    stage = FaceStage()
+    gallery_files = [(ident, f) for ident, files in identity_files(gallery, IMAGE_EXT).items() for f in files]
+    probe_files = [(ident, f) for ident, files in identity_files(probes, IMAGE_EXT).items() for f in files]
+    results = stage.run([(str(f), f.read_bytes()) for _i, f in gallery_files + probe_files])
     templates: dict[str, list[list[float]]] = {}
     skipped = 0
-    for ident, files in identity_files(gallery, IMAGE_EXT).items():
-        for f in files:
-            try:
-                faces = find_faces(open_image(f.read_bytes(), name=str(f), max_bytes=limit, max_pixels=limit))
-            except MediaRejected:
-                faces = []
-            if len(faces) != 1:
-                skipped += 1
-                continue
-            templates.setdefault(ident, []).append([float(v) for v in faces[0].encoding])
+    for (ident, _f), found in zip(gallery_files, results[: len(gallery_files)], strict=True):
+        if isinstance(found, MediaRejected) or len(found) != 1:
+            skipped += 1
+            continue
+        templates.setdefault(ident, []).append([float(v) for v in found[0].encoding])
     index = FaceGallery(templates)
     preds: list[Prediction] = []
-    for ident, files in identity_files(probes, IMAGE_EXT).items():
-        for f in files:
-            rel = f"{ident}/{f.name}"
-            try:
-                faces = find_faces(open_image(f.read_bytes(), name=str(f), max_bytes=limit, max_pixels=limit))
-            except MediaRejected as exc:
-                preds.append(Prediction(rel, ident, None, None, error=str(exc)))
-                continue
-            best: tuple[str | None, float] = (None, float("inf"))
-            per_id: dict[str, float] = {}
-            for face in faces:
-                dist = np.linalg.norm(index.matrix - face.encoding[None, :], axis=1) if index.ids else []
-                for ident_id, d in zip(index.ids, dist, strict=False):
-                    per_id[ident_id] = min(per_id.get(ident_id, float("inf")), float(d))
-                nearest = index.nearest(face.encoding)
-                if nearest[1] < best[1]:
-                    best = nearest
-            faces.clear()
-            predicted = best[0] if best[1] <= tol else None
-            score = round(best[1], 4) if best[0] is not None else None
-            preds.append(Prediction(rel, ident, predicted, score, scores=per_id))
+    for (ident, f), found in zip(probe_files, results[len(gallery_files) :], strict=True):
+        rel = f"{ident}/{f.name}"
+        if isinstance(found, MediaRejected):
+            preds.append(Prediction(rel, ident, None, None, error=str(found)))
+            continue
+        faces = found
+        best: tuple[str | None, float] = (None, float("inf"))
+        per_id: dict[str, float] = {}
+        for face in faces:
+            dist = np.linalg.norm(index.matrix - face.encoding[None, :], axis=1) if index.ids else []
+            for ident_id, d in zip(index.ids, dist, strict=False):
+                per_id[ident_id] = min(per_id.get(ident_id, float("inf")), float(d))
+            nearest = index.nearest(face.encoding)
+            if nearest[1] < best[1]:
+                best = nearest
+        predicted = best[0] if best[1] <= tol else None
+        score = round(best[1], 4) if best[0] is not None else None
+        preds.append(Prediction(rel, ident, predicted, score, scores=per_id))
     summary = summarize(preds, templates, higher_is_better=False)
     summary.pop("eer", None)
     write_report(
