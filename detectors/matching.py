@@ -11,9 +11,9 @@ spaced out to evade filters (``i d i o t``, ``s.c.a.m``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from detectors.normalize import Folded, compact, compact_key, is_separator
 
@@ -50,8 +50,7 @@ class MultiMatcher(Generic[T]):
             self.payload[norm] = value
             self.shape[norm] = tuple(len(compact_key(w, leet=leet)) for w in key.split())
         if self.payload:
-            alternation = "|".join(re.escape(k) for k in sorted(self.payload, key=len, reverse=True))
-            self.pattern: re.Pattern[str] | None = re.compile(alternation)
+            self.pattern: re.Pattern[str] | None = re.compile(trie_regex(self.payload))
         else:
             self.pattern = None
 
@@ -76,6 +75,29 @@ class MultiMatcher(Generic[T]):
                 continue
             out.append(Match(m.start(), m.end(), o_start, o_end, key, self.payload[key]))
         return out
+
+
+def trie_regex(keys: Iterable[str]) -> str:
+    """One regular expression for many keys, shaped as a prefix tree: ``ab(?:c)?`` for
+    ``ab``/``abc``. It matches the longest key at each position and is much faster than a
+    flat alternation of hundreds of keys in Python's regex engine."""
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        if len(alts) == 1 and not end:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")" + ("?" if end else "")
+
+    return build(trie)
 
 
 def is_ascii_word_boundary(original: str, start: int, end: int) -> bool:

@@ -13,7 +13,9 @@ share one folding.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,6 +75,7 @@ VARIANT_KANJI = str.maketrans(
 )
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _KATA_START, _KATA_END = 0x30A1, 0x30F6
+_JA_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uff66-\uff9f]")
 _VOICING = {"\uff9e", "\uff9f", "\u3099", "\u309a", "\u309b", "\u309c"}
 _VOICING_COMBINING = {"\uff9e": "\u3099", "\uff9f": "\u309a", "\u309b": "\u3099", "\u309c": "\u309a"}
 
@@ -103,12 +106,12 @@ def is_separator(ch: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class Folded:
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
     original_length: int
 
     @property
-    def offsets(self) -> tuple[int, ...]:
+    def offsets(self) -> Sequence[int]:
         """Original index of each folded character (compatibility alias of ``starts``)."""
         return self.starts
 
@@ -134,13 +137,25 @@ def _units(text: str) -> list[tuple[int, int]]:
     return units
 
 
-@lru_cache(maxsize=512)
 def fold(text: str, *, kana: bool = True, lower: bool = True) -> Folded:
     """Fold width, case, kana and variant kanji; keep every character's origin."""
+    return _fold(text, kana, lower)
+
+
+@lru_cache(maxsize=1024)
+def _fold(text: str, kana: bool, lower: bool) -> Folded:
+    if not _VOICING.intersection(text):
+        pieces = [_fold_unit(c, kana, lower) for c in text]
+        joined = "".join(pieces)
+        if len(joined) == len(text):  # the common case: one character in, one out
+            return Folded(joined, range(len(text)), range(1, len(text) + 1), len(text))
+        units = [(i, i + 1) for i in range(len(text))]
+    else:
+        units = _units(text)
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, j in _units(text):
+    for i, j in units:
         unit = text[i:j]
         if j - i > 1:
             unit = unit[0] + "".join(_VOICING_COMBINING.get(c, c) for c in unit[1:])
@@ -152,22 +167,26 @@ def fold(text: str, *, kana: bool = True, lower: bool = True) -> Folded:
     return Folded("".join(chars), tuple(starts), tuple(ends), len(text))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
+def _is_sep(ch: str) -> bool:
+    return is_separator(ch)
+
+
 def compact(text: str, *, leet: bool = True) -> Folded:
     """Fold, then drop separators and (optionally) map leet digits to letters."""
-    folded = fold(text)
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for c, s, e in zip(folded.text, folded.starts, folded.ends, strict=True):
-        if is_separator(c):
-            continue
-        if leet and c.isascii():
-            c = c.translate(LEET)
-        chars.append(c)
-        starts.append(s)
-        ends.append(e)
-    return Folded("".join(chars), tuple(starts), tuple(ends), len(text))
+    return _compact(text, leet)
+
+
+@lru_cache(maxsize=1024)
+def _compact(text: str, leet: bool) -> Folded:
+    folded = _fold(text, True, True)
+    ftext = folded.text
+    keep = [i for i, c in enumerate(ftext) if not _is_sep(c)]
+    out = "".join([ftext[i] for i in keep])
+    if leet:
+        out = out.translate(LEET)
+    fs, fe = folded.starts, folded.ends
+    return Folded(out, [fs[i] for i in keep], [fe[i] for i in keep], len(text))
 
 
 def compact_key(text: str, *, leet: bool = True) -> str:
@@ -177,6 +196,4 @@ def compact_key(text: str, *, leet: bool = True) -> str:
 
 def has_japanese(text: str) -> bool:
     """True when ``text`` contains kana or CJK ideographs."""
-    return any(
-        "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or "\uff66" <= c <= "\uff9f" for c in text
-    )
+    return _JA_RE.search(text) is not None

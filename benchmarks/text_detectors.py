@@ -1,0 +1,80 @@
+"""Throughput of all text detectors (company, names, personal info, harassment) on one core.
+
+Two corpora built from real posts (../shared/data/toxicity: Davidson, OLID, inspection-ai,
+and the dev sets in tests/data), each post processed once (no cache hits):
+
+- ``as crawled``: the posts as they are; most do not mention the company, as on a real feed,
+  so the harassment detector stops after the (cheap) target check.
+- ``all targeted``: every post prefixed with a company mention and an employee's name
+  (Japanese posts: ``ミナト通信の田中さん、``; English: ``Minato Tsushin's Tanaka: ``), so every
+  detector runs in full, including sudachipy on Japanese text — the worst case.
+
+CPU time is measured with ``time.process_time`` (one process, one thread). Run:
+``.venv/bin/python benchmarks/text_detectors.py [--limit N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.evaluation.text import build_detectors  # noqa: E402
+from crawler.items import Post  # noqa: E402
+from detectors.normalize import has_japanese  # noqa: E402
+
+
+def corpus(limit: int) -> list[str]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import text_realdata as real
+
+    texts = (
+        [e.text for e in real.inspection_ai()[0]]
+        + [e.text for e in real.davidson()]
+        + [e.text for e in real.olid()]
+    )
+    for name in ("hikari", "minato"):
+        for line in (ROOT / "tests" / "data" / name / "posts.jsonl").read_text(encoding="utf-8").splitlines():
+            texts.append(json.loads(line)["text"])
+    unique = list(dict.fromkeys(texts))
+    return unique[:limit]
+
+
+def run(detectors: object, texts: list[str]) -> tuple[float, int]:
+    hits = 0
+    started = time.process_time()
+    for i, text in enumerate(texts):
+        post = Post(platform="bench", source="bench", id=str(i), url="", text=text)
+        detectors.run(post)  # type: ignore[attr-defined]
+        hits += post.is_hit
+    return time.process_time() - started, hits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=20000, help="posts per corpus (default 20000)")
+    args = parser.parse_args()
+    texts = corpus(args.limit)
+    targeted = [
+        (f"ミナト通信の田中さん、{t}" if has_japanese(t) else f"Minato Tsushin's Tanaka: {t}") for t in texts
+    ]
+    detectors = build_detectors(
+        ("ミナト通信", ("ミナト通信", "みなと通信", "Minato Tsushin", "ミナト")),
+        ROOT / "tests" / "data" / "minato" / "roster.csv",
+    )
+    run(detectors, [f"warm-up ミナト通信の田中さん {i}" for i in range(200)])
+    ja = sum(has_japanese(t) for t in texts)
+    print(f"text detectors: {', '.join(type(d).__name__ for d in detectors.detectors)}")
+    print(f"{len(texts)} unique posts ({ja} Japanese, {len(texts) - ja} English)")
+    for name, batch in (("as crawled", texts), ("all targeted", targeted)):
+        seconds, hits = run(detectors, batch)
+        print(f"{name:>13}: {len(batch) / seconds:8.0f} posts/s  ({seconds:.2f} s CPU, {hits} hits)")
+
+
+if __name__ == "__main__":
+    main()
