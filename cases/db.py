@@ -13,12 +13,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, inspect
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from crawler.exceptions import StateError
 
 VERSION_TABLE = "mamori_workflow_version"
+HEAD_REVISION = "0001"
+"""The newest migration in ``cases/migrations/versions`` (a test keeps them equal)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 metadata = MetaData()
@@ -76,15 +78,27 @@ _done: set[str] = set()
 _lock = threading.Lock()
 
 
+def _current(engine: Any) -> str | None:
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).first()
+    except DBAPIError:
+        return None
+    return str(row[0]) if row else None
+
+
 def ensure_schema(engine: Any) -> None:
     """Bring the workflow tables to the newest migration (once per process and database)."""
-    from alembic import command
-    from alembic.config import Config
-
     key = str(engine.url)
     with _lock:
         if key in _done:
             return
+        if _current(engine) == HEAD_REVISION:  # up to date: skip loading Alembic (crawl start-up)
+            _done.add(key)
+            return
+        from alembic import command
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.set_main_option("version_table", VERSION_TABLE)

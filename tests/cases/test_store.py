@@ -84,3 +84,19 @@ def test_status_and_assignee_reach_the_index_through_the_writer_queue(config: An
         assert doc["text"] == indexed.text and doc["labels"] == ["insult"]
     finally:
         index.close()
+
+
+def test_head_revision_constant_matches_the_migrations(config: Any) -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from cases.db import HEAD_REVISION, MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
+    with CaseStore(config).state.engine.connect() as conn:
+        assert (
+            conn.execute(text("SELECT version_num FROM mamori_workflow_version")).scalar_one()
+            == HEAD_REVISION
+        )
