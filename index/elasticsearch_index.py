@@ -37,15 +37,15 @@ _COMPAT = re.compile(r"compatible-with=\d+")
 class CompatNode(Urllib3HttpNode):
     """Ask for REST compatibility with Elasticsearch 8 (accepted by 8 and 9)."""
 
-    def perform_request(self, method: str, target: str, body: bytes | None = None, **kwargs: Any) -> Any:
-        headers = kwargs.get("headers")
+    def perform_request(  # type: ignore[override]
+        self, method: str, target: str, body: bytes | None = None, headers: Any = None, **kwargs: Any
+    ) -> Any:
         if headers is not None:
             headers = headers.copy()
             for name in ("accept", "content-type"):
                 if headers.get(name):
                     headers[name] = _COMPAT.sub("compatible-with=8", headers[name])
-            kwargs["headers"] = headers
-        return super().perform_request(method, target, body, **kwargs)
+        return super().perform_request(method, target, body, headers=headers, **kwargs)
 
 
 class ElasticsearchIndex(Index):

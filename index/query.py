@@ -141,13 +141,9 @@ def parse(query: str, base: SearchRequest | None = None, *, now: datetime | None
                 continue
             break
         _apply(name, field_pos, values, query, lists, updates, now)
-    return dataclasses.replace(
-        req,
-        text=" ".join(words),
-        phrases=tuple(phrases),
-        **{attr: tuple(dict.fromkeys(v)) for attr, v in lists.items()},
-        **updates,
-    )
+    changes: dict[str, Any] = {attr: tuple(dict.fromkeys(v)) for attr, v in lists.items()}
+    changes.update(updates, text=" ".join(words), phrases=tuple(phrases))
+    return dataclasses.replace(req, **changes)
 
 
 def _apply(

@@ -194,7 +194,8 @@ class TantivyIndex(Index):
     def delete_by_query(self, request: SearchRequest) -> int:
         self.index.reload()
         query = self.build_query(request)
-        n = self.index.searcher().search(query, 1, count=True).count or 0
+        found: Any = self.index.searcher().search(query, 1, count=True)
+        n = found.count or 0
         if n:
             self.writer.delete_documents_by_query(query)
         return n
@@ -230,7 +231,9 @@ class TantivyIndex(Index):
                 elif len(run) == 2:
                     must.append((_Occ.Must, tantivy.Query.term_query(self.schema, "cjk", run)))
                 else:
-                    must.append((_Occ.Must, tantivy.Query.phrase_query(self.schema, "cjk", bigrams(run))))
+                    must.append(
+                        (_Occ.Must, tantivy.Query.phrase_query(self.schema, "cjk", list[Any](bigrams(run))))
+                    )
             words = latin_words(part)
             if phrase and len(words) > 1:
                 must.append((_Occ.Must, self.index.parse_query('"' + " ".join(words) + '"', ["words"])))
