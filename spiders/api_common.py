@@ -4,9 +4,9 @@
   sentence the user can act on: HTTP errors, HTML where JSON was expected (a login wall, a
   maintenance page, a wrong ``api_url``), bytes that are not in the declared charset, and JSON
   that ends early (a truncated transfer).
-* :class:`RateLimitMiddleware` spaces the requests of one crawl to the spider's
-  ``requests_per_minute`` (platform limits are per client, not per host, so Scrapy's per-domain
-  delay is not enough: Reddit's token endpoint and API are on different hosts).
+* Rate limiting: :class:`ApiSpider` sends every API request through one download slot per
+  platform, spaced ``60 / requests_per_minute`` seconds apart (platform limits are per client,
+  not per host: Reddit's token endpoint and API are on different hosts).
 * :class:`ApiSpider` is the common base: JSON requests that reach the callback whatever their
   status (so a 401 becomes a clear source error instead of a silent drop), an errback that
   records network failures, and helpers for cursors and timestamps.
@@ -14,15 +14,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
 
 from crawler.exceptions import ParseError
 from spiders.base import SourceOptions, SourceSpider
@@ -101,7 +100,8 @@ def decode_json(response: Any, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        ends_early = exc.pos >= len(text.rstrip()) - 1
+        stripped = text.rstrip()
+        ends_early = exc.pos >= len(stripped) - 1 or not stripped.endswith(("}", "]"))
         reason = (
             "the JSON ends early, so the response was probably truncated in transit"
             if ends_early
@@ -129,57 +129,6 @@ def parse_time(value: Any) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-class RateLimiter:
-    """Spaces calls at least ``60 / per_minute`` seconds apart (first call immediate)."""
-
-    def __init__(self, per_minute: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per_minute = per_minute
-        self.clock = clock
-        self._next = 0.0
-
-    @property
-    def interval(self) -> float:
-        return 60.0 / self.per_minute if self.per_minute > 0 else 0.0
-
-    def reserve(self) -> float:
-        """Reserve the next slot; return how long the caller must wait for it."""
-        now = self.clock()
-        at = max(now, self._next)
-        self._next = at + self.interval
-        return at - now
-
-
-class RateLimitMiddleware:
-    """A downloader middleware that waits for the spider's rate limiter before each request.
-
-    The spider exposes ``requests_per_minute`` (it may change during the crawl, e.g. Reddit
-    goes from the anonymous to the OAuth limit once it holds a token).
-    """
-
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self.limiter: RateLimiter | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> RateLimitMiddleware:
-        return cls(crawler)
-
-    async def process_request(self, request: Any) -> None:
-        spider = self.crawler.spider
-        per_minute = float(getattr(spider, "requests_per_minute", 0) or 0)
-        if per_minute <= 0:
-            return None
-        if self.limiter is None:
-            self.limiter = RateLimiter(per_minute)
-        self.limiter.per_minute = per_minute
-        wait = self.limiter.reserve()
-        if wait > 0:
-            self.stats.inc_value("mamori/rate_limit/waits")
-            await asyncio.sleep(wait)
-        return None
-
-
 class ApiOptions(SourceOptions):
     """Options every API source accepts."""
 
@@ -190,32 +139,57 @@ class ApiOptions(SourceOptions):
 
 
 class ApiSpider(SourceSpider):
-    """Base of the JSON-API spiders."""
+    """Base of the JSON-API spiders.
+
+    Rate limit: every API request of the crawl goes through one Scrapy download slot of its
+    own (``mamori-<platform>``) with concurrency 1 and a fixed delay of ``60 /
+    requests_per_minute`` between requests, which the downloader enforces when it sends
+    them (AutoThrottle may slow it further, never speed it up). Platform limits are per
+    client, not per host, so Reddit's token host and API host share the one slot.
+    """
 
     custom_settings = {"CONCURRENT_REQUESTS_PER_DOMAIN": 2}
     requests_per_minute: float = 60
 
     @classmethod
-    def update_settings(cls, settings: Any) -> None:
-        super().update_settings(settings)
-        # Add the rate limiter to the project's middlewares (a plain dict would replace them).
-        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-        middlewares.setdefault("spiders.api_common.RateLimitMiddleware", 545)
-        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
-
-    @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.requests_per_minute = float(getattr(spider.options, "requests_per_minute", 60))
+        crawler.signals.connect(spider._apply_rate, signal=signals.spider_opened)
         return spider
 
+    @property
+    def slot_key(self) -> str:
+        return f"mamori-{self.platform}"
+
+    def set_rate(self, per_minute: float) -> None:
+        """Change the rate limit (e.g. once an OAuth token raises it); applies to the next request."""
+        self.requests_per_minute = per_minute
+        self._apply_rate()
+
+    def _apply_rate(self, *_: Any, **__: Any) -> None:
+        engine = getattr(self.crawler, "engine", None)
+        downloader = getattr(engine, "downloader", None)
+        if downloader is None:
+            return
+        delay = 60.0 / self.requests_per_minute if self.requests_per_minute > 0 else 0.0
+        downloader.per_slot_settings[self.slot_key] = {"concurrency": 1, "delay": delay, "jitter": 0}
+        slot = downloader.slots.get(self.slot_key)
+        if slot is not None:
+            slot.delay = delay
+        self.crawler.stats.set_value(f"mamori/{self.platform}/request_interval", delay)
+
     def api_request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> scrapy.Request:
-        """A request whose response reaches ``callback`` whatever its HTTP status."""
-        meta = {"handle_httpstatus_all": True, **kwargs.pop("meta", {})}
+        """A rate-limited request whose response reaches ``callback`` whatever its HTTP status."""
+        meta = {
+            "handle_httpstatus_all": True,
+            "download_slot": self.slot_key,
+            "autothrottle_dont_adjust_delay": True,
+            **kwargs.pop("meta", {}),
+        }
         headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
-        return scrapy.Request(
-            url, callback=callback, errback=self.on_error, meta=meta, headers=headers, **kwargs
-        )
+        errback = kwargs.pop("errback", self.on_error)
+        return scrapy.Request(url, callback=callback, errback=errback, meta=meta, headers=headers, **kwargs)
 
     def on_error(self, failure: Any) -> None:
         request = getattr(failure, "request", None)

@@ -30,7 +30,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-import scrapy
 from pydantic import Field
 
 from crawler.items import Author, MediaRef, Post
@@ -131,16 +130,14 @@ class BlueskySpider(ApiSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         if self.options.identifier and self.options.app_password:
-            yield scrapy.Request(
+            yield self.api_request(
                 f"{self.options.pds_url.rstrip('/')}/xrpc/com.atproto.server.createSession",
+                self.parse_session,
                 method="POST",
                 body=json.dumps(
                     {"identifier": self.options.identifier, "password": self.options.app_password}
                 ),
-                headers={"Content-Type": "application/json", "Accept": "application/json"},
-                callback=self.parse_session,
-                errback=self.on_error,
-                meta={"handle_httpstatus_all": True},
+                headers={"Content-Type": "application/json"},
                 dont_filter=True,
             )
             return

@@ -1,0 +1,428 @@
+"""Reddit: search and subreddit listings through the public JSON API or OAuth, with comment
+trees including "load more" (``/api/morechildren``) expansion.
+
+* **Anonymous** (no client id): ``https://www.reddit.com/....json``, 10 requests per minute.
+* **OAuth** (``client_id`` + ``client_secret``, an app of type "script" or "web" at
+  reddit.com/prefs/apps; use ``${ENV}`` placeholders): an application-only token from
+  ``auth_url`` (client-credentials grant), then ``https://oauth.reddit.com``, 100 per minute.
+  If the token request fails the error is recorded and the crawl goes on anonymously.
+
+The query terms are OR-ed into as few searches as fit Reddit's 512-character limit.
+Incremental: the newest ``created_utc`` per search and listing is the cursor; paging (newest
+first, ``after``) stops at it. Comment trees of new submissions are fetched; those of
+submissions younger than ``thread_refresh_days`` are fetched again so new and edited
+comments are seen (the dedupe pipeline drops unchanged ones).
+
+Deleted and removed content is recognized, never reported as the text "[removed]": a
+comment or submission whose body is ``[removed]``/``[deleted]`` is not yielded (counted in
+``mamori/reddit/removed`` / ``deleted``, ids kept in the source state under ``removed``), so an
+earlier copy in the index is not overwritten; a comment whose author deleted the account
+keeps its text with an empty handle and the display name "[deleted account]".
+
+.. code-block:: toml
+
+    [[sources]]
+    type = "reddit"
+    name = "reddit"
+    schedule = "30m"
+    subreddits = ["japan", "newsokur"]
+    client_id = "${REDDIT_CLIENT_ID}"
+    client_secret = "${REDDIT_CLIENT_SECRET}"
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+from pydantic import Field
+
+from crawler.items import Author, MediaRef, Post
+from spiders.api_common import ApiOptions, ApiSpider, decode_json, parse_time
+from spiders.text import guess_lang
+
+WWW = "https://www.reddit.com"
+GONE = {"[removed]": "removed", "[deleted]": "deleted"}
+_IMAGE_URL = re.compile(r"https?://[^\s)\]]+?\.(?:jpe?g|png|gif|webp)\b", re.IGNORECASE)
+_IMAGE_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+_VIDEO_EXT = (".mp4", ".gifv", ".webm")
+
+
+class RedditOptions(ApiOptions):
+    api_url: str = WWW
+    oauth_api_url: str = "https://oauth.reddit.com"
+    auth_url: str = "https://www.reddit.com/api/v1/access_token"
+    client_id: str = ""
+    client_secret: str = ""
+    subreddits: list[str] = []
+    listings: list[str] = ["new", "comments"]
+    """Per subreddit: ``new`` (submissions) and/or ``comments`` (latest comments)."""
+    search: bool = True
+    restrict_search: bool = False
+    """Search only in ``subreddits`` instead of all of Reddit."""
+    comments: bool = True
+    """Fetch the comment tree of every new submission."""
+    max_more: int = Field(default=5, ge=0)
+    """"load more" (morechildren) calls per comment tree."""
+    thread_refresh_days: float = Field(default=2.0, ge=0)
+    max_threads: int = Field(default=50, ge=0)
+    limit: int = Field(default=100, ge=1, le=100)
+    requests_per_minute_anonymous: float = Field(default=10, gt=0)
+    requests_per_minute_oauth: float = Field(default=100, gt=0)
+
+
+def or_queries(terms: list[str], max_len: int = 500) -> list[str]:
+    """``"a" OR "b" …`` batches no longer than ``max_len`` characters."""
+    batches: list[str] = []
+    current = ""
+    for term in terms:
+        quoted = '"' + term.replace('"', "") + '"'
+        candidate = f"{current} OR {quoted}" if current else quoted
+        if current and len(candidate) > max_len:
+            batches.append(current)
+            candidate = quoted
+        current = candidate
+    if current:
+        batches.append(current)
+    return batches
+
+
+def submission_media(d: dict[str, Any]) -> list[MediaRef]:
+    media: dict[str, MediaRef] = {}
+
+    def add(url: str | None, kind: str, mime: str = "") -> None:
+        if url and url.startswith("http"):
+            media.setdefault(url, MediaRef(url=url, kind=kind, mime_type=mime))  # type: ignore[arg-type]
+
+    video = ((d.get("secure_media") or d.get("media") or {}).get("reddit_video") or {}).get("fallback_url")
+    add(video, "video", "video/mp4")
+    for item in (d.get("media_metadata") or {}).values():
+        if isinstance(item, dict):
+            add(
+                ((item.get("s") or {}).get("u") or (item.get("s") or {}).get("gif")),
+                "image",
+                item.get("m", ""),
+            )
+    url = d.get("url_overridden_by_dest") or d.get("url") or ""
+    lower = url.lower().split("?")[0]
+    if lower.endswith(_IMAGE_EXT) or d.get("post_hint") == "image":
+        add(url, "image")
+    elif lower.endswith(_VIDEO_EXT) or (d.get("post_hint") or "").endswith("video"):
+        add(url, "video")
+    for img in (d.get("preview") or {}).get("images") or []:
+        add((img.get("source") or {}).get("url"), "image")
+    if url and not d.get("is_self") and url not in media and "/comments/" not in url:
+        add(url, "link")
+    return list(media.values())
+
+
+class RedditSpider(ApiSpider):
+    name = "reddit"
+    platform = "reddit"
+    options_model = RedditOptions
+    _token = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._yielded: set[str] = set()
+        self._trees: set[str] = set()
+        self._removed: list[str] = []
+        self._new_threads: dict[str, float] = {}
+
+    def closed(self, reason: str) -> None:
+        """Remember the submissions seen (for thread refreshes) and the removed ids."""
+        if self._new_threads:
+            threads = self.get_cursor("threads", {}) or {}
+            threads.update(self._new_threads)
+            self.set_cursor(dict(sorted(threads.items(), key=lambda kv: -kv[1])[:1000]), "threads")
+        if self._removed:
+            earlier = self.get_cursor("removed", []) or []
+            self.set_cursor(list(dict.fromkeys([*earlier, *self._removed]))[-1000:], "removed")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.requests_per_minute = spider.options.requests_per_minute_anonymous
+        return spider
+
+    # -- requests ------------------------------------------------------------------------
+    def url(self, path: str, params: dict[str, Any]) -> str:
+        params = {**params, "raw_json": 1}
+        if self._token:
+            return f"{self.options.oauth_api_url.rstrip('/')}{path}?{urlencode(params)}"
+        return f"{self.options.api_url.rstrip('/')}{path}.json?{urlencode(params)}"
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"bearer {self._token}"} if self._token else {}
+
+    def request(self, path: str, params: dict[str, Any], callback: Any, cb_kwargs: dict[str, Any]) -> Any:
+        return self.api_request(self.url(path, params), callback, headers=self.headers(), cb_kwargs=cb_kwargs)
+
+    async def start(self) -> AsyncIterator[Any]:
+        o = self.options
+        if o.client_id and o.client_secret:
+            basic = base64.b64encode(f"{o.client_id}:{o.client_secret}".encode()).decode()
+            yield self.api_request(
+                o.auth_url,
+                self.parse_token,
+                method="POST",
+                body="grant_type=client_credentials",
+                headers={
+                    "Authorization": f"Basic {basic}",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+                errback=self.on_auth_error,
+                dont_filter=True,
+            )
+            return
+        if o.client_id or o.client_secret:
+            self.source_error(
+                f"Source {self.source.name!r} sets only one of client_id and client_secret; give both for "
+                "OAuth (100 requests/min) or neither. Crawling anonymously (10 requests/min)."
+            )
+        for request in self.crawl_requests():
+            yield request
+
+    def parse_token(self, response: Any) -> Iterator[Any]:
+        try:
+            data = decode_json(response, "The Reddit token request")
+            self._token = str(data["access_token"])
+            self.set_rate(self.options.requests_per_minute_oauth)
+        except Exception as exc:
+            reason = (
+                str(exc) if not isinstance(exc, (KeyError, TypeError)) else "the answer has no access_token"
+            )
+            self.source_error(
+                f"Reddit did not grant an OAuth token at {self.options.auth_url}: {reason} Check client_id "
+                "and client_secret (the app at reddit.com/prefs/apps). Crawling anonymously (10 requests/min)."
+            )
+        yield from self.crawl_requests()
+
+    def on_auth_error(self, failure: Any) -> Iterator[Any]:
+        self.on_error(failure)
+        yield from self.crawl_requests()
+
+    def crawl_requests(self) -> Iterator[Any]:
+        o = self.options
+        cursors = self.cursors()
+        if o.search:
+            where = "+".join(o.subreddits) if (o.restrict_search and o.subreddits) else "all"
+            for query in or_queries(self.query_terms()):
+                key = f"search:{where}:{query}"
+                params = {
+                    "q": query,
+                    "sort": "new",
+                    "t": "all",
+                    "limit": o.limit,
+                    "restrict_sr": int(where != "all"),
+                }
+                yield self.listing(f"/r/{where}/search", params, key, cursors.get(key))
+        for sub in o.subreddits:
+            for listing in o.listings:
+                key = f"r/{sub}/{listing}"
+                yield self.listing(f"/r/{sub}/{listing}", {"limit": o.limit}, key, cursors.get(key))
+        if o.comments and o.thread_refresh_days > 0:
+            threads = self.get_cursor("threads", {}) or {}
+            horizon = time.time() - o.thread_refresh_days * 86400
+            recent = sorted((t for t, ts in threads.items() if ts >= horizon), key=lambda t: -threads[t])
+            for link_id in recent[: o.max_threads]:
+                yield from self.tree_request(link_id)
+
+    def listing(
+        self,
+        path: str,
+        params: dict[str, Any],
+        key: str,
+        since: float | None,
+        page: int = 0,
+        newest: float | None = None,
+    ) -> Any:
+        return self.request(
+            path,
+            params,
+            self.parse_listing,
+            {
+                "path": path,
+                "params": params,
+                "key": key,
+                "since": since,
+                "page": page,
+                "newest": newest or since,
+            },
+        )
+
+    def tree_request(self, link_id: str) -> Iterator[Any]:
+        if link_id in self._trees or not self.options.comments:
+            return
+        self._trees.add(link_id)
+        yield self.request(
+            f"/comments/{link_id[3:]}", {"limit": 500, "sort": "new"}, self.parse_tree, {"link_id": link_id}
+        )
+
+    # -- responses -----------------------------------------------------------------------
+    def parse_listing(
+        self,
+        response: Any,
+        path: str,
+        params: dict[str, Any],
+        key: str,
+        since: float | None,
+        page: int,
+        newest: float | None,
+    ) -> Iterator[Any]:
+        data = self.read_json(response, f"The Reddit listing {path}")
+        if data is None:
+            return
+        try:
+            children = data["data"]["children"]
+            after = data["data"].get("after")
+        except (KeyError, TypeError):
+            self.source_error(f"The Reddit listing {path} at {response.url} is not a Listing; check api_url.")
+            return
+        reached_cursor = False
+        new_threads: dict[str, float] = {}
+        for child in children:
+            d = child.get("data") or {}
+            created = float(d.get("created_utc") or 0)
+            if since and created <= since:
+                reached_cursor = True
+                continue
+            newest = max(newest or 0, created)
+            yield from self.emit(child)
+            if child.get("kind") == "t3" and d.get("name"):
+                new_threads[d["name"]] = created
+                yield from self.tree_request(d["name"])
+        self._new_threads.update(new_threads)
+        if after and children and not reached_cursor and page + 1 < self.options.max_pages:
+            yield self.listing(path, {**params, "after": after}, key, since, page + 1, newest)
+        elif newest and newest != since:
+            self.save_cursor(key, newest)
+
+    def parse_tree(self, response: Any, link_id: str) -> Iterator[Any]:
+        data = self.read_json(response, f"The Reddit comments of {link_id}")
+        if data is None:
+            return
+        if not (isinstance(data, list) and len(data) == 2):
+            self.source_error(
+                f"The Reddit comments of {link_id} at {response.url} are not [submission, comments]."
+            )
+            return
+        for child in (data[0].get("data") or {}).get("children") or []:
+            yield from self.emit(child)
+        more: list[str] = []
+        stack = list(reversed((data[1].get("data") or {}).get("children") or []))
+        while stack:
+            child = stack.pop()
+            if child.get("kind") == "more":
+                more.extend(self.more_ids(child))
+                continue
+            yield from self.emit(child)
+            replies = (child.get("data") or {}).get("replies")
+            if isinstance(replies, dict):
+                stack.extend(reversed((replies.get("data") or {}).get("children") or []))
+        yield from self.more_requests(link_id, more, self.options.max_more)
+
+    def more_ids(self, child: dict[str, Any]) -> list[str]:
+        d = child.get("data") or {}
+        ids = [c for c in d.get("children") or [] if c and c != "_"]
+        if not ids:
+            self.crawler.stats.inc_value("mamori/reddit/continue_threads")  # deep "continue this thread"
+        return ids
+
+    def more_requests(self, link_id: str, ids: list[str], budget: int) -> Iterator[Any]:
+        if ids and budget <= 0:
+            self.crawler.stats.inc_value("mamori/reddit/more_skipped", len(ids))
+            return
+        for i in range(0, min(len(ids), 100 * budget), 100):
+            budget -= 1
+            params = {
+                "api_type": "json",
+                "link_id": link_id,
+                "children": ",".join(ids[i : i + 100]),
+                "sort": "new",
+            }
+            yield self.request(
+                "/api/morechildren", params, self.parse_more, {"link_id": link_id, "budget": budget}
+            )
+
+    def parse_more(self, response: Any, link_id: str, budget: int) -> Iterator[Any]:
+        data = self.read_json(response, f"The Reddit 'load more' comments of {link_id}")
+        if data is None:
+            return
+        things = (
+            (((data.get("json") or {}).get("data") or {}).get("things")) if isinstance(data, dict) else None
+        )
+        if not isinstance(things, list):
+            self.source_error(f"The Reddit 'load more' answer for {link_id} at {response.url} has no things.")
+            return
+        more: list[str] = []
+        for child in things:
+            if child.get("kind") == "more":
+                more.extend(self.more_ids(child))
+            else:
+                yield from self.emit(child)
+        yield from self.more_requests(link_id, more, budget)
+
+    def emit(self, child: dict[str, Any]) -> Iterator[Post]:
+        kind = child.get("kind")
+        if kind not in ("t1", "t3"):
+            return
+        d = child.get("data") or {}
+        body = (d.get("body") if kind == "t1" else d.get("selftext")) or ""
+        gone = GONE.get(body.strip()) or ("removed" if d.get("removed_by_category") else None)
+        if gone:
+            self.crawler.stats.inc_value(f"mamori/reddit/{gone}")
+            self._removed.append(f"reddit:{kind}_{d.get('id')}")
+            return
+        try:
+            post = self.to_post(kind, d)
+        except (KeyError, TypeError, ValueError) as exc:
+            self.crawler.stats.inc_value("mamori/reddit/bad_items")
+            self.source_error(f"A Reddit {kind} could not be read ({exc!r}); skipped.")
+            return
+        if post.id not in self._yielded:
+            self._yielded.add(post.id)
+            yield post
+
+    def to_post(self, kind: str, d: dict[str, Any]) -> Post:
+        name = d.get("name") or f"{kind}_{d['id']}"
+        author = d.get("author") or ""
+        account = Author(
+            handle=author,
+            display_name=author,
+            account_id=d.get("author_fullname") or "",
+            url=f"{WWW}/user/{author}" if author else "",
+        )
+        if author == "[deleted]":
+            account = Author(display_name="[deleted account]")
+        sub = d.get("subreddit") or ""
+        if kind == "t3":
+            title, text, media = d.get("title") or "", d.get("selftext") or "", submission_media(d)
+            link_id, parent = name, None
+        else:
+            title, text = "", d.get("body") or ""
+            media = [MediaRef(url=u, kind="image") for u in dict.fromkeys(_IMAGE_URL.findall(text))]
+            link_id, parent = d["link_id"], d.get("parent_id")
+        permalink = d.get("permalink") or f"/r/{sub}/comments/{link_id[3:]}/_/{d['id']}/"
+        thread_url = f"{WWW}/r/{sub}/comments/{link_id[3:]}/" if sub else f"{WWW}/comments/{link_id[3:]}/"
+        return Post(
+            platform=self.platform,
+            source=self.source.name,
+            id=f"reddit:{name}",
+            url=WWW + permalink if permalink.startswith("/") else permalink,
+            title=title,
+            text=text,
+            author=account,
+            published_at=parse_time(d.get("created_utc")),
+            lang=guess_lang(f"{title} {text}"),
+            media=media,
+            parent_id=f"reddit:{parent}" if parent else None,
+            thread_id=f"reddit:{link_id}",
+            thread_url=thread_url,
+            raw_ref=WWW + permalink if permalink.startswith("/") else permalink,
+            raw={k: v for k, v in d.items() if k != "replies"},
+        )
