@@ -103,21 +103,24 @@ def test_media_crawl_finds_employees_and_survives_hostile_files(
     base = replay.base_url
     media = tmp_path / "served"
     media.mkdir()
-    # A video made from an enrolled person's photos; a recorded call re-encoded and trimmed.
+    # A video made from an enrolled person's photo, with an enrolled voice on its soundtrack;
+    # a voicemail where an enrolled voice follows a stranger's.
     ffmpeg(
-        "-loop",
-        "1",
-        "-t",
-        "2",
-        "-i",
-        str(faces_dir / "examples__obama-480p.jpg"),
-        "-r",
-        "5",
-        "-pix_fmt",
-        "yuv420p",
-        "-vf",
-        "scale=640:-2",
-        str(media / "clip.mp4"),
+        *("-loop", "1", "-t", "6", "-i", str(faces_dir / "examples__obama-480p.jpg")),
+        *("-i", str(libri_dir / "1688" / "1688-142285-0004.flac")),
+        *(
+            "-t",
+            "6",
+            "-r",
+            "5",
+            "-pix_fmt",
+            "yuv420p",
+            "-vf",
+            "scale=640:-2",
+            "-c:a",
+            "aac",
+            str(media / "clip.mp4"),
+        ),
     )
     ffmpeg(
         "-i",
@@ -200,6 +203,7 @@ def test_media_crawl_finds_employees_and_survives_hostile_files(
     assert face["extra"]["media_url"].endswith("/m/employee.jpg") and len(face["extra"]["box"]) == 4
     video = finding("clip", "face_match")
     assert video["employee_id"] == "E001" and "time" in video["extra"]
+    assert finding("clip", "voice_match")["employee_id"] == "E002"
     voice = finding("voicemail", "voice_match")
     assert voice["employee_id"] == "E002"
     first_clip = float(
