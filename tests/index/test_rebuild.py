@@ -42,7 +42,7 @@ def test_old_schema_is_refused_then_rebuilt(tmp_path: Path) -> None:
     docs = make_docs(2)
     _old_index(path, docs)
     with pytest.raises(
-        IndexBackendError, match="schema version 1, this mamori needs 2. Run 'mamori index rebuild'"
+        IndexBackendError, match=r"schema version 1, this mamori needs 2\. Run 'mamori index rebuild'"
     ):
         TantivyIndex(path)
     assert rebuild_tantivy(path) == len(docs)
