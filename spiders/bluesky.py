@@ -111,9 +111,9 @@ def _quoted(view: Any) -> list[MediaRef]:
     rec = view.get("record") if isinstance(view, dict) else None
     if isinstance(rec, dict) and isinstance(rec.get("record"), dict):
         rec = rec["record"]
-    uri = rec.get("uri") if isinstance(rec, dict) else ""
-    if not uri:
+    if not isinstance(rec, dict) or not rec.get("uri"):
         return []
+    uri = str(rec["uri"])
     handle = (rec.get("author") or {}).get("handle", "")
     return [MediaRef(url=post_url(uri, handle), kind="link", description="quoted post")]
 

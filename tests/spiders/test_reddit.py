@@ -82,6 +82,7 @@ def test_reddit_oauth_search_trees_more_removed_cursor_and_errors(
         subreddits = ["askreddit", "broken", "cut"]
         listings = ["comments"]
         max_more = 2
+        thread_refresh_days = 100000  # the recording is from 2015: keep refreshing its tree
         requests_per_minute_oauth = 6000
         requests_per_minute_anonymous = 6000
         """
@@ -153,11 +154,18 @@ def test_reddit_oauth_search_trees_more_removed_cursor_and_errors(
         {c["data"]["id"] for c in latest if c["data"]["body"] not in ("[deleted]", "[removed]")}
     )
 
-    # Second crawl: cursors stop the listings at what was seen; nothing new is yielded.
+    # Second crawl: cursors stop the listings at what was seen; the tree is refreshed and
+    # only the comment edited since (Reddit keeps the id, changes body and edited) comes back.
+    edited = served_tree[1]["data"]["children"][1]["data"]
+    edited.update(body=edited["body"] + " (edit: see below)", edited=1439900000.0)
+    replay.add("/oauth/comments/3hahrw", Reply(json.dumps(served_tree)))
     replay.requests.clear()
     again = crawl(config, "reddit")
-    assert again["items"] == 0 and scraped_items(tmp_path) == []
-    assert not replay.hits("/oauth/comments/3hahrw"), "an old thread is not refreshed"
+    assert [i["id"] for i in scraped_items(tmp_path)] == [f"reddit:t1_{edited['id']}"]
+    assert again["items"] == again["stats"]["mamori/posts/edited"] == 1
+    assert len(replay.hits("/oauth/comments/3hahrw")) == 1
+    cursor_sent = replay.hits("/oauth/r/all/search")[0]
+    assert "after" not in cursor_sent.query  # the page held nothing newer than the cursor
 
 
 def test_reddit_anonymous_json_paging_and_rate_limit(
