@@ -119,7 +119,7 @@ class TantivyIndex(Index):
                 f"The folder {path} holds a tantivy index that mamori did not make (no mamori-schema.json). "
                 "Point [index] path at an empty folder or move that one away."
             )
-        elif not self.readonly:
+        else:  # a new index, also when a reader comes first: the writer will accept it
             marker.write_text(json.dumps({"version": SCHEMA_VERSION}))
 
     # -- writing ---------------------------------------------------------------------------

@@ -51,3 +51,13 @@ def test_old_schema_is_refused_then_rebuilt(tmp_path: Path) -> None:
     assert index.get(docs[5]["id"]) == docs[5]
     assert index.search(SearchRequest(text="詐欺")).total == sum("詐欺" in d["text"] for d in docs)
     assert [p.name for p in tmp_path.iterdir()] == ["index"]  # the old folder is gone
+
+
+def test_a_reader_before_the_first_write_leaves_a_usable_index(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    assert TantivyIndex(path, readonly=True).search(SearchRequest(text="詐欺")).total == 0
+    writer = TantivyIndex(path)
+    writer.upsert(make_docs(1))
+    writer.commit()
+    assert TantivyIndex(path, readonly=True).count() == 10
+    writer.close()
