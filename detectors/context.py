@@ -63,7 +63,9 @@ _PERSON_EN = (
     r"boyfriend|girlfriend|brother|sister|son|daughter|mom|dad|mother|father|boss|landlord|ex)\b|"
     r"\b(?:the|that|this)\s+(?:customer|guy|woman|man|lady|dude|troll|trolls|person|people)\s+"
     r"(?:before|behind|next to|in front of|who)\b|"
-    r"\b(?:trolls?|haters?|commenters?)\b"
+    r"\b(?:trolls?|haters?|commenters?)\b|"
+    r"\b(?i:the|that|this|a|some)\s+[A-Z][\w&-]+\s+(?:guy|driver|man|woman|lady|agent|rep|staff|employee|courier|"
+    r"clerk|cashier|delivery\s+\w+|support)\b"
 )
 OTHER_RE = re.compile(f"{_ORG_JA}|{_PERSON_JA}|{_ORG_EN}|{_PERSON_EN}")
 SELF_RE = re.compile(
@@ -81,9 +83,15 @@ _OTHER_PERSON_BEFORE = re.compile(
 )
 
 
-def other_person_before(text: str, index: int) -> bool:
-    """True when the name at ``index`` follows a marker of someone who is not staff."""
-    return bool(_OTHER_PERSON_BEFORE.search(text[max(0, index - 16) : index]))
+def other_person_before(text: str, index: int, own: tuple[tuple[int, int], ...] = ()) -> bool:
+    """True when the name at ``index`` follows a marker of someone who is not staff;
+    ``own`` are spans of the company's own names (ミナト通信の田中 is staff)."""
+    base = max(0, index - 16)
+    m = _OTHER_PERSON_BEFORE.search(text[base:index])
+    if m is None:
+        return False
+    start, end = base + m.start(), base + m.end()
+    return not any(s < end and start < e for s, e in own)
 
 
 @lru_cache(maxsize=256)
@@ -96,11 +104,11 @@ def other_entities(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 _NEG_AFTER_JA = re.compile(
-    r"^(?:なんか|なんて|とか)?(?:じゃ|では|でも|でわ|じゃあ)?(?:ない|なかった|無い|ありません|ありませんでした|"
+    r"^(?:なんか|なんて|とか)?(?:じゃ|では|でも|でわ|じゃあ|く|くは|くも)?(?:ない|なかった|無い|ありません|ありませんでした|"
     r"ねえ|ねぇ|ねー|ないです|なく|ないと思)(?!か|の[?？]|のか|んじゃ|でしょ|だろ|っしょ|よね[?？]|[?？])|"
     r"^(?:とは|だとは|と?は)(?:思わ|思え|言え|いえ)(?:ない|ません)|"
     r"^(?:か|だ|じゃないか)?と(?:思った|思ってた|疑った|思いきや|思ったら)(?:けど|が|ら|のに)?|"
-    r"^(?:って|という|とかいう|との)?(?:の|噂|話|情報)?(?:は|も)?(?:デマ|嘘|うそ|ウソ|誤解|間違い|根拠のない|事実無根)"
+    r"^(?:って|という|とかいう|との|なんて|なんか|とか)?(?:の|噂|話|情報)?(?:は|も)?(?:デマ|嘘|うそ|ウソ|誤解|間違い|根拠のない|事実無根)"
 )
 _NEG_VERB_JA = re.compile(r"^[さしせそ]?(?:ない|ません|ず|ぬ|なかった)(?!か|の[?？])")
 _NEG_BEFORE_EN = re.compile(
@@ -140,7 +148,8 @@ _REPORT_JA = re.compile(
 _CONDEMN_JA = re.compile(
     r"(?:やめ(?:よう|て|ろ|るべき|ましょう|なさい)|ひどい|酷い|良くない|よくない|許せ|許さ|最低|おかしい|"
     r"ダメ|だめ|違う|間違|デマ|嘘|誹謗中傷|中傷|名誉毀損|通報|残念|悲しい|かわいそう|可哀想|気の毒|"
-    r"守ろう|味方|言い過ぎ|いいすぎ|筋違い|八つ当たり|すべきでない|べきじゃない|胸が痛)"
+    r"守ろう|味方|言い過ぎ|いいすぎ|筋違い|八つ当たり|すべきでない|べきじゃない|胸が痛|"
+    r"(?:人|奴|やつ|連中|方|人たち)(?:が|も)?(?:いる|多い|おる)(?:けど|けれど|が|みたいだけど))"
 )
 _REPORT_EN = re.compile(
     r"\b(?:call(?:s|ed|ing)?|nam(?:e|ed|ing)|label(?:l?ed|l?ing)?|said|says|saying|wrote|writes|posted|"

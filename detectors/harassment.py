@@ -137,6 +137,9 @@ class HarassmentDetector(Detector):
             for label, pats in table.items()
             for p in pats
         ]
+        self.katakana_patterns = [
+            (label, re.compile(p)) for label, pats in lexicon_ja.PATTERNS_KATAKANA.items() for p in pats
+        ]
         self.verbs = {v: label for label, verbs in lexicon_ja.VERBS.items() for v in verbs}
         persons = [compact_key(p) for p in (*lexicon_ja.PERSON_NOUNS, *lexicon_en.PERSON_NOUNS)]
         self.person_re = re.compile(
@@ -166,6 +169,11 @@ class HarassmentDetector(Detector):
                     cues.append(Cue(label, s, e, PATTERN, "pattern"))
         if has_japanese(text):
             cues.extend(self._verb_cues(text))
+            kata = fold(text, kana=False)
+            for label, pattern in self.katakana_patterns:
+                for pm in pattern.finditer(kata.text):
+                    s, e = kata.span_back(pm.start(), pm.end())
+                    cues.append(Cue(label, s, e, PATTERN, "pattern"))
         for cue, c_start, c_end, latin in weak:
             s_start, s_end = sentence_of(text, cue.start)
             second = any(s_start <= c.start < s_end and c.label == cue.label for c in cues)

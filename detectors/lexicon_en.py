@@ -93,6 +93,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:outside|at|near)\s+(?:your|her|his|their)\s+(?:house|home|place|door|apartment|office|car)\b",
         r"\b(?:wait(?:ing)?|be waiting)\s+(?:for (?:you|her|him|them)\s+)?(?:outside|after work|at the (?:door|exit|station))\b",
         r"\b(?:better|should)\s+watch\s+(?:your|her|his|their)\s+(?:back|step)\b",
+        r"\b(?:will|gonna|going to|is going to|'ll)\s+(?:get|receive|find)\s+(?:a\s+)?(?:bomb|bullet|pipe bomb)\b|"
+        r"\bbomb (?:in|through) the mail\b",
     ),
     "discrimination": (
         r"\b(?:women|woman|girls?|females?|foreigners?|immigrants?|asians?|chinese|koreans?|indians?|blacks?|"
@@ -105,6 +107,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:woman|girl|female|foreigner|immigrant|asian|chinese|korean|black|gay|lesbian|trans|old|disabled|"
         r"muslim|jew(?:ish)?|indian|mexican)\b",
         r"\b(?:too old|too fat|too ugly) (?:to|for)\b",
+        r"\b(?:go|get|send (?:her|him|them)|should go|needs? to go) back to (?:your|her|his|their) (?:own |home )?"
+        r"(?:country|countries|village|jungle)\b|\bback to (?:where|wherever) (?:you|she|he|they) came from\b",
         r"\b(?:hire|hiring|employ|employing)\s+(?:\w+\s+)?(?:foreigners|immigrants|women|girls|gays|old people)\b"
         r"(?:[^.!?\n]{0,30}\b(?:stupid|mistake|problem|why|idiots?|useless|incompetent))?",
     ),

@@ -72,8 +72,17 @@ class MultiMatcher(Generic[T]):
             o_start, o_end = folded.span_back(m.start(), m.end())
             latin = key[0].isascii() or key[-1].isascii()
             if latin and not latin_span_ok(original, o_start, o_end, self.shape[key]):
-                continue
-            out.append(Match(m.start(), m.end(), o_start, o_end, key, self.payload[key]))
+                # The longest key ran into the next word (Saito Mihoo|nly): try shorter keys here.
+                for length in range(len(key) - 1, 0, -1):
+                    shorter = key[:length]
+                    if shorter in self.payload:
+                        o_start, o_end = folded.span_back(m.start(), m.start() + length)
+                        if latin_span_ok(original, o_start, o_end, self.shape[shorter]):
+                            key = shorter
+                            break
+                else:
+                    continue
+            out.append(Match(m.start(), m.start() + len(key), o_start, o_end, key, self.payload[key]))
         return out
 
 

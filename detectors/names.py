@@ -119,6 +119,10 @@ class _Weak:
     needs_honorific: bool
 
 
+def _is_kanji(text: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in text)
+
+
 def _is_kana(text: str) -> bool:
     return all("\u3040" <= c <= "\u30ff" for c in text)
 
@@ -175,7 +179,7 @@ class EmployeeNameDetector(Detector):
         weak: dict[str, _Weak] = {}
         for key, entries in weak_all.items():
             ids = {e.employee_id for e in entries}
-            if len(ids) == 1 and key not in strong_norm and len(key) >= 2:
+            if len(ids) == 1 and key not in strong_norm and (len(key) >= 2 or _is_kanji(key)):
                 weak[key] = entries[0]
         self.strong: MultiMatcher[str] = MultiMatcher(strong)
         self.weak: MultiMatcher[_Weak] = MultiMatcher(weak)
@@ -210,15 +214,14 @@ class EmployeeNameDetector(Detector):
         for m in self.strong.search(original, folded):
             hits.setdefault(m.payload, []).append(Span(m.o_start, m.o_end, original[m.o_start : m.o_end]))
             taken.append((m.start, m.end))
-        company_context = bool(self.company.search(original, folded)) or any(
-            f.label == "company_mentioned" for f in post.findings
-        )
+        own = tuple((m.o_start, m.o_end) for m in self.company.search(original, folded))
+        company_context = bool(own) or any(f.label == "company_mentioned" for f in post.findings)
         weak_only: set[str] = set()
         for m in self.weak.search(original, folded):
             if any(s < m.end and m.start < e for s, e in taken):
                 continue
             role, honorific = self._context(text, m.start, m.end)
-            if other_person_before(original, m.o_start):
+            if other_person_before(original, m.o_start, own):
                 continue
             entry = m.payload
             if entry.needs_honorific:
