@@ -55,6 +55,22 @@ def default_reason(doc: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def case_fields(state: State, hit_id: str) -> dict[str, str] | None:
+    """``{"status", "assignee"}`` of the newest case of ``hit_id`` (None without a case).
+
+    For the index hand-off of a re-crawled (edited) hit, so a new version of the post keeps
+    its case status instead of going back to ``new``.
+    """
+    ensure_schema(state.engine)
+    with state.engine.connect() as conn:
+        row = conn.execute(
+            select(cases.c.status, cases.c.assignee)
+            .where(cases.c.hit_id == hit_id)
+            .order_by(cases.c.id.desc())
+        ).first()
+    return {"status": row[0], "assignee": row[1]} if row else None
+
+
 class CaseStore:
     def __init__(
         self, config: Any, state: State | None = None, *, clock: Callable[[], datetime] | None = None

@@ -100,3 +100,13 @@ def test_head_revision_constant_matches_the_migrations(config: Any) -> None:
             conn.execute(text("SELECT version_num FROM mamori_workflow_version")).scalar_one()
             == HEAD_REVISION
         )
+
+
+def test_case_fields_for_the_index_hand_off(config: Any, indexed: Any) -> None:
+    from cases.store import case_fields
+
+    store = CaseStore(config)
+    assert case_fields(store.state, indexed.id) is None
+    case = store.open(indexed.id, actor="a", assignee="tanaka")
+    store.set_status(case.id, "triaged", actor="a")
+    assert case_fields(store.state, indexed.id) == {"status": "triaged", "assignee": "tanaka"}
