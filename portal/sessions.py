@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from portal.db import aware, ensure, sessions, utcnow
 
@@ -25,6 +26,7 @@ class Session:
     token_hash: str
     user_id: int | None
     csrf: str
+    data: dict[str, Any] | None = None
 
 
 def _hash(token: str) -> str:
@@ -68,7 +70,14 @@ class SessionStore:
         if expires is None or expires < utcnow():
             self.delete_hash(m["token_hash"])
             return None
-        return Session(m["token_hash"], m["user_id"], m["csrf"])
+        return Session(m["token_hash"], m["user_id"], m["csrf"], json.loads(m["data"] or "{}"))
+
+    def set_data(self, token_hash: str, data: dict[str, Any]) -> None:
+        """Replace the session's small server-side data (e.g. the OIDC state and nonce)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(sessions).where(sessions.c.token_hash == token_hash).values(data=json.dumps(data))
+            )
 
     def delete_hash(self, token_hash: str) -> None:
         with self.engine.begin() as conn:

@@ -35,6 +35,9 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
     ("GET", "/", None, {**SIGNED_IN, "anon": "login"}),
     ("GET", "/login", None, PUBLIC),
     ("POST", "/login", {"username": "legal", "password": PASSWORD}, PUBLIC),
+    # OIDC is off in this configuration (tests/portal/test_oidc.py covers it switched on).
+    ("GET", "/login/oidc", None, dict.fromkeys(ROLES, "hidden")),
+    ("GET", "/login/oidc/callback?code=x&state=y", None, dict.fromkeys(ROLES, "hidden")),
     ("POST", "/logout", {}, dict.fromkeys(ROLES, "login")),
     ("GET", "/static/portal.css", None, PUBLIC),
     ("GET", "/healthz", None, PUBLIC),
