@@ -1,8 +1,9 @@
 """``mamori eval voice --gallery DIR --probes DIR [--predictions OUT.jsonl] [--json]``.
 
 Enrols each gallery identity from its clips (one voice print: the mean embedding), then
-scores every probe clip (one embedding per clip) against every voice print. Reports TAR,
-FAR and EER.
+scores every probe clip (one embedding per clip; probes over 30 s are scanned with the
+sliding windows the crawl uses, best window per identity) against every voice print.
+Reports TAR, FAR and EER.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
+LONG_PROBE = 30.0
+"""Probes longer than this (seconds) are scanned with sliding windows, as posts are."""
 
 
 @click.command(name="voice")
@@ -39,10 +43,12 @@ def command(
     gallery: Path, probes: Path, predictions: str | None, as_json: bool, threshold: float | None
 ) -> None:
     """Measure voice matching: true-accept, false-accept and equal-error rates."""
-    from media.audio import load_audio
+    import numpy as np
+
+    from media.audio import SAMPLE_RATE, load_audio
     from media.errors import MediaRejected
     from media.evaluate import AUDIO_EXT, Prediction, identity_files, summarize, write_report
-    from media.voice import DEFAULT_THRESHOLD, VoiceGallery, embed_clip
+    from media.voice import DEFAULT_THRESHOLD, VoiceGallery, embed_clip, windows
 
     thr = DEFAULT_THRESHOLD if threshold is None else threshold
     templates: dict[str, list[list[float]]] = {}
@@ -60,12 +66,21 @@ def command(
         for f in files:
             rel = f"{ident}/{f.name}"
             try:
-                emb = embed_clip(load_audio(f, name=str(f)))
+                wav = load_audio(f, name=str(f))
             except MediaRejected as exc:
                 preds.append(Prediction(rel, ident, None, None, error=str(exc)))
                 continue
-            scores = {e: float(s) for e, s in zip(voices.ids, voices.scores(emb), strict=True)}
-            emp, best = voices.best(emb)
+            if len(wav) > LONG_PROBE * SAMPLE_RATE:
+                # Long recordings (calls, interviews): the best sliding window per identity.
+                wins = windows(wav)
+                matrix = np.array([voices.scores(w.embedding) for w in wins]) if wins else None
+                values = (
+                    matrix.max(axis=0) if matrix is not None and matrix.size else np.full(len(voices), -1.0)
+                )
+            else:
+                values = voices.scores(embed_clip(wav))
+            scores = {e: float(v) for e, v in zip(voices.ids, values, strict=True)}
+            emp, best = max(scores.items(), key=lambda x: x[1]) if scores else (None, -1.0)
             preds.append(
                 Prediction(
                     rel, ident, emp if best >= thr else None, round(best, 4) if emp else None, scores=scores
