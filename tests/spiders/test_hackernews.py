@@ -63,8 +63,11 @@ def test_hackernews_search_paging_cursor_429_and_malformed(
             return Reply(json.dumps(ja_hit, ensure_ascii=False).encode("cp932"))
         if term == "田中 美咲" and len(times[term]) == 1:
             return Reply("slow down", status=429, headers={"Retry-After": "1"}, content_type="text/plain")
-        if term == "田中 美咲":
-            return by_pg.reply(replay.base_url)
+        if term == "田中 美咲":  # the recorded page plus one hit without an objectID
+            page_ = by_pg.json()
+            if page == "0":
+                page_["hits"].append({"title": "no id", "created_at_i": 1403300001})
+            return Reply(json.dumps(page_))
         return Reply(json.dumps({"hits": [], "nbPages": 0, "page": 0}))
 
     replay.add("/api/v1/search_by_date", search)
@@ -102,9 +105,10 @@ def test_hackernews_search_paging_cursor_429_and_malformed(
     # The 429 was waited out (Retry-After: 1) and retried.
     assert times["田中 美咲"][1] - times["田中 美咲"][0] >= 0.9
     assert summary["stats"]["mamori/retry_after/waits"] == 1
-    # Three malformed answers: three clear errors, the other terms' posts kept.
-    assert summary["stats"]["mamori/source_errors"] == 3
+    # Three malformed answers and one bad hit: four clear errors, the other posts kept.
+    assert summary["stats"]["mamori/source_errors"] == 4
     assert summary["stats"]["mamori/hackernews/bad_responses"] == 3
+    assert summary["stats"]["mamori/hackernews/bad_items"] == 1
     from crawler.config import load_config
     from crawler.state import State
 
