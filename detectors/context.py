@@ -78,6 +78,8 @@ _OTHER_PERSON_BEFORE = re.compile(
     r"(?:my|our)\s+(?:friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|boyfriend|"
     r"girlfriend|brother|sister|son|daughter|mom|dad|boss|landlord|classmate)\s*$|"
     r"(?:actor|actress|player|singer|politician|senator|author|character)\s*$|"
+    r"(?:うちの|ウチの|俺の|私の|僕の|自分の|弊社の|前の会社の)[^、。\s]{0,6}$|"
+    r"(?:my|our)\s+(?:\w+\s+)?(?:boss|manager|supervisor|coworker|colleague|team lead)\s*$|"
     rf"(?:{_ORG_JA})の\s*$",
     re.IGNORECASE,
 )
@@ -107,6 +109,7 @@ _NEG_AFTER_JA = re.compile(
     r"^(?:なんか|なんて|とか)?(?:じゃ|では|でも|でわ|じゃあ|く|くは|くも)?(?:ない|なかった|無い|ありません|ありませんでした|"
     r"ねえ|ねぇ|ねー|ないです|なく|ないと思)(?!か|の[?？]|のか|んじゃ|でしょ|だろ|っしょ|よね[?？]|[?？])|"
     r"^(?:とは|だとは|と?は)(?:思わ|思え|言え|いえ)(?:ない|ません)|"
+    r"^(?:なんて|とか|は|が|なんか)?(?:ありえない|あり得ない|ありえん|ないない|ない、|ないから)|"
     r"^(?:か|だ|じゃないか)?と(?:思った|思ってた|疑った|思いきや|思ったら)(?:けど|が|ら|のに)?|"
     r"^(?:って|という|とかいう|との|なんて|なんか|とか)?(?:の|噂|話|情報)?(?:は|も)?(?:デマ|嘘|うそ|ウソ|誤解|間違い|根拠のない|事実無根)"
 )
@@ -142,7 +145,7 @@ def negated(text: str, start: int, end: int, *, verb: bool = False, after_too: b
 _QUOTE_OPEN = "「『\"“'‘"
 _QUOTE_CLOSE = "」』\"”'’"
 _REPORT_JA = re.compile(
-    r"(?:呼ばわり|と呼ぶ|って呼ぶ|と言う|って言う|とか言う|なんて言う|と言われ|って言われ|と書|って書|"
+    r"(?:呼ばわり|と呼|って呼|と言|って言|とか言|なんて言|っていう人|と書|って書|とか書|"
     r"と罵|と怒鳴|と叫|などと|といった|とかいう|発言|書き込み|コメント)"
 )
 _CONDEMN_JA = re.compile(
