@@ -178,6 +178,7 @@ class ElasticsearchIndex(Index):
 
     def _bulk(self, actions: list[dict[str, Any]], action: str) -> None:
         failures: list[str] = []
+        busy = 0
         with self._errors(action):
             for ok, item in helpers.streaming_bulk(
                 self.client,
@@ -192,7 +193,13 @@ class ElasticsearchIndex(Index):
             ):
                 if not ok:
                     op = next(iter(item.values()))
+                    busy += op.get("status") == 429
                     failures.append(f"{op.get('_id')}: {op.get('status')} {op.get('error')}")
+        if failures and busy == len(failures):
+            raise IndexUnavailable(
+                f"Elasticsearch at {self.url} stayed overloaded (HTTP 429) for {busy} document(s) after "
+                f"{self.max_retries} retries; they stay queued and will be retried."
+            )
         if failures:
             raise IndexBackendError(
                 f"Elasticsearch refused {len(failures)} document(s) to {action}; first: {failures[0]}. "
