@@ -46,6 +46,10 @@ class BlueskyOptions(ApiOptions):
     identifier: str = ""
     app_password: str = ""
     lang: str = ""
+    since: str = ""
+    """Oldest post time searched on the first crawl (ISO 8601); later crawls use the cursor."""
+    until: str = ""
+    """Newest post time searched (ISO 8601, exclusive), for a fixed backfill window."""
     limit: int = Field(default=100, ge=1, le=100)
     threads: bool = True
     """Fetch the replies of posts that have some (getPostThread)."""
@@ -173,7 +177,8 @@ class BlueskySpider(ApiSpider):
     def search_requests(self) -> Iterator[Any]:
         cursors = self.cursors()
         for term in self.query_terms():
-            yield self.search_request(term, cursors.get(term), None, 0, cursors.get(term))
+            since = cursors.get(term) or self.options.since or None
+            yield self.search_request(term, since, None, 0, since)
 
     def search_request(
         self, term: str, since: str | None, page_cursor: str | None, page: int, newest: str | None
@@ -181,6 +186,8 @@ class BlueskySpider(ApiSpider):
         params: dict[str, Any] = {"q": term, "sort": "latest", "limit": self.options.limit}
         if since:
             params["since"] = since
+        if self.options.until:
+            params["until"] = self.options.until
         if self.options.lang:
             params["lang"] = self.options.lang
         if page_cursor:

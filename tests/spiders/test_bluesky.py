@@ -82,6 +82,8 @@ def test_bluesky_search_session_threads_cursor_and_errors(
         identifier = "legal.example"
         app_password = "${{BSKY_PW}}"
         lang = "en"
+        since = "2023-01-01T00:00:00Z"
+        until = "2026-01-01T00:00:00Z"
         requests_per_minute = 6000
         """
     )
@@ -127,6 +129,9 @@ def test_bluesky_search_session_threads_cursor_and_errors(
     mt = [r for r in replay.hits("/pds/xrpc/app.bsky.feed.searchPosts") if r.query["q"] == "Minato Tsushin"]
     assert [r.query.get("cursor") for r in mt] == [None, "25"]
     assert all(r.query["sort"] == "latest" and r.query["lang"] == "en" for r in mt)
+    assert all(
+        r.query["since"] == "2023-01-01T00:00:00Z" and r.query["until"] == "2026-01-01T00:00:00Z" for r in mt
+    )
     # Threads: fetched for posts with replies; deleted ones counted, not errors.
     assert summary["stats"]["mamori/bluesky/threads_not_found"] == sum(
         1 for p in recorded if p["replyCount"] > 0
