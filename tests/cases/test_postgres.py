@@ -91,3 +91,12 @@ def test_cases_on_postgresql(make_config: Any, postgres_url: str) -> None:
     with pytest.raises(DBAPIError, match="append-only"), store.state.begin() as conn:
         conn.execute(text("DELETE FROM case_events"))
     assert len(store.events(case.id)) == 2
+    # The alert outbox with its metadata works there too (grouping, ack).
+    from alerts.outbox import Outbox
+
+    outbox = Outbox(store.state)
+    assert outbox.insert(hit_id=post.id, route="legal", title="t", body="b", severity="high") is not None
+    assert outbox.insert(hit_id=post.id, route="legal", title="t", body="b", severity="high") is None
+    row = outbox.due()[0]
+    outbox.mark_sent(row.id)
+    assert outbox.ack(row.id, by="suzuki").acked_by == "suzuki"
