@@ -80,13 +80,13 @@ class HackerNewsSpider(ApiSpider):
         for hit in hits:
             try:
                 post = self.hit_to_post(hit)
-            except (KeyError, TypeError, ValueError) as exc:
+                created = int(hit.get("created_at_i") or 0)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 self.crawler.stats.inc_value("mamori/hackernews/bad_items")
                 self.source_error(
                     f"A Hacker News hit at {response.url} could not be read ({exc!r}); skipped."
                 )
                 continue
-            created = int(hit.get("created_at_i") or 0)
             if since and created <= since:
                 continue  # the server ignored the filter; never yield old items as new
             newest = max(newest, created)

@@ -33,7 +33,6 @@ keeps its text with an empty handle and the display name "[deleted account]".
 from __future__ import annotations
 
 import base64
-import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -43,13 +42,8 @@ from pydantic import Field
 
 from crawler.items import Author, MediaRef, Post
 from spiders.api_common import ApiOptions, ApiSpider, decode_json, parse_time
+from spiders.reddit_parse import GONE, IMAGE_URL, WWW, children_of, created_utc, or_queries, submission_media
 from spiders.text import guess_lang
-
-WWW = "https://www.reddit.com"
-GONE = {"[removed]": "removed", "[deleted]": "deleted"}
-_IMAGE_URL = re.compile(r"https?://[^\s)\]]+?\.(?:jpe?g|png|gif|webp)\b", re.IGNORECASE)
-_IMAGE_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp")
-_VIDEO_EXT = (".mp4", ".gifv", ".webm")
 
 
 class RedditOptions(ApiOptions):
@@ -73,51 +67,6 @@ class RedditOptions(ApiOptions):
     limit: int = Field(default=100, ge=1, le=100)
     requests_per_minute_anonymous: float = Field(default=10, gt=0)
     requests_per_minute_oauth: float = Field(default=100, gt=0)
-
-
-def or_queries(terms: list[str], max_len: int = 500) -> list[str]:
-    """``"a" OR "b" …`` batches no longer than ``max_len`` characters."""
-    batches: list[str] = []
-    current = ""
-    for term in terms:
-        quoted = '"' + term.replace('"', "") + '"'
-        candidate = f"{current} OR {quoted}" if current else quoted
-        if current and len(candidate) > max_len:
-            batches.append(current)
-            candidate = quoted
-        current = candidate
-    if current:
-        batches.append(current)
-    return batches
-
-
-def submission_media(d: dict[str, Any]) -> list[MediaRef]:
-    media: dict[str, MediaRef] = {}
-
-    def add(url: str | None, kind: str, mime: str = "") -> None:
-        if url and url.startswith("http"):
-            media.setdefault(url, MediaRef(url=url, kind=kind, mime_type=mime))  # type: ignore[arg-type]
-
-    video = ((d.get("secure_media") or d.get("media") or {}).get("reddit_video") or {}).get("fallback_url")
-    add(video, "video", "video/mp4")
-    for item in (d.get("media_metadata") or {}).values():
-        if isinstance(item, dict):
-            add(
-                ((item.get("s") or {}).get("u") or (item.get("s") or {}).get("gif")),
-                "image",
-                item.get("m", ""),
-            )
-    url = d.get("url_overridden_by_dest") or d.get("url") or ""
-    lower = url.lower().split("?")[0]
-    if lower.endswith(_IMAGE_EXT) or d.get("post_hint") == "image":
-        add(url, "image")
-    elif lower.endswith(_VIDEO_EXT) or (d.get("post_hint") or "").endswith("video"):
-        add(url, "video")
-    for img in (d.get("preview") or {}).get("images") or []:
-        add((img.get("source") or {}).get("url"), "image")
-    if url and not d.get("is_self") and url not in media and "/comments/" not in url:
-        add(url, "link")
-    return list(media.values())
 
 
 class RedditSpider(ApiSpider):
@@ -277,17 +226,16 @@ class RedditSpider(ApiSpider):
         data = self.read_json(response, f"The Reddit listing {path}")
         if data is None:
             return
-        try:
-            children = data["data"]["children"]
-            after = data["data"].get("after")
-        except (KeyError, TypeError):
+        if not (isinstance(data, dict) and isinstance(data.get("data"), dict)):
             self.source_error(f"The Reddit listing {path} at {response.url} is not a Listing; check api_url.")
             return
+        children = children_of(data)
+        after = data["data"].get("after")
         reached_cursor = False
         new_threads: dict[str, float] = {}
         for child in children:
-            d = child.get("data") or {}
-            created = float(d.get("created_utc") or 0)
+            d: dict[str, Any] = child["data"] if isinstance(child.get("data"), dict) else {}
+            created = created_utc(d)
             if since and created <= since:
                 reached_cursor = True
                 continue
@@ -311,24 +259,24 @@ class RedditSpider(ApiSpider):
                 f"The Reddit comments of {link_id} at {response.url} are not [submission, comments]."
             )
             return
-        for child in (data[0].get("data") or {}).get("children") or []:
+        for child in children_of(data[0]):
             yield from self.emit(child)
         more: list[str] = []
-        stack = list(reversed((data[1].get("data") or {}).get("children") or []))
+        stack = list(reversed(children_of(data[1])))
         while stack:
             child = stack.pop()
             if child.get("kind") == "more":
                 more.extend(self.more_ids(child))
                 continue
             yield from self.emit(child)
-            replies = (child.get("data") or {}).get("replies")
-            if isinstance(replies, dict):
-                stack.extend(reversed((replies.get("data") or {}).get("children") or []))
+            replies = child["data"].get("replies") if isinstance(child.get("data"), dict) else None
+            stack.extend(reversed(children_of(replies)))
         yield from self.more_requests(link_id, more, self.options.max_more)
 
     def more_ids(self, child: dict[str, Any]) -> list[str]:
-        d = child.get("data") or {}
-        ids = [c for c in d.get("children") or [] if c and c != "_"]
+        d: dict[str, Any] = child["data"] if isinstance(child.get("data"), dict) else {}
+        kids: list[Any] = d["children"] if isinstance(d.get("children"), list) else []
+        ids = [str(c) for c in kids if c and c != "_"]
         if not ids:
             self.crawler.stats.inc_value("mamori/reddit/continue_threads")  # deep "continue this thread"
         return ids
@@ -361,17 +309,19 @@ class RedditSpider(ApiSpider):
             return
         more: list[str] = []
         for child in things:
-            if child.get("kind") == "more":
+            if isinstance(child, dict) and child.get("kind") == "more":
                 more.extend(self.more_ids(child))
             else:
                 yield from self.emit(child)
         yield from self.more_requests(link_id, more, budget)
 
-    def emit(self, child: dict[str, Any]) -> Iterator[Post]:
-        kind = child.get("kind")
-        if kind not in ("t1", "t3"):
+    def emit(self, child: Any) -> Iterator[Post]:
+        kind = child.get("kind") if isinstance(child, dict) else None
+        d = child.get("data") if isinstance(child, dict) else None
+        if kind not in ("t1", "t3") or not isinstance(d, dict):
+            if kind not in ("more", "Listing"):
+                self.crawler.stats.inc_value("mamori/reddit/skipped_things")
             return
-        d = child.get("data") or {}
         body = (d.get("body") if kind == "t1" else d.get("selftext")) or ""
         gone = GONE.get(body.strip()) or ("removed" if d.get("removed_by_category") else None)
         if gone:
@@ -405,7 +355,7 @@ class RedditSpider(ApiSpider):
             link_id, parent = name, None
         else:
             title, text = "", d.get("body") or ""
-            media = [MediaRef(url=u, kind="image") for u in dict.fromkeys(_IMAGE_URL.findall(text))]
+            media = [MediaRef(url=u, kind="image") for u in dict.fromkeys(IMAGE_URL.findall(text))]
             link_id, parent = d["link_id"], d.get("parent_id")
         permalink = d.get("permalink") or f"/r/{sub}/comments/{link_id[3:]}/_/{d['id']}/"
         thread_url = f"{WWW}/r/{sub}/comments/{link_id[3:]}/" if sub else f"{WWW}/comments/{link_id[3:]}/"
