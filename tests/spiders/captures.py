@@ -288,7 +288,7 @@ def serve(
             by_path.setdefault(normalize_path(rec.path), []).append(rec)
     paths = []
     for path, recs in by_path.items():
-        handler = handler_for(recs, server.base_url, ignore)
+        handler = handler_for(recs, server.base_url + prefix, ignore)
         full = prefix + path
         for variant in {full, full + "/", full + ".json"}:
             server.add(variant, handler)

@@ -220,3 +220,13 @@ def test_reddit_anonymous_json_paging_and_rate_limit(
     # Sends are spaced by the downloader; arrival times jitter with the machine's load.
     assert len(gaps) == 3 and min(gaps) >= 0.3 and times[-1] - times[0] >= 1.35, gaps
     assert summary["stats"]["mamori/reddit/request_interval"] == 0.5
+
+
+def test_search_terms_are_or_batched_within_reddits_query_limit() -> None:
+    from spiders.reddit_parse import or_queries
+
+    assert or_queries(["ミナト通信", 'say "hi"']) == ['"ミナト通信" OR "say hi"']
+    terms = [f"employee name {i:03d}" for i in range(60)]
+    batches = or_queries(terms)
+    assert len(batches) > 1 and all(len(b) <= 500 for b in batches)
+    assert [t for b in batches for t in b.split(" OR ")] == [f'"{t}"' for t in terms]
