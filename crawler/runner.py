@@ -86,7 +86,8 @@ def crawl(config: MamoriConfig, source_name: str) -> dict[str, Any]:
     configured = bool(root.handlers)
     if configured:
         root.setLevel(settings.get("LOG_LEVEL"))
-    process = CrawlerProcess(settings, install_root_handler=not configured)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", not configured, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     process.crawl(crawler, source_name=source.name)
     process.start()

@@ -89,7 +89,10 @@ MAMORI_INDEX_ALL_POSTS = False
 
 # Periodic tasks of the daemon: dotted path of ``func(config)`` -> interval in seconds
 # (None switches one off).
-MAMORI_DAEMON_TASKS: dict[str, float | None] = {}
+MAMORI_DAEMON_TASKS: dict[str, float | None] = {
+    # Re-fetch URLs with a takedown requested; removed posts update their case.
+    "cases.recheck.recheck_removals": 6 * 3600,
+}
 
 # Posts per state-database transaction during a crawl (see crawler/batch.py).
 MAMORI_BATCH_SIZE = 500

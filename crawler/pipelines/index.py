@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cases.store import case_fields
 from crawler.batch import CrawlBatch
 from crawler.items import Post
 from crawler.runtime import config_from_settings, state_for
@@ -15,6 +16,7 @@ from index.base import hit_document
 class IndexHandoffPipeline:
     def __init__(self, batch: CrawlBatch, stats: Any, index_all: bool) -> None:
         self.batch = batch
+        self.state = batch.state
         self.stats = stats
         self.index_all = index_all
 
@@ -26,6 +28,7 @@ class IndexHandoffPipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, Post) and (item.is_hit or self.index_all):
-            self.batch.queue_hit(hit_document(item))
+            # An edited post keeps the status and assignee of its case.
+            self.batch.queue_hit(hit_document(item, **(case_fields(self.state, item.id) or {})))
             self.stats.inc_value("mamori/index/queued")
         return item
