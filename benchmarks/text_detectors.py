@@ -5,6 +5,7 @@ and the dev sets in tests/data), each post processed once (no cache hits):
 
 - ``as crawled``: the posts as they are; most do not mention the company, as on a real feed,
   so the harassment detector stops after the (cheap) target check.
+- ``JA targeted``: the Japanese posts only, each with five different targeted prefixes.
 - ``all targeted``: every post prefixed with a company mention and an employee's name
   (Japanese posts: ``ミナト通信の田中さん、``; English: ``Minato Tsushin's Tanaka: ``), so every
   detector runs in full, including sudachipy on Japanese text — the worst case.
@@ -71,7 +72,17 @@ def main() -> None:
     ja = sum(has_japanese(t) for t in texts)
     print(f"text detectors: {', '.join(type(d).__name__ for d in detectors.detectors)}")
     print(f"{len(texts)} unique posts ({ja} Japanese, {len(texts) - ja} English)")
-    for name, batch in (("as crawled", texts), ("all targeted", targeted)):
+    ja_texts = [t for t in texts if has_japanese(t)]
+    prefixes = (
+        "ミナト通信の田中さん、",
+        "ミナト通信の佐藤健太、",
+        "ﾐﾅﾄ通信の髙橋由美さん、",
+        "みなと通信、",
+        "ミ ナ ト 通 信 の オペ、",
+    )
+    ja_targeted = [f"{p}{t}" for p in prefixes for t in ja_texts]
+    batches = (("as crawled", texts), ("all targeted", targeted), ("JA targeted", ja_targeted))
+    for name, batch in batches:
         seconds, hits = run(detectors, batch)
         print(f"{name:>13}: {len(batch) / seconds:8.0f} posts/s  ({seconds:.2f} s CPU, {hits} hits)")
 
