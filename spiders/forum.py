@@ -140,7 +140,13 @@ class ForumSpider(FrontierSpiderMixin, SourceSpider):
         if options.render == "playwright":
             from spiders.js_page import playwright_settings
 
-            settings.setdict(playwright_settings(options), priority="spider")
+            extra = playwright_settings(options)
+            # Add to the project's downloader middlewares instead of replacing them.
+            middlewares = {
+                **settings.getdict("DOWNLOADER_MIDDLEWARES"),
+                **extra.pop("DOWNLOADER_MIDDLEWARES"),
+            }
+            settings.setdict({**extra, "DOWNLOADER_MIDDLEWARES": middlewares}, priority="spider")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,9 +162,9 @@ class ForumSpider(FrontierSpiderMixin, SourceSpider):
             )
         self._previous_newest = str(self.get_cursor("newest", "") or "")
         for url in urls:
-            yield self.page_request(url, self.parse_list, page=1)
+            yield self.page_request(url, self.parse_list, page=1, wait=not self.options.thread_link_selector)
 
-    def page_request(self, url: str, callback: Any, page: int) -> scrapy.Request:
+    def page_request(self, url: str, callback: Any, page: int, *, wait: bool = True) -> scrapy.Request:
         meta: dict[str, Any] = {}
         if self.options.render == "playwright":
             from scrapy_playwright.page import PageMethod
@@ -167,9 +173,11 @@ class ForumSpider(FrontierSpiderMixin, SourceSpider):
 
             if self._recycler is None:
                 self._recycler = ContextRecycler(self.options.pages_per_context)
-            wait_for = self.options.wait_for or (
-                self.options.post_selector if not _is_xpath(self.options.post_selector) else ""
-            )
+            # List pages that only link to threads hold no posts to wait for.
+            wait_for = ""
+            if wait:
+                default = "" if _is_xpath(self.options.post_selector) else self.options.post_selector
+                wait_for = self.options.wait_for or default
             methods = (
                 [PageMethod("wait_for_selector", wait_for, timeout=self.options.render_timeout * 1000)]
                 if wait_for
@@ -178,7 +186,6 @@ class ForumSpider(FrontierSpiderMixin, SourceSpider):
             meta = {
                 "playwright": True,
                 "playwright_include_page": True,
-                "playwright_context": self._recycler.context_for_next_page(),
                 "playwright_page_methods": methods,
             }
         return scrapy.Request(
@@ -219,7 +226,9 @@ class ForumSpider(FrontierSpiderMixin, SourceSpider):
             if dates and max(dates) <= self._previous_newest:
                 self.crawler.stats.inc_value("mamori/forum/stopped_at_seen")
                 return
-        for request in self.next_page(response, self.parse_list, page):
+        for request in self.next_page(
+            response, self.parse_list, page, wait=not self.options.thread_link_selector
+        ):
             yield request
 
     async def parse_thread(self, response: Any, page: int) -> AsyncIterator[Any]:
@@ -234,12 +243,14 @@ class ForumSpider(FrontierSpiderMixin, SourceSpider):
         for request in self.next_page(response, self.parse_thread, page):
             yield request
 
-    def next_page(self, response: Any, callback: Any, page: int) -> Iterator[scrapy.Request]:
+    def next_page(
+        self, response: Any, callback: Any, page: int, *, wait: bool = True
+    ) -> Iterator[scrapy.Request]:
         if not self.options.next_selector or page >= self.options.max_pages:
             return
         href = select(response, self.options.next_selector).get()
         if href:
-            yield self.page_request(response.urljoin(href.strip()), callback, page=page + 1)
+            yield self.page_request(response.urljoin(href.strip()), callback, page=page + 1, wait=wait)
 
     def _field(self, node: Any, expr: str) -> str:
         if not expr:

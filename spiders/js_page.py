@@ -63,6 +63,9 @@ def playwright_settings(options: Any) -> dict[str, Any]:
             "headless": True,
             "args": list(CHROMIUM_ARGS),
         },
+        # Contexts are named when a request reaches the downloader, not when it is created:
+        # the scheduler's order must not keep a retired context open.
+        "DOWNLOADER_MIDDLEWARES": {"spiders.js_page.ContextRecyclerMiddleware": 10},
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": options.pages_per_context,
         "PLAYWRIGHT_MAX_CONTEXTS": 2,
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": options.render_timeout * 1000,
@@ -112,6 +115,26 @@ class ContextRecycler:
                 self.closed_contexts += 1
             except Exception as exc:
                 logger.debug("Closing browser context %s failed: %s", name, exc)
+
+
+class ContextRecyclerMiddleware:
+    """Names the browser context of each rendered request as it is about to be downloaded."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ContextRecyclerMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        recycler = getattr(spider or self.crawler.spider, "_recycler", None)
+        if (
+            recycler is not None
+            and request.meta.get("playwright")
+            and "playwright_context" not in request.meta
+        ):
+            request.meta["playwright_context"] = recycler.context_for_next_page()
 
 
 class JsPageOptions(ForumOptions):

@@ -101,7 +101,6 @@ def test_forum_by_css_selectors_with_threads_pagination_and_recrawl(
     assert items["c1"]["media"][0]["kind"] == "video"
     assert items["a3"]["published_at"] is None, "a post with an unreadable date is kept"
     assert "'昨日' matches none of the date_formats" in summary["stats"]["mamori/last_source_error"]
-    assert summary["hits"] >= 1, "the detectors ran on the posts"
     assert len(replay.hits("/thread/a/2")) == 1 and len(replay.hits("/board/2")) == 1
 
     # Re-crawl after one new reply and one edit: only those two come out.
