@@ -49,7 +49,7 @@ class MediaPipeline:
     def _load_detectors(self) -> list[Any]:
         if self.detectors is not None:
             return self.detectors
-        from crawler.exceptions import DetectorUnavailable
+        from crawler.exceptions import DetectorUnavailable, MamoriError
         from detectors.base import load_object
 
         paths = self.crawler.settings.getdict("MAMORI_MEDIA_DETECTORS") or DEFAULT_MEDIA_DETECTORS
@@ -63,6 +63,9 @@ class MediaPipeline:
                 loaded.append(det_cls.from_config(self.config))
             except DetectorUnavailable as exc:
                 logger.info("Media detector %s is disabled: %s", path, exc)
+                self.stats.set_value(f"mamori/detectors/disabled/{path}", str(exc))
+            except MamoriError as exc:  # e.g. an unreadable or exposed biometrics key
+                logger.error("Media detector %s cannot start and is disabled: %s", path, exc)
                 self.stats.set_value(f"mamori/detectors/disabled/{path}", str(exc))
         self.detectors = loaded
         return loaded
