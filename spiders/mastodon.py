@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from crawler.items import Author, MediaRef, Post
 from spiders.api_common import ApiOptions, ApiSpider, parse_time
@@ -52,6 +52,21 @@ class MastodonOptions(ApiOptions):
     limit: int = Field(default=40, ge=1, le=40)
     requests_per_minute: float = 60
     """Mastodon allows 300 requests per 5 minutes per client by default."""
+
+    @model_validator(mode="after")
+    def _needs_instance(self) -> MastodonOptions:
+        for url in (self.instance, *self.instances):
+            if url and not url.startswith(("http://", "https://")):
+                raise ValueError(
+                    f"the instance {url!r} is not a URL; write it as https://{url.split('/')[0]}"
+                )
+        if not (self.instance or self.instances):
+            raise ValueError(
+                'no instance is given; add instance = "https://mastodon.social" (or instances = [...])'
+            )
+        if not (self.hashtags or self.public or self.search):
+            raise ValueError("nothing to read; set hashtags, public = true or search = true")
+        return self
 
 
 def _id_key(status_id: str) -> tuple[int, str]:

@@ -144,3 +144,28 @@ def test_mastodon_timelines_search_threads_cursor_and_errors(
     assert hoot[0].query["since_id"] == "117020593741189701"
     mt = [r for r in replay.hits("/api/v2/search") if r.query["q"] == "Minato Tsushin"]
     assert mt[0].query["min_id"] == "116388149027005349"
+
+
+def test_mastodon_source_without_instance_is_refused_at_load(make_config: Any) -> None:
+    from crawler.config import load_config
+    from crawler.exceptions import ConfigError
+
+    config = make_config(
+        """
+        [[sources]]
+        type = "mastodon"
+        name = "fedi"
+        schedule = "15m"
+        instance = "mastodon.social"
+        """
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"source 'fedi'.*'mastodon.social' is not a URL; write it as https://mastodon.social",
+    ):
+        load_config(config)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('instance = "mastodon.social"', ""), encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"no instance is given; add instance ="):
+        load_config(config)
