@@ -38,6 +38,7 @@ from spiders.base import SourceSpider
 from spiders.jp_board_parse import (
     BoardPost,
     futaba_thread_links,
+    parse_5ch_html,
     parse_dat,
     parse_futaba_thread,
     parse_matome,
@@ -46,12 +47,15 @@ from spiders.jp_board_parse import (
 from spiders.text import guess_lang
 
 _DAT_URL = re.compile(r"^(?P<board>.*/)dat/(?P<key>\d+)\.dat$")
+_READ_CGI = re.compile(r"/test/read\.cgi/(?P<board>[^/]+)/(?P<key>\d+)")
 _FUTABA_THREAD = re.compile(r"/res/(?P<key>\d+)\.html?$")
 _MAX_BAD_SHARE = 0.005
 
 
 class BoardOptions(FrontierOptions):
     kind: Literal["5ch", "futaba", "matome"] = "5ch"
+    thread_format: Literal["dat", "html"] = "dat"
+    """5ch threads of boards as ``.dat`` or as ``read.cgi`` HTML (5ch refuses .dat to most clients)."""
     encoding: str = "cp932"
     """Character set of boards and threads (5ch and Futaba: cp932; まとめ pages: from the page)."""
     max_threads: int = Field(default=50, ge=1, le=10_000)
@@ -81,6 +85,8 @@ class BoardSpider(FrontierSpiderMixin, SourceSpider):
         if kind == "futaba":
             callback = self.parse_futaba_thread if _FUTABA_THREAD.search(url) else self.parse_futaba_board
             return scrapy.Request(url, callback=callback, errback=self.on_error)
+        if "/test/read.cgi/" in url:
+            return scrapy.Request(url, callback=self.parse_read_cgi, errback=self.on_error)
         if _DAT_URL.match(url):
             return scrapy.Request(
                 url, callback=self.parse_dat, errback=self.on_error, cb_kwargs={"title": ""}
@@ -156,6 +162,15 @@ class BoardSpider(FrontierSpiderMixin, SourceSpider):
             if int(last.get(thread_key, 0)) >= ref.count:
                 self.crawler.stats.inc_value("mamori/jp_board/threads_unchanged")
                 continue
+            if self.options.thread_format == "html":
+                parts = urlsplit(board)
+                name = parts.path.strip("/").split("/")[-1]
+                yield scrapy.Request(
+                    f"{parts.scheme}://{parts.netloc}/test/read.cgi/{name}/{ref.key}/",
+                    callback=self.parse_read_cgi,
+                    errback=self.on_error,
+                )
+                continue
             yield scrapy.Request(
                 f"{board}dat/{ref.key}.dat",
                 callback=self.parse_dat,
@@ -203,6 +218,23 @@ class BoardSpider(FrontierSpiderMixin, SourceSpider):
             per_post_url=True,
             upto=max([p.number for p in posts] + bad),
         )
+
+    def parse_read_cgi(self, response: Any) -> Iterator[Post]:
+        text = self.decode(response)
+        if text is None:
+            return
+        posts, title = parse_5ch_html(text)
+        m = _READ_CGI.search(response.url)
+        if not posts or m is None:
+            self.source_error(
+                f"{response.url} holds no 5ch posts (div.post or dl.post); check the thread's URL."
+            )
+            return
+        thread_key = f"{urlsplit(response.url).hostname}/{m['board']}/{m['key']}"
+        root = response.url[: m.start()]
+        thread_url = f"{root}/test/read.cgi/{m['board']}/{m['key']}/"
+        posts[0].title = posts[0].title or title
+        yield from self._emit(posts, thread_key, thread_url, posts[0].title, response.url, per_post_url=True)
 
     # -- Futaba ----------------------------------------------------------------------------
     def parse_futaba_board(self, response: Any) -> Iterator[Any]:

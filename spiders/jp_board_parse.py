@@ -284,3 +284,44 @@ def parse_futaba_thread(html: str) -> list[BoardPost]:
 def futaba_thread_links(html: str) -> list[str]:
     """Relative links to the threads listed on a Futaba index or catalog page, in page order."""
     return list(dict.fromkeys(_FUTABA_THREAD_LINK.findall(html)))
+
+
+def parse_5ch_html(html: str) -> tuple[list[BoardPost], str]:
+    """Parse a 5ch/2ch ``read.cgi`` HTML thread; return the posts and the thread title.
+
+    Reads both layouts 5ch has served: ``<div class="post" id="N">`` with ``.meta``/``.message``
+    children, and the older ``<dl class="post">``/``<dt>``/``<dd>`` one; classes ``number``,
+    ``name``, ``date`` and ``uid`` name the header fields in both.
+    """
+    from parsel import Selector
+
+    page = Selector(text=html)
+    title = " ".join(page.css("h1.title::text, h1 ::text, title::text").get("").split())
+    posts: list[BoardPost] = []
+    for node in page.css(".post[id], dl.post"):
+        number_text = node.attrib.get("id") or "".join(node.css(".number ::text").getall())
+        digits = re.search(r"\d+", number_text)
+        if digits is None:
+            continue
+        body_html = node.css(".message, dd").get("") or ""
+        body_html = re.sub(r"^<(div|dd)[^>]*>|</(div|dd)>$", "", body_html.strip())
+        body_html = re.sub(r"^\s*<span class=\"escaped\">(.*)</span>\s*$", r"\1", body_html, flags=re.DOTALL)
+        name_html = node.css(".name").get("") or ""
+        date_text = " ".join(" ".join(node.css(".date ::text").getall()).split())
+        uid = " ".join(node.css(".uid ::text").getall()) or node.attrib.get("data-userid", "")
+        id_match = _ID.search(uid) or _ID.search(date_text)
+        name, trip = _split_name(name_html)
+        deleted = name == _ABORN and html_to_text(body_html) in (_ABORN, "")
+        posts.append(
+            BoardPost(
+                number=int(digits.group(0)),
+                name=name,
+                body_html=body_html.strip(),
+                date_text=date_text,
+                poster_id=id_match.group(1) if id_match else "",
+                trip=trip,
+                deleted=deleted,
+                media=media_in(body_html),
+            )
+        )
+    return posts, title

@@ -173,3 +173,51 @@ def test_matome_page_and_a_page_that_is_not_one(
     assert post["published_at"] == "2023-01-31T20:11:57.580000+09:00"
     assert post["parent_id"] == by_number[1]["id"] == "jp_board:127.0.0.1/matome/123/1"
     assert "json.html holds no まとめ posts" in summary["stats"]["mamori/last_source_error"]
+
+
+def _read_cgi_page(dat: bytes, upto: int) -> bytes:
+    """The real thread's posts in the layout of 5ch's read.cgi HTML (div.post/.meta/.message)."""
+    lines = dat.decode("cp932").split("\n")[:upto]
+    title = lines[0].split("<>")[4]
+    posts = []
+    for n, line in enumerate(lines, start=1):
+        name, _mail, date_id, body = line.split("<>")[:4]
+        date, uid = date_id.rsplit(" ", 1)
+        posts.append(
+            f'<div class="post" id="{n}" data-userid="{uid}" data-id="{n}"><div class="meta">'
+            f'<span class="number">{n}</span><span class="name"><b>{name}</b></span>'
+            f'<span class="date">{date}</span><span class="uid">{uid}</span></div>'
+            f'<div class="message"><span class="escaped">{body}</span></div></div>'
+        )
+    page = f'<html><head><title>{title}</title></head><body><h1 class="title">{title}</h1>{"".join(posts)}</body></html>'
+    return page.encode("cp932")
+
+
+def test_5ch_threads_as_read_cgi_html(
+    make_config: Any, replay: ReplayServer, tmp_path: Path, dat_lines: list[bytes]
+) -> None:
+    dat = b"".join(dat_lines)
+    html = "text/html; charset=Shift_JIS"
+    replay.add("/news4vip/subject.txt", Reply(f"{KEY}.dat<>スレ (50)\n".encode("cp932"), content_type=SJIS))
+    replay.add(f"/test/read.cgi/news4vip/{KEY}/", Reply(_read_cgi_page(dat, 50), content_type=html))
+    config = _config(
+        make_config, tmp_path,
+        f'[[sources]]\ntype = "jp_board"\nname = "vip"\nurl = "{replay.url("/news4vip/")}"\nschedule = "10m"\n'
+        'thread_format = "html"\n',
+    )  # fmt: skip
+    crawl(config, "vip")
+    items = _items(tmp_path)
+    assert [i["raw"]["number"] for i in items] == list(range(1, 51))
+    first, third = items[0], items[2]
+    assert first["id"] == f"jp_board:127.0.0.1/news4vip/{KEY}/1"
+    assert first["title"] == "モンスターエナジーを2年間毎日欠かさず飲み続けてるんだがwww"
+    assert first["text"] == "美味すぎ、やめられん"
+    assert first["author"]["account_id"] == "A9T3+5Gh0"
+    assert first["published_at"] == "2022-01-27T18:02:58.412000+09:00"
+    assert third["text"] == ">>2\n緑一択" and third["parent_id"] == f"jp_board:127.0.0.1/news4vip/{KEY}/2"
+
+    # The thread grows to 136 posts: only the 86 new ones come out.
+    replay.add("/news4vip/subject.txt", Reply(f"{KEY}.dat<>スレ (136)\n".encode("cp932"), content_type=SJIS))
+    replay.add(f"/test/read.cgi/news4vip/{KEY}/", Reply(_read_cgi_page(dat, 136), content_type=html))
+    crawl(config, "vip")
+    assert [i["raw"]["number"] for i in _items(tmp_path)] == list(range(51, 137))
