@@ -167,6 +167,13 @@ class ApiSpider(SourceSpider):
         self.requests_per_minute = per_minute
         self._apply_rate()
 
+    def pause_for(self, seconds: float) -> None:
+        """Make the next API request wait ``seconds`` (a platform said its budget is used up)."""
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        slot = downloader.slots.get(self.slot_key) if downloader is not None else None
+        if slot is not None:
+            slot.delay = max(slot.delay, seconds)
+
     def _apply_rate(self, *_: Any, **__: Any) -> None:
         engine = getattr(self.crawler, "engine", None)
         downloader = getattr(engine, "downloader", None)

@@ -213,6 +213,22 @@ class RedditSpider(ApiSpider):
         )
 
     # -- responses -----------------------------------------------------------------------
+    def observe_limits(self, response: Any) -> None:
+        """Honour Reddit's ``X-Ratelimit-Remaining``/``-Reset``: when the budget of the current
+        window is used up, the next request waits for the reset; then the normal rate resumes."""
+        try:
+            remaining = float(response.headers.get(b"X-Ratelimit-Remaining", b"").decode() or "nan")
+            reset = float(response.headers.get(b"X-Ratelimit-Reset", b"").decode() or "nan")
+        except ValueError:
+            return
+        if remaining != remaining or reset != reset:  # NaN: headers absent
+            return
+        if remaining < 1:
+            self.crawler.stats.inc_value("mamori/reddit/ratelimit_pauses")
+            self.pause_for(min(reset + 0.5, 600.0))
+        else:
+            self.set_rate(self.requests_per_minute)
+
     def parse_listing(
         self,
         response: Any,
@@ -223,6 +239,7 @@ class RedditSpider(ApiSpider):
         page: int,
         newest: float | None,
     ) -> Iterator[Any]:
+        self.observe_limits(response)
         data = self.read_json(response, f"The Reddit listing {path}")
         if data is None:
             return
@@ -251,6 +268,7 @@ class RedditSpider(ApiSpider):
             self.save_cursor(key, newest)
 
     def parse_tree(self, response: Any, link_id: str) -> Iterator[Any]:
+        self.observe_limits(response)
         data = self.read_json(response, f"The Reddit comments of {link_id}")
         if data is None:
             return
@@ -298,6 +316,7 @@ class RedditSpider(ApiSpider):
             )
 
     def parse_more(self, response: Any, link_id: str, budget: int) -> Iterator[Any]:
+        self.observe_limits(response)
         data = self.read_json(response, f"The Reddit 'load more' comments of {link_id}")
         if data is None:
             return

@@ -58,13 +58,28 @@ def test_reddit_oauth_search_trees_more_removed_cursor_and_errors(
     replay.add("/api/v1/access_token", recs.find("/api/v1/access_token").reply())
     serve(replay, [recs.find("/api/morechildren/"), recs.find("/r/askreddit/comments/")], prefix="/oauth")
     replay.add("/oauth/comments/3hahrw", Reply(json.dumps(served_tree)))
-    # The search answers with the recorded submission's own listing (one t3: 3hahrw).
-    replay.add("/oauth/r/all/search", Reply(json.dumps(tree[0])))
+    # The search answers with the recorded submission's own listing (one t3: 3hahrw), and
+    # says the rate-limit window's budget is used up for one more second.
+    replay.add(
+        "/oauth/r/all/search",
+        Reply(json.dumps(tree[0]), headers={"X-Ratelimit-Remaining": "0.0", "X-Ratelimit-Reset": "1"}),
+    )
     replay.add(
         "/oauth/r/broken/comments",
         Reply("<html><body>Our CDN was unable to reach our servers</body></html>", content_type="text/html"),
     )
     replay.add("/oauth/r/cut/comments", Reply(recs.find("/r/askreddit/comments/").body[:3000]))
+    arrivals: list[tuple[float, str]] = []
+
+    def timed(handler: Any) -> Any:
+        def wrapped(req: Request) -> Reply:
+            arrivals.append((time.monotonic(), req.path))
+            return handler(req) if callable(handler) else handler
+
+        return wrapped
+
+    for path, handler in list(replay.routes.items()):
+        replay.routes[path] = timed(handler)
     monkeypatch.setenv("REDDIT_ID", "my-client")
     monkeypatch.setenv("REDDIT_SECRET", "s3cret")
     config = make_config(
@@ -102,6 +117,11 @@ def test_reddit_oauth_search_trees_more_removed_cursor_and_errors(
         search.query["q"]
         == '"ミナト通信" OR "みなと通信" OR "Minato Tsushin" OR "ミナト" OR "田中 美咲" OR "佐藤 健太" OR "高橋 由美"'
     )
+
+    # X-Ratelimit-Remaining 0 with Reset 1: the next request waited for the reset (+0.5 s).
+    at = next(i for i, (_, path) in enumerate(arrivals) if path == "/oauth/r/all/search")
+    assert arrivals[at + 1][0] - arrivals[at][0] >= 1.3
+    assert summary["stats"]["mamori/reddit/ratelimit_pauses"] == 1
 
     # The submission, with its video media and no parent.
     sub = items["reddit:t3_3hahrw"]
