@@ -21,6 +21,7 @@ CASSETTES = (
     "cassettes_entity_tests__test_entity_searchv2.yaml",
     "cassettes_entity_tests__test_entity_context.yaml",
     "cassettes__test_status_context.yaml",
+    "cassettes_entity_tests__test_entity_status.yaml",
 )
 
 
@@ -54,7 +55,8 @@ def test_mastodon_timelines_search_threads_cursor_and_errors(
         "/api/v1/statuses/110446983926957470/context"
     )
     reply_status = context.json()["descendants"][0]
-    replay.add("/api/v1/timelines/tag/minato", json.dumps([reply_status]))
+    gifv = recs["cassettes_entity_tests__test_entity_status.yaml"].json("/api/v1/statuses/110446223051565765")
+    replay.add("/api/v1/timelines/tag/minato", json.dumps([reply_status, gifv]))
     replay.add("/api/v1/statuses/110446984249325790/context", context.reply())
     # The two search hits have replies; their threads answer with the recorded empty context.
     no_thread = recs["cassettes__test_status_context.yaml"].find(
@@ -89,7 +91,7 @@ def test_mastodon_timelines_search_threads_cursor_and_errors(
     host = replay.base_url.split("//")[1]
     p = f"mastodon:{host}/"
     public = [p + s["id"] for s in recs["cassettes__test_public_tl.yaml"].json("/api/v1/timelines/public")]
-    assert len(items) == len(by_id) == 8 + 1 + 2 + 2  # public, hashtag (1 new), search, thread
+    assert len(items) == len(by_id) == 8 + 1 + 2 + 2 + 1  # public, #hoot, search, thread, gifv
     assert set(public) <= set(by_id)
     assert {p + "117020593741189701", p + "116388149027005349", p + "116388107849695302"} <= set(by_id)
 
@@ -101,6 +103,17 @@ def test_mastodon_timelines_search_threads_cursor_and_errors(
     assert toot["raw"]["id"] == "117020590477318485"
     mention = by_id[p + "117020588169351887"]
     assert "<" not in mention["text"] and "@" in mention["text"]
+
+    # Media attachments and the content warning of a real status with a gifv.
+    cw = by_id[p + "110446223051565765"]
+    assert cw["title"] == "test post for mastodon.py stuff" and cw["lang"] == "de"
+    assert cw["media"][0] == {
+        "url": gifv["media_attachments"][0]["url"],
+        "kind": "video",
+        "mime_type": "",
+        "description": "a furry cube breakdancing",
+    }
+    assert cw["author"]["handle"] == "halcy@icosahedron.website"  # a remote account keeps its domain
 
     # The thread: the reply, its parent chain's root, with parent and thread links.
     reply = by_id[p + "110446984249325790"]
