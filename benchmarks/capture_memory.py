@@ -170,7 +170,16 @@ def main() -> None:
         f"chromium PSS: min {min(pss_values):.0f} MB, max {max(pss_values):.0f} MB, last {pss_values[-1]:.0f} MB; "
         f"first-quarter mean {first:.0f} MB, last-quarter mean {last:.0f} MB"
     )
-    print(f"chromium RSS: min {min(s[1] for s in samples):.0f} MB, max {max(s[1] for s in samples):.0f} MB")
+    rss_values = [s[1] for s in samples]
+    print(
+        f"chromium RSS: min {min(rss_values):.0f} MB, max {max(rss_values):.0f} MB, median "
+        f"{statistics.median(rss_values):.0f} MB; first-quarter mean {statistics.mean(rss_values[:quarter]):.0f} MB, "
+        f"last-quarter mean {statistics.mean(rss_values[-quarter:]):.0f} MB"
+    )
+    print(
+        "(PSS splits shared pages with every process mapping them, other Chromiums on the machine included,"
+    )
+    print(" so it moves with the machine's load; RSS of this browser's processes is the stable figure.)")
 
 
 if __name__ == "__main__":
