@@ -158,18 +158,26 @@ pages_per_context = {args.pages_per_context}
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     peak_at_checkpoint = peak = (0, 0)
+    mib = 1024 * 1024
+    next_report = args.checkpoint
     while proc.poll() is None:
         rss, pss = tree_memory(proc.pid)
         peak = (max(peak[0], rss), max(peak[1], pss))
         if site.served <= args.checkpoint:
             peak_at_checkpoint = peak
+        if site.served >= next_report:  # progress, so that an interrupted run still tells something
+            print(
+                f"  {site.served} pages, {time.monotonic() - started:.0f} s: peak so far RSS {peak[0] / mib:.0f} MiB, "
+                f"PSS {peak[1] / mib:.0f} MiB; now RSS {rss / mib:.0f} MiB, PSS {pss / mib:.0f} MiB",
+                flush=True,
+            )
+            next_report += args.checkpoint
         time.sleep(0.25)
     out, err = proc.communicate()
     elapsed = time.monotonic() - started
     if proc.returncode != 0:
         sys.exit(f"The crawl failed ({proc.returncode}):\n{err[-3000:]}")
     stats = json.loads(out.strip().splitlines()[-1])["stats"]
-    mib = 1024 * 1024
     print(
         f"pages rendered: {site.served} of {args.pages} in {elapsed:.0f} s ({site.served / elapsed:.1f} pages/s)"
     )
