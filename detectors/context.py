@@ -50,7 +50,8 @@ _PERSON_JA = (
     r"(?:隣|となり|前|後ろ|うしろ|他|ほか)の(?:客|人|おっさん|おばさん|おじさん|じいさん|ばあさん)|"
     r"(?:客|お客|クレーマー|荒らし|ネット民|アンチ|あいつら|あの人たち|書き込んだ奴|犯人)(?:が|は|ども|たち)|"
     r"(?:近所|友達|友人|知り合い|親戚|彼氏|彼女|夫|妻|旦那|嫁|母|父|兄|姉|弟|妹|息子|娘|先生|担任|"
-    r"上司|同級生|クラス|俳優|女優|選手|歌手|芸人|議員|首相|大臣|総理|大統領)の"
+    r"上司|同級生|クラス|俳優|女優|選手|歌手|芸人|議員|首相|大臣|総理|大統領)の|"
+    r"(?:[ァ-ヴー]{3,}|[A-Za-z][A-Za-z&-]{2,})の(?:店員|社員|スタッフ|オペ|オペレーター|担当|人|営業|配達員|ドライバー|窓口)"
 )
 _ORG_EN = (
     r"\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*\s+(?:Corp|Corporation|Inc|Ltd|LLC|Co|Company|Bank|"
@@ -64,6 +65,9 @@ _PERSON_EN = (
     r"\b(?:the|that|this)\s+(?:customer|guy|woman|man|lady|dude|troll|trolls|person|people)\s+"
     r"(?:before|behind|next to|in front of|who)\b|"
     r"\b(?:trolls?|haters?|commenters?)\b|"
+    r"\b(?!(?:The|This|That|Their|Our|Your|His|Her|Its|All|Some|Most|Every|Those|These|My|Any|No|Why|How|"
+    r"What|When|And|But|So|Customer|Support|Tech|Sales|Store|Shop|Call|Their|Its)\b)[A-Z][\w&-]+(?:'s)?\s+(?:staff|support|agents?|employees?|reps?|people|team|"
+    r"customer service|drivers?|workers|cashiers?|clerks?)\b|"
     r"\b(?i:the|that|this|a|some)\s+[A-Z][\w&-]+\s+(?:guy|driver|man|woman|lady|agent|rep|staff|employee|courier|"
     r"clerk|cashier|delivery\s+\w+|support)\b"
 )
@@ -222,3 +226,17 @@ def hedged(text: str, start: int) -> bool:
 def is_news(text: str, start: int) -> bool:
     s_start, s_end = sentence_of(text, start)
     return bool(_NEWS.search(text[s_start:s_end]))
+
+
+_IMPERSONATION = re.compile(
+    r"名乗る|名乗った|装った|装う|なりすまし|成りすまし|偽サイト|偽メール|偽の|フィッシング|"
+    r"\b(?:pretending to be|pretend to be|impersonat\w*|phishing|posing as|fake (?:calls?|emails?|"
+    r"texts?|sites?|websites?))\b",
+    re.IGNORECASE,
+)
+
+
+def impersonation(text: str, start: int) -> bool:
+    """True when the sentence warns about scams run in the company's name (the company is the victim)."""
+    s_start, s_end = sentence_of(text, start)
+    return bool(_IMPERSONATION.search(text[s_start:s_end]))

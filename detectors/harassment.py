@@ -28,7 +28,7 @@ from crawler.items import Finding, Post, Span
 from detectors import lexicon_en, lexicon_ja
 from detectors.attribution import Attribution, attribute, targets_of
 from detectors.base import Detector, DetectorContext
-from detectors.context import condemned, hedged, is_news, negated, sentence_of
+from detectors.context import condemned, hedged, impersonation, is_news, negated, sentence_of
 from detectors.matching import MultiMatcher
 from detectors.morph import morphemes
 from detectors.normalize import _kata_to_hira, compact, compact_key, fold, has_japanese
@@ -68,8 +68,12 @@ class Cue:
     how: str  # "word", "weak", "pattern", "verb"
 
 
+IGNORE = "_ignore"
+_PARTICLES = re.compile(r"(?:は|が|って|も|の|、|,|\s|マジで|まじで|ほんと|本当に|全員|みんな)*")
+
+
 def _terms() -> dict[str, tuple[str, float]]:
-    out: dict[str, tuple[str, float]] = {}
+    out: dict[str, tuple[str, float]] = {w: (IGNORE, 0.0) for w in (*lexicon_ja.IGNORE, *lexicon_en.IGNORE)}
     for table, weight in (
         (lexicon_ja.TERMS, STRONG),
         (lexicon_en.TERMS, STRONG),
@@ -147,12 +151,14 @@ class HarassmentDetector(Detector):
         )
 
     # -- cues ---------------------------------------------------------------------------
-    def _cues(self, text: str) -> list[Cue]:
+    def _cues(self, text: str, target_ends: tuple[int, ...] = ()) -> list[Cue]:
         folded = compact(text)
         cues: list[Cue] = []
         weak: list[tuple[Cue, int, int, bool]] = []
         for m in self.terms.search(text, folded):
             label, weight = m.payload
+            if label == IGNORE:
+                continue
             latin = m.key.isascii()
             if not latin and _is_short_kana(m.key) and not _on_token_boundaries(text, m.o_start, m.o_end):
                 continue  # げす in 下げすぎ, ばか in そばから, ゴミ in ゴミ箱
@@ -185,7 +191,11 @@ class HarassmentDetector(Detector):
                     or _EN_WEAK_AFTER.match(text[cue.end : cue.end + 30].lower())
                 )
             else:
-                aimed = bool(self.person_re.search(folded.text[max(0, c_start - 6) : c_end + 6]))
+                near = folded.text[max(0, c_start - 6) : c_end + 6]
+                aimed = bool(self.person_re.search(near)) or any(
+                    0 <= cue.start - t_end <= 6 and _PARTICLES.fullmatch(text[t_end : cue.start])
+                    for t_end in target_ends
+                )
             if aimed or second:
                 cues.append(Cue(cue.label, cue.start, cue.end, 0.6, "weak"))
         return cues
@@ -225,10 +235,12 @@ class HarassmentDetector(Detector):
         if self.require_target and not targets:
             return []
         grouped: dict[tuple[str, str | None], list[tuple[Cue, Attribution | None, bool]]] = {}
-        for cue in self._cues(text):
+        for cue in self._cues(text, tuple(t.end for t in targets)):
             denied = negated(text, cue.start, cue.end, verb=cue.how == "verb", after_too=cue.how != "pattern")
             if denied or condemned(text, cue.start, cue.end):
                 continue
+            if cue.label == "defamation" and impersonation(text, cue.start):
+                continue  # 「ミナト通信を名乗る詐欺メール」: the company is the victim
             if cue.label in ("defamation", "threat") and is_news(text, cue.start):
                 continue
             if self.require_target:

@@ -15,7 +15,7 @@ from detectors.lexicon_util import terms
 
 TERMS: dict[str, tuple[str, ...]] = {
     "defamation": terms("""
-        scam*, scamming, fraud*, fraudulent, fraudster*, crook*, crooked, criminal*, illegal,
+        scam*, scamming, fraud*, fraudulent, fraudster*, crook*, crooked, illegal,
         illegally, embezzl*, launder*, money laundering, tax evasion, bribe*, bribery, corrupt,
         thieves, thief, con artist*, swindl*, defraud*, ripping people off, rip people off,
         ponzi, pyramid scheme, black company, sweatshop, sell your data, sells your data, sold
@@ -24,7 +24,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         molest*, predator*, pedophile*, wage theft, stole, stolen, stealing from, steal from,
         steals from, liars, lying, racketeer*, shady, unlicensed, falsified, falsify, forged,
         kickbacks, ripoff artists, cheated customers, cheats customers, cheating customers,
-        cheated me, cheated us
+        cheated me, cheated us,
+        steal your, steals your, stole my, stole our, stealing our, stealing your, con men, bait and switch, fake reviews, cooked books, kickback*,
+        criminals
     """),
     "insult": terms("""
         idiot*, idiotic, moron*, moronic, stupid, dumb, dumbass*, scum*, scumbag*, loser*,
@@ -34,7 +36,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         to hell, go die, drop dead, incompetent fool*, halfwit*, nitwit*, numbskull*, twat*,
         cunt*, wanker*, douche*, douchebag*, shithead*, dipshit*, fatass, trash people, human
         garbage, scumbags, degenerate*, lowlife*, dimwit*, airhead*, dirtbag*, stfu, shut the
-        fuck up, such a dick, a dick, pussies, bitchass
+        fuck up, such a dick, a dick, pussies, bitchass,
+        buffoon*, dunce*, brain dead, braindead, knucklehead*, bloodsucker*, leeches, snakes, vultures, morons, useless bunch
     """),
     "threat": terms("""
         i know where you live, i know where she lives, i know where he lives, i know where they
@@ -45,7 +48,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         outside, wait for her outside, wait for him outside, kys, kill yourself, kill urself,
         hunt you down, hunt her down, hunt him down, hunt them down, find where you live, find
         out where she lives, find out where he lives, show up at your, show up at her, show up
-        at his, break your legs, bash your, slit your, behead, lynch
+        at his, break your legs, bash your, slit your, behead, lynch,
+        make you pay, you'll pay, you will pay, you're going to pay, i'm coming for, i am coming for, put a bullet, i'll be waiting, we'll be waiting, see you after work, i will find you, i'll find you, burn your house, burn their house, shoot you, stab you
     """),
     "discrimination": terms("""
         nigger*, nigga*, chink*, gook*, jap, japs, spic*, wetback*, beaner*, kike*, towelhead*,
@@ -68,7 +72,7 @@ TERMS: dict[str, tuple[str, ...]] = {
 
 WEAK: dict[str, tuple[str, ...]] = {
     "insult": terms("""
-        useless, incompetent, trash, garbage, pathetic, clueless, fools, fool, sucks, suck,
+        useless, incompetent, trash, garbage, pathetic, fools, fool, sucks, suck,
         shitty, crap, crappy, lazy, disgusting, creeps, creep, freaks, freak, ugly
     """),
     "sexual": terms("""
@@ -78,7 +82,8 @@ WEAK: dict[str, tuple[str, ...]] = {
         bomb, bombs, blow up
     """),
     "defamation": terms("""
-        liar, lies, lied, rip off, ripoff, rip-off, robbing, robbed
+        liar, lies, lied, rip off, ripoff, rip-off, robbing, robbed,
+        criminal
     """),
 }
 
@@ -189,3 +194,13 @@ def expand(term: str) -> tuple[str, ...]:
     if stem.endswith("e"):
         forms |= {stem + "d", stem[:-1] + "ing", stem + "r", stem + "rs"}
     return tuple(sorted(forms))
+
+
+# Phrases that contain a lexicon word but are not abuse (the longest match wins and masks it).
+IGNORE = terms("""
+    scam calls, scam call, scam texts, scam emails, scam email, scam alert, scam warning, phishing scam, fraud alert,
+    fraud department, fraud team, fraud protection, fraud prevention, anti-fraud, anti fraud, fraud detection, report fraud,
+    fraud prevention team, idiot-proof, idiot proof, killer app, killer deal, kill switch, the bomb, da bomb, bomb cyclone,
+    dead zone, dead zones, dead battery, stupid fast, stupidly fast, insanely good, sick deal, garbage collection,
+    trash can, trash bin, trash day, take out the trash, steal of a deal, a steal
+""")

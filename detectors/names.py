@@ -100,11 +100,42 @@ HONORIFICS = (
 )
 
 
+_KUNREI = (
+    ("shi", "si"),
+    ("chi", "ti"),
+    ("tsu", "tu"),
+    ("fu", "hu"),
+    ("ji", "zi"),
+    ("sha", "sya"),
+    ("shu", "syu"),
+    ("sho", "syo"),
+    ("cha", "tya"),
+    ("chu", "tyu"),
+    ("cho", "tyo"),
+    ("ja", "zya"),
+    ("ju", "zyu"),
+    ("jo", "zyo"),
+)
+
+
 def romaji_variants(word: str) -> set[str]:
-    """Hepburn spellings of one romaji word: Sato, Satou, Satoh, Satoo; Yuuki/Yuki …"""
-    base = re.sub(r"(?<=o)(u|o|h)(?![aeiou])", "", word.lower())
+    """Spellings of one romaji word: Sato, Satou, Satoh, Satoo; Yuuki/Yuki; Kunrei-shiki
+    (Takahasi, Tuyosi); n/m before b, m, p (Junpei/Jumpei)."""
+    word = word.lower()
+    out = set(_long_vowels(word))
+    for a, b in _KUNREI:
+        if a in word:
+            out |= _long_vowels(word.replace(a, b))
+    for v in list(out):
+        if re.search(r"n(?=[bmp])", v):
+            out.add(re.sub(r"n(?=[bmp])", "m", v))
+    return out
+
+
+def _long_vowels(word: str) -> set[str]:
+    base = re.sub(r"(?<=o)(u|o|h)(?![aeiou])", "", word)
     base = re.sub(r"(?<=u)u", "", base)
-    out = {word.lower(), base}
+    out = {word, base}
     for i, ch in enumerate(base):
         if ch in "ou" and (i + 1 == len(base) or base[i + 1] not in "aeiou"):
             for extra in ("u", "h", "o") if ch == "o" else ("u",):

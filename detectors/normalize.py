@@ -87,6 +87,8 @@ def _kata_to_hira(text: str) -> str:
 @lru_cache(maxsize=8192)
 def _fold_unit(unit: str, kana: bool, lower: bool) -> str:
     out = unicodedata.normalize("NFKC", unit)
+    if "\u00c0" <= out[:1] <= "\u024f":  # latin with diacritics: Satō, Satô → Sato
+        out = "".join(c for c in unicodedata.normalize("NFKD", out) if not unicodedata.combining(c))
     if lower:
         out = out.lower()
     out = out.translate(VARIANT_KANJI)
