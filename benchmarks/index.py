@@ -200,6 +200,7 @@ def run(n_docs: int, path: Path, commit_every: int, employees: int, seed: int) -
         done += len(batch)
         print(f"  {done} docs, {done / ingest_s:,.0f} docs/s", file=sys.stderr)
     size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    load_after_ingest = [round(x, 1) for x in os.getloadavg()]
 
     # The daemon's path: hand-off batches of 500, each committed.
     small = TantivyIndex(path.with_name(path.name + "-drain"))
@@ -213,13 +214,14 @@ def run(n_docs: int, path: Path, commit_every: int, employees: int, seed: int) -
     reader = TantivyIndex(path, readonly=True)
     queries = legal_queries(rng, employees, 200)
     reader.search(queries[0])  # warm the searcher
-    legal, totals = [], []
+    legal, legal_cpu, totals = [], [], []
     for q in queries:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = reader.search(q)
         legal.append(time.perf_counter() - t0)
+        legal_cpu.append(time.process_time() - c0)
         totals.append(result.total)
-    selfcheck = []
+    selfcheck, selfcheck_cpu = [], []
     for _ in range(50):
         req = SearchRequest(
             employees=(f"E{rng.randrange(employees):03d}",),
@@ -228,23 +230,27 @@ def run(n_docs: int, path: Path, commit_every: int, employees: int, seed: int) -
             histogram_interval="week",
             sort="newest",
         )
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = reader.search(req)
         selfcheck.append(time.perf_counter() - t0)
+        selfcheck_cpu.append(time.process_time() - c0)
     return {
         "docs": n_docs,
         "ingest_docs_per_s": round(n_docs / ingest_s),
         "ingest_seconds": round(ingest_s, 1),
         "ingest_cpu_seconds": round(ingest_cpu, 1),
         "ingest_docs_per_cpu_s": round(n_docs / ingest_cpu),
-        "load_average": [round(x, 1) for x in os.getloadavg()],
+        "load_average_after_ingest": load_after_ingest,
         "generation_seconds": round(gen_s, 1),
         "commit_every": commit_every,
         "drain_path_docs_per_s": round(drain_rate),
         "index_bytes": size,
         "index_mb": round(size / 1e6, 1),
         "legal_queries": {**percentiles(legal), "n": len(legal), "median_total": statistics.median(totals)},
+        "legal_queries_cpu": percentiles(legal_cpu),
         "self_check": {**percentiles(selfcheck), "n": len(selfcheck), "hits_last": result.total},
+        "self_check_cpu": percentiles(selfcheck_cpu),
+        "load_average_end": [round(x, 1) for x in os.getloadavg()],
     }
 
 

@@ -343,7 +343,9 @@ class TantivyIndex(Index):
         sort = req.effective_sort
         field = "k_sev" if sort == "severity" else "k_time"
         desc = sort != "oldest"
-        total = searcher.search(query, 1, count=True).count or 0
+        total = 0
+        if req.size <= 0 or req.search_after:  # otherwise the first page's search counts
+            total = searcher.search(query, 1, count=True).count or 0
         if req.size <= 0:
             return total, []
         rows: list[tuple[int, str, dict[str, Any]]] = []
@@ -356,7 +358,10 @@ class TantivyIndex(Index):
             main = tantivy.Query.boolean_query([(_Occ.Must, query), (_Occ.Must, rng)])
         if len(rows) < req.size:
             order = tantivy.Order.Desc if desc else tantivy.Order.Asc
-            result = searcher.search(main, req.size, count=False, order_by_field=field, order=order)
+            first_page = not req.search_after
+            result = searcher.search(main, req.size, count=first_page, order_by_field=field, order=order)
+            if first_page:
+                total = result.count or 0
             got = [(int(k), self._payload(searcher.doc(a))) for k, a in result.hits]
             if got:
                 boundary = got[-1][0]
@@ -369,8 +374,9 @@ class TantivyIndex(Index):
 
     def _tie_group(self, searcher: Any, query: tantivy.Query, field: str, key: int) -> list[Any]:
         tie = tantivy.Query.boolean_query([(_Occ.Must, query), (_Occ.Must, self._range(field, key, key))])
-        n = searcher.search(tie, 1, count=True).count or 0
-        result = searcher.search(tie, max(n, 1), count=False)
+        result = searcher.search(tie, 64, count=True)
+        if (result.count or 0) > 64:
+            result = searcher.search(tie, result.count, count=False)
         rows = [(key, d["id"], d) for d in (self._payload(searcher.doc(a)) for _s, a in result.hits)]
         return sorted(rows, key=lambda r: r[1])
 
