@@ -107,3 +107,25 @@ def test_bad_company_file(tmp_path: Path) -> None:
     )
     assert result.exit_code != 0
     assert "needs name" in str(result.exception)
+
+
+def test_any_target_measures_lexicons_without_a_company(tmp_path: Path) -> None:
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(
+        '{"id": "1", "text": "You are all useless idiots.", "labels": ["insult"]}\n'
+        '{"id": "2", "text": "What a lovely day.", "labels": []}\n',
+        encoding="utf-8",
+    )
+    strict = json.loads(CliRunner().invoke(command, [*_args(tmp_path, posts), "--json"]).output)
+    relaxed = json.loads(
+        CliRunner().invoke(command, [*_args(tmp_path, posts), "--json", "--any-target"]).output
+    )
+    assert strict["labels"]["insult"]["recall"] == 0.0  # no company, no target: nothing is flagged
+    assert relaxed["labels"]["insult"] == {
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+        "support": 1,
+        "predicted": 1,
+    }
+    assert relaxed["any_target"] is True

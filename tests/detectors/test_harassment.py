@@ -73,6 +73,14 @@ NEGATIVE = [
     "近所の田中さんがバカなことを言ってた。",
     "This traffic is killing me.",
     "Minato Tsushin is killing it with the new plan!",
+    # idioms and the company as victim
+    "ミナト通信のサポート、AIチャットが馬鹿正直に同じ回答しか返さない。",
+    "ミナト通信を名乗る詐欺メールに注意！",
+    "Beware of scam calls pretending to be Minato Tsushin.",
+    "ミナト通信、電波がゴミすぎる。",
+    "Minato Tsushin's app is useless today.",
+    "Left Minato Tsushin for Verizon. Verizon staff are idiots.",
+    "ミナト通信からソフトバンクに乗り換えた。ソフトバンクの店員はバカ。",
 ]
 
 

@@ -28,6 +28,9 @@ from tests.detectors.helpers import assert_spans_original, employees, run
         ("田 中 美 咲 を見た", {"E001"}),  # inserted spaces
         ("T a n a k a  M i s a k i", {"E001"}),
         ("Sat0 Kenta", {"E002"}),  # leet
+        ("Satō Kenta", {"E002"}),  # macron
+        ("Takahasi Yumi", {"E003"}),  # Kunrei-shiki spelling
+        ("ＴＡＮＡＫＡ　ＭＩＳＡＫＩ", {"E001"}),  # full-width latin
     ],
 )
 def test_full_names_and_forms(text: str, expected: set[str]) -> None:
