@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -62,7 +63,18 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 
 def serve_site(replay: ReplayServer) -> set[str]:
-    """List pages linking to thread pages; thread pages answer slowly so both crawlers work."""
+    """List pages linking to thread pages. Thread pages answer slowly, and only once both
+    crawlers (told apart by their User-Agent) have asked for robots.txt, so both take part."""
+    both_started = threading.Event()
+    agents: set[str] = set()
+
+    def robots(req: Request) -> Reply:
+        agents.add(req.headers.get("user-agent", ""))
+        if len(agents) >= 2:
+            both_started.set()
+        return Reply("User-agent: *\nAllow: /\n", content_type="text/plain")
+
+    replay.add("/robots.txt", robots)
     pages = set()
     for n in range(1, LISTS + 1):
         links = "".join(f'<a class="t" href="/site/t/{n}-{k}">t</a>' for k in range(PER_LIST))
@@ -76,6 +88,7 @@ def serve_site(replay: ReplayServer) -> set[str]:
             pages.add(path)
 
             def thread(req: Request, n: int = n, k: int = k) -> Reply:
+                both_started.wait(60)
                 time.sleep(0.25)
                 body = f'<div class="post" id="p{n}-{k}"><p>post {n}-{k} about ミナト通信</p></div>'
                 return Reply(f"<html><body>{body}</body></html>", content_type="text/html")
@@ -121,11 +134,21 @@ def test_two_processes_share_one_redis_frontier(
     # (crawler/state.py; reported to the lead).
     (config.parent / "data").mkdir(exist_ok=True)
     State(f"sqlite:///{config.parent / 'data' / 'state.db'}").close()
-    command = [sys.executable, "-m", "crawler.cli", "crawl", "site", "--config", str(config), "--json"]
+    # The second process: the same source and data folder, another User-Agent to tell it apart.
+    other = config.with_name("mamori-b.toml")
+    other.write_text(
+        config.read_text("utf-8").replace(
+            "autothrottle = false", 'autothrottle = false\nuser_agent = "mamori-b"'
+        ),
+        "utf-8",
+    )
     procs = [
-        subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
+        subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", "site", "--config", str(path), "--json"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for path in (config, other)
+    ]  # fmt: skip
     summaries = []
     for proc in procs:
         out, err = proc.communicate(timeout=180)
