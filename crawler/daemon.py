@@ -147,6 +147,7 @@ class Daemon:
         self.indexed = 0
         self.alerts_sent = 0
         self.sustained: Any = None
+        self.hook_errors = 0
 
     def _make_scheduler(self) -> Any:
         from apscheduler.executors.pool import ThreadPoolExecutor
@@ -210,11 +211,20 @@ class Daemon:
 
     def after_indexing(self, docs: list[dict[str, Any]]) -> None:
         """Hooks run by the single writer on every committed batch (in order, idempotent)."""
-        if self.sustained is None:
-            from sustained.engine import SustainedEngine
+        try:
+            if self.sustained is None:
+                from sustained.engine import SustainedEngine
 
-            self.sustained = SustainedEngine(self.config, self.state)
-        report = self.sustained.process(docs)
+                self.sustained = SustainedEngine(self.config, self.state)
+            report = self.sustained.process(docs)
+        except Exception:
+            # Indexing matters more than the follow-up analysis: log, count, go on.
+            self.hook_errors += 1
+            logger.exception(
+                "Sustained-harassment analysis failed on a batch of %d hit(s); the hits are indexed.",
+                len(docs),
+            )
+            return
         if report.escalations or report.incidents_opened:
             logger.warning(
                 "Sustained harassment: %d author escalation(s), %d burst incident(s) opened.",
@@ -269,7 +279,11 @@ class Daemon:
                     if deadline and t >= deadline:
                         break
                     if t >= next_index:
-                        self.index_tick()
+                        try:
+                            self.index_tick()
+                        except Exception:
+                            logger.exception("The index writer failed; hits stay queued and are retried.")
+                            self.index = None
                         next_index = t + self.config.daemon.index_interval
                     if t >= next_alert:
                         try:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crawler.state import State, _utc, now
 from sustained.config import HARASSMENT, PersistenceRule, SustainedConfig
-from sustained.store import author_hits, author_links, escalations, incident_hits, incidents
+from sustained.store import author_hits, author_links, ensure_tables, escalations, incident_hits, incidents
 
 logger = logging.getLogger(__name__)
 JST = timezone(timedelta(hours=9))
@@ -148,6 +148,7 @@ class SustainedEngine:
         self.config = config
         self.settings: SustainedConfig = getattr(config, "sustained", None) or SustainedConfig()
         self.state = state
+        ensure_tables(state)
         self.clock = clock or now
         from sustained.actions import Actions
 

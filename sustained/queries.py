@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from crawler.exceptions import MamoriError
 from crawler.state import State, _utc
 from sustained.engine import phrase_counts
-from sustained.store import author_hits, author_links, escalations, incident_hits, incidents
+from sustained.store import author_hits, author_links, ensure_tables, escalations, incident_hits, incidents
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -21,6 +21,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def list_authors(state: State, *, limit: int = 50) -> list[dict[str, Any]]:
     """Authors by harassment count, then recency."""
+    ensure_tables(state)
     with state.engine.connect() as conn:
         rows = conn.execute(select(author_hits).where(author_hits.c.author_key != "")).mappings().all()
         esc = {(r["platform"], r["author_key"]): r for r in conn.execute(select(escalations)).mappings()}
@@ -60,6 +61,7 @@ def list_authors(state: State, *, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def author_page(state: State, platform: str, key: str) -> dict[str, Any]:
+    ensure_tables(state)
     with state.engine.connect() as conn:
         hits = (
             conn.execute(
@@ -116,6 +118,7 @@ def author_page(state: State, platform: str, key: str) -> dict[str, Any]:
 
 def set_link_status(state: State, link_id: int, status: str) -> None:
     """A human confirms or rejects a suggested cross-platform link (never automatic)."""
+    ensure_tables(state)
     if status not in ("confirmed", "rejected", "suggested"):
         raise MamoriError(f"A link status must be confirmed, rejected or suggested, not {status!r}.")
     with state.begin() as conn:
@@ -126,6 +129,7 @@ def set_link_status(state: State, link_id: int, status: str) -> None:
 
 
 def list_incidents(state: State) -> list[dict[str, Any]]:
+    ensure_tables(state)
     with state.engine.connect() as conn:
         rows = conn.execute(select(incidents).order_by(incidents.c.id.desc())).mappings().all()
         counts = Counter(r[0] for r in conn.execute(select(incident_hits.c.incident_id)))
@@ -143,6 +147,7 @@ def list_incidents(state: State) -> list[dict[str, Any]]:
 
 
 def incident_timeline(state: State, incident_id: int) -> dict[str, Any]:
+    ensure_tables(state)
     with state.engine.connect() as conn:
         inc = conn.execute(select(incidents).where(incidents.c.id == incident_id)).mappings().first()
         if inc is None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint
 
 from crawler.state import metadata
+
+_ready: set[str] = set()
+_lock = threading.Lock()
 
 author_hits = Table(
     "author_hits",
@@ -69,3 +75,14 @@ author_links = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("a_platform", "a_key", "b_platform", "b_key", "reason", name="uq_author_link"),
 )
+
+
+def ensure_tables(state: Any) -> None:
+    """Create this package's tables in the state database (once per process and database)."""
+    key = str(state.engine.url)
+    with _lock:
+        if key not in _ready:
+            metadata.create_all(
+                state.engine, tables=[author_hits, escalations, incidents, incident_hits, author_links]
+            )
+            _ready.add(key)
