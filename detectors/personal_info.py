@@ -21,7 +21,7 @@ import re
 from crawler.items import Finding, Post, Span
 from detectors.base import Detector, DetectorContext
 from detectors.context import sentences
-from detectors.normalize import fold
+from detectors.normalize import compact_key, fold
 
 _PREF = (
     "北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|"
@@ -103,6 +103,13 @@ class PersonalInfoDetector(Detector):
 
     def __init__(self, context: DetectorContext) -> None:
         super().__init__(context)
+        self.company_keys = {
+            k
+            for k in (
+                compact_key(n).replace(" ", "") for n in (context.company_name, *context.company_aliases)
+            )
+            if k.isascii() and len(k) >= 4
+        } | {k.split()[0].lower() for k in context.company_aliases if k.isascii() and len(k.split()[0]) >= 4}
         self.patterns = [
             (kind, re.compile(TRIGGERS[kind], re.IGNORECASE), re.compile(p, re.IGNORECASE), desc)
             for kind, (p, desc) in KINDS.items()
@@ -127,6 +134,10 @@ class PersonalInfoDetector(Detector):
             for m in pattern.finditer(folded.text):
                 if m.end() <= m.start():
                     continue
+                if kind in ("account", "email") and any(
+                    c in compact_key(m.group(0)) for c in self.company_keys
+                ):
+                    continue  # the company's own account or address (@minato_support)
                 if kind == "phone" and sum(c.isdigit() for c in m.group(0)) < 10:
                     continue
                 o_start, o_end = folded.span_back(m.start(), m.end())

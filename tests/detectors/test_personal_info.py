@@ -35,6 +35,8 @@ def test_personal_info(text: str, employee: str, detail: str) -> None:
         "ミナト通信の本社は東京都港区芝浦1-2-3にある。",  # no employee
         "近所の田中さんの家は横浜市青葉区だって。",  # not an employee
         "ミナト通信の田中美咲さん、丁寧に対応してくれた。",  # named, no detail
+        "Tanaka Misaki from @minato_support answered me.",  # the company's own account
+        "ミナト通信の佐藤健太、帰り道に気をつけろよ。",  # a threat, not whereabouts
     ],
 )
 def test_no_personal_info(text: str) -> None:
