@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from pydantic import Field
 from scrapy import signals
 
 from crawler.exceptions import ParseError
@@ -132,9 +133,9 @@ def parse_time(value: Any) -> datetime | None:
 class ApiOptions(SourceOptions):
     """Options every API source accepts."""
 
-    requests_per_minute: float = 60
+    requests_per_minute: float = Field(default=60, gt=0)
     """Requests per minute for this source (the platform's published limit or lower)."""
-    max_pages: int = 3
+    max_pages: int = Field(default=3, ge=1)
     """Pages fetched per query or timeline in one crawl (the cursor catches up next time)."""
 
 
@@ -144,7 +145,7 @@ class ApiSpider(SourceSpider):
     Rate limit: every API request of the crawl goes through one Scrapy download slot of its
     own (``mamori-<platform>``) with concurrency 1 and a fixed delay of ``60 /
     requests_per_minute`` between requests, which the downloader enforces when it sends
-    them (AutoThrottle may slow it further, never speed it up). Platform limits are per
+    them (AutoThrottle leaves this slot alone). Platform limits are per
     client, not per host, so Reddit's token host and API host share the one slot.
     """
 

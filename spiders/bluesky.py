@@ -54,7 +54,7 @@ class BlueskyOptions(ApiOptions):
     threads: bool = True
     """Fetch the replies of posts that have some (getPostThread)."""
     thread_depth: int = Field(default=6, ge=1, le=1000)
-    requests_per_minute: float = 300
+    requests_per_minute: float = Field(default=300, gt=0)
     """The AppView allows 3,000 requests per 5 minutes per IP."""
 
 

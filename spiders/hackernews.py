@@ -36,7 +36,7 @@ class HackerNewsOptions(ApiOptions):
     tags: list[str] = ["story", "comment"]
     """Algolia tags searched (OR-ed): story, comment, poll, show_hn, ask_hn…"""
     hits_per_page: int = Field(default=100, ge=1, le=1000)
-    requests_per_minute: float = 600
+    requests_per_minute: float = Field(default=600, gt=0)
     """Algolia allows 10,000 requests per hour per IP."""
 
 

@@ -50,7 +50,7 @@ class MastodonOptions(ApiOptions):
     context: bool = True
     """Fetch the thread (ancestors and replies) of every reply and every status with replies."""
     limit: int = Field(default=40, ge=1, le=40)
-    requests_per_minute: float = 60
+    requests_per_minute: float = Field(default=60, gt=0)
     """Mastodon allows 300 requests per 5 minutes per client by default."""
 
     @model_validator(mode="after")
