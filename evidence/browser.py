@@ -245,3 +245,20 @@ class Browser:
             except PlaywrightError:
                 pass
         return result
+
+    def html_to_pdf(self, html_text: str) -> bytes:
+        """Print an HTML document (the export's summary) to an A4 PDF."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        self.ensure()
+        context = self._browser.new_context(java_script_enabled=False, offline=True)
+        try:
+            page = context.new_page()
+            page.set_content(html_text, wait_until="load", timeout=self.config.page_timeout * 1000)
+            return bytes(page.pdf(format="A4", print_background=True))
+        except PlaywrightError as exc:
+            raise EvidenceError(
+                f"The summary could not be printed to PDF: {str(exc).splitlines()[0]}"
+            ) from exc
+        finally:
+            context.close()

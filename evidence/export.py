@@ -2,7 +2,8 @@
 
 Layout::
 
-    SUMMARY.html  SUMMARY.txt          one page: URL, times, what was found, hashes
+    SUMMARY.pdf  SUMMARY.html  SUMMARY.txt    one page: URL, times, what was found, hashes
+                                       (the PDF when Chromium is available)
     HOW-TO-VERIFY.txt                  checking the files with standard tools
     <capture id>/manifest.json         the signed manifest, exactly as stored
     <capture id>/signed-content.json   the bytes the signature and the timestamp cover
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import html
+import logging
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ from typing import Any
 from crawler.exceptions import EvidenceError
 from evidence.keys import public_from_b64, public_pem
 from evidence.manifest import Manifest, canonical
+
+logger = logging.getLogger(__name__)
 
 HOW_TO_VERIFY = """How to verify this evidence
 ===========================
@@ -118,7 +122,19 @@ def summary_html(manifests: list[Manifest]) -> str:
     return "".join(parts)
 
 
-def export_hit(config: Any, hit_id: str, out: Path | None = None) -> Path:
+def summary_pdf(config: Any, html_text: str) -> bytes | None:
+    """The summary printed by Chromium, or None (with a warning) if it cannot run here."""
+    from evidence.browser import Browser
+
+    try:
+        with Browser(config.evidence, user_agent=config.crawler.user_agent) as browser:
+            return browser.html_to_pdf(html_text)
+    except EvidenceError as exc:
+        logger.warning("The export has no SUMMARY.pdf: %s", exc)
+        return None
+
+
+def export_hit(config: Any, hit_id: str, out: Path | None = None, *, pdf: bool = True) -> Path:
     """Write the zip of every capture of ``hit_id``; return its path."""
     from crawler.state import State
     from evidence import db
@@ -156,7 +172,11 @@ def export_hit(config: Any, hit_id: str, out: Path | None = None) -> Path:
             for art in m.artifacts:
                 zf.writestr(folder + "artifacts/" + art["name"], store.get(art["sha256"]))
         zf.writestr("SUMMARY.txt", summary_text(manifests))
-        zf.writestr("SUMMARY.html", summary_html(manifests))
+        html_summary = summary_html(manifests)
+        zf.writestr("SUMMARY.html", html_summary)
+        printed = summary_pdf(config, html_summary) if pdf else None
+        if printed:
+            zf.writestr("SUMMARY.pdf", printed)
         zf.writestr("HOW-TO-VERIFY.txt", HOW_TO_VERIFY)
     tmp.replace(out)
     return out

@@ -52,11 +52,12 @@ def verify(config_path: str, target: str) -> None:
     type=click.Path(dir_okay=False),
     help="The zip to write (default: ./evidence-<hit>.zip).",
 )
-def export(config_path: str, hit_id: str, output: str | None) -> None:
+@click.option("--no-pdf", is_flag=True, help="Do not print SUMMARY.pdf (no browser needed).")
+def export(config_path: str, hit_id: str, output: str | None, no_pdf: bool) -> None:
     """Write a zip with every capture of HIT_ID, a one-page summary and how to verify it."""
     from evidence.export import export_hit
 
-    path = export_hit(load(config_path), hit_id, Path(output) if output else None)
+    path = export_hit(load(config_path), hit_id, Path(output) if output else None, pdf=not no_pdf)
     click.echo(str(path))
 
 

@@ -186,6 +186,7 @@ def test_english_page_export_verify_and_tampering_named(world: World, tmp_path: 
     with zipfile.ZipFile(out) as zf:
         names = set(zf.namelist())
         summary = zf.read("SUMMARY.txt").decode()
+        summary_pdf_text = pdf_text(zf.read("SUMMARY.pdf"), tmp_path)
     folder = f"{manifest.capture_id}/"
     assert {
         "SUMMARY.html",
@@ -197,6 +198,7 @@ def test_english_page_export_verify_and_tampering_named(world: World, tmp_path: 
         folder + "artifacts/capture.warc.gz",
     } <= names
     assert url in summary and manifest.artifact("page.pdf")["sha256"] in summary and "insult" in summary
+    assert url in summary_pdf_text and manifest.body["capture_time_printed"] in summary_pdf_text
     ok = mamori("evidence", "verify", str(out), "--config", str(world.config_path))
     assert "All 1 capture(s) verified." in ok.stdout
 

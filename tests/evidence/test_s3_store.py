@@ -69,6 +69,7 @@ def test_capture_verify_tamper_export_and_retention_on_s3(
     zip_path = export_hit(s3_config, "s3:1", tmp_path / "s3.zip")
     with zipfile.ZipFile(zip_path) as zf:
         assert f"{manifest.capture_id}/artifacts/capture.warc.gz" in zf.namelist()
+        assert "SUMMARY.html" in zf.namelist() and "SUMMARY.pdf" not in zf.namelist(), "no browser: no PDF"
     (zreport,) = verify_path(zip_path)
     assert zreport.ok, zreport.problems
 
