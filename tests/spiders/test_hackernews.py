@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import crawl
+from tests.conftest import crawl, mamori
 from tests.replay import ReplayServer, Reply, Request
 from tests.spiders.captures import Recordings, feed_setting, load_all, scraped_items
 
@@ -109,15 +109,17 @@ def test_hackernews_search_paging_cursor_429_and_malformed(
     assert summary["stats"]["mamori/source_errors"] == 4
     assert summary["stats"]["mamori/hackernews/bad_responses"] == 3
     assert summary["stats"]["mamori/hackernews/bad_items"] == 1
+    # The user reads the last one in `mamori sources`.
+    (row,) = json.loads(mamori("sources", "--config", str(config), "--json").stdout)
+    assert row["name"] == "hn" and row["items_seen"] == 3
+    assert row["last_error"] == summary["stats"]["mamori/last_source_error"]
+    assert row["last_error"].startswith(("The Hacker News search for", "A Hacker News hit at"))
+
+    # Second crawl: the cursor (newest created_at_i per term) is sent back; nothing new.
     from crawler.config import load_config
     from crawler.state import State
 
-    state = State.from_config(load_config(config))
-    last_error = state.get_value("hn", "last_error")["message"]
-    assert last_error  # one of the three sentences, readable by `mamori sources`
-
-    # Second crawl: the cursor (newest created_at_i per term) is sent back; nothing new.
-    cursors = state.get_value("hn", "cursors")
+    cursors = State.from_config(load_config(config)).get_value("hn", "cursors")
     assert cursors["Minato Tsushin"] == 1403235346  # the story on page 1 is the newest
     replay.requests.clear()
     times.clear()
