@@ -130,18 +130,14 @@ def test_hackernews_search_paging_cursor_429_and_malformed(
 
 
 def test_malformed_answer_messages_are_sentences(algolia: Recordings) -> None:
-    """The wording of each malformed-answer error (the crawl above counts them), without a crawl.
+    """The wording of each malformed-answer error (the crawl above counts them), on real
+    Scrapy responses built in memory, without another crawl."""
+    from scrapy.http import Response
 
-    ``R`` stands in for a Scrapy response: decode_json reads only url, status, headers, body.
-    """
     from spiders.api_common import decode_json
 
-    class R:
-        def __init__(
-            self, body: bytes, ct: str = "application/json; charset=utf-8", status: int = 200
-        ) -> None:
-            self.body, self.status, self.url = body, status, "http://127.0.0.1/x"
-            self.headers = {b"Content-Type": ct.encode()}
+    def R(body: bytes, ct: str = "application/json; charset=utf-8", status: int = 200) -> Response:
+        return Response("http://127.0.0.1/x", status=status, headers={"Content-Type": ct}, body=body)
 
     from crawler.exceptions import ParseError
 
