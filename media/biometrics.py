@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,7 +144,7 @@ class BiometricStore:
         employee_id: str,
         modality: str,
         templates: list[tuple[list[float], str]],
-        raw: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
+        raw: Sequence[tuple[str, bytes]] = (),
     ) -> int:
         """Store ``templates`` ``[(vector, source_sha256)]``; consent is checked first."""
         consent = self.require_consent(employee_id, modality)

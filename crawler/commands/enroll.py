@@ -16,10 +16,15 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from crawler.commands._options import config_option, load
+
+if TYPE_CHECKING:
+    from crawler.config import MamoriConfig
+    from media.biometrics import BiometricStore
 
 _files = click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -27,7 +32,7 @@ _files = click.argument(
 _employee = click.option("--employee", "employee_id", required=True, help="The employee id of the roster.")
 
 
-def _store(config_path: str):  # type: ignore[no-untyped-def]
+def _store(config_path: str) -> tuple[MamoriConfig, BiometricStore]:
     from media.biometrics import BiometricStore
 
     config = load(config_path)
