@@ -68,6 +68,10 @@ _PERSON_EN = (
     r"\b(?!(?:The|This|That|Their|Our|Your|His|Her|Its|All|Some|Most|Every|Those|These|My|Any|No|Why|How|"
     r"What|When|And|But|So|Customer|Support|Tech|Sales|Store|Shop|Call|Their|Its)\b)[A-Z][\w&-]+(?:'s)?\s+(?:staff|support|agents?|employees?|reps?|people|team|"
     r"customer service|drivers?|workers|cashiers?|clerks?)\b|"
+    r"\b(?!(?:The|This|That|Their|Our|Your|His|Her|Its|All|Some|Most|Every|Everyone|Those|These|My|Any|No|"
+    r"Why|How|What|When|And|But|So|People|They|We|You|He|She|It|I|Customers|Honestly|Seriously|Also|Then|"
+    r"Today|Yesterday|Staff|Support|Management)\b)[A-Z][\w&'-]+(?:\s+[A-Z][\w&'-]+)*"
+    r"(?=\s+(?:are|is|was|were|have been|has been|tellers|bankers|drivers|employees|staff|agents)\b)|"
     r"\b(?i:the|that|this|a|some)\s+[A-Z][\w&-]+\s+(?:guy|driver|man|woman|lady|agent|rep|staff|employee|courier|"
     r"clerk|cashier|delivery\s+\w+|support)\b"
 )
@@ -98,6 +102,20 @@ def other_person_before(text: str, index: int, own: tuple[tuple[int, int], ...] 
         return False
     start, end = base + m.start(), base + m.end()
     return not any(s < end and start < e for s, e in own)
+
+
+_OTHER_PERSON_AFTER = re.compile(
+    r"^(?:,\s*|\s+)(?:the|a|an)\s+(?:famous\s+|former\s+)?(?:actor|actress|singer|footballer|player|author|"
+    r"politician|comedian|character|rapper|youtuber|streamer|novelist|artist)\b|"
+    r"^(?:さん)?(?:選手|監督|議員|先生|容疑者|被告|氏（|\(俳優|（俳優)",
+    re.IGNORECASE,
+)
+
+
+def other_person_after(text: str, end: int) -> bool:
+    """True when the name ending at ``end`` is followed by a marker of a public figure or
+    someone else (John Smith the actor, 田中選手)."""
+    return bool(_OTHER_PERSON_AFTER.search(text[end : end + 30]))
 
 
 @lru_cache(maxsize=256)

@@ -22,82 +22,22 @@ from dataclasses import dataclass
 from crawler.items import Finding, Post, Span
 from crawler.roster import Employee
 from detectors.base import Detector, DetectorContext
-from detectors.context import other_person_before
+from detectors.context import other_person_after, other_person_before
+from detectors.lexicon_util import terms
 from detectors.matching import MultiMatcher
 from detectors.normalize import compact, compact_key
 
-ROLE_WORDS = (
-    "オペレーター",
-    "オペレータ",
-    "オペ",
-    "担当者",
-    "担当",
-    "店員",
-    "社員",
-    "スタッフ",
-    "職員",
-    "受付",
-    "窓口",
-    "店長",
-    "課長",
-    "部長",
-    "係長",
-    "主任",
-    "マネージャー",
-    "サポート",
-    "コールセンター",
-    "営業",
-    "係",
-    "技術者",
-    "作業員",
-    "配達員",
-    "工事",
-    "広報",
-    "人事",
-    "社長",
-    "代表",
-    "役員",
-    "operator",
-    "agent",
-    "staff",
-    "clerk",
-    "employee",
-    "manager",
-    "rep",
-    "representative",
-    "support",
-    "supervisor",
-    "technician",
-    "engineer",
-    "salesman",
-    "saleswoman",
-    "ceo",
-    "director",
-    "spokesperson",
-    "receptionist",
-    "cashier",
-    "worker",
-    "installer",
-)
-HONORIFICS = (
-    "さん",
-    "様",
-    "さま",
-    "氏",
-    "ちゃん",
-    "くん",
-    "君",
-    "殿",
-    "san",
-    "sama",
-    "shi",
-    "chan",
-    "kun",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-)
+ROLE_WORDS = terms("""
+    オペレーター, オペレータ, オペ, 担当者, 担当, 店員, 社員, スタッフ, 職員, 受付, 窓口, 店長, 課長, 部長, 係長, 主任,
+    マネージャー, サポート, コールセンター, 営業, 係, 技術者, 作業員, 配達員, 工事, 広報, 人事, 社長, 代表, 役員, 行員,
+    ドライバー, 運転手, 販売員, 相談員, 支店長, 所長,
+    operator, agent, staff, clerk, employee, manager, rep, representative, support, supervisor, technician, engineer,
+    salesman, saleswoman, ceo, director, spokesperson, receptionist, cashier, worker, installer, teller, banker, advisor,
+    adviser, consultant, driver, courier, associate, specialist, officer, coordinator, trainer, instructor, guard
+""")
+HONORIFICS = terms("""
+    さん, 様, さま, 氏, ちゃん, くん, 君, 殿, san, sama, shi, chan, kun, mr, mrs, ms, miss
+""")
 
 
 _KUNREI = (
@@ -243,6 +183,8 @@ class EmployeeNameDetector(Detector):
         hits: dict[str, list[Span]] = {}
         taken: list[tuple[int, int]] = []
         for m in self.strong.search(original, folded):
+            if other_person_after(original, m.o_end):
+                continue  # John Smith the actor, 田中美咲選手
             hits.setdefault(m.payload, []).append(Span(m.o_start, m.o_end, original[m.o_start : m.o_end]))
             taken.append((m.start, m.end))
         own = tuple((m.o_start, m.o_end) for m in self.company.search(original, folded))
@@ -252,7 +194,7 @@ class EmployeeNameDetector(Detector):
             if any(s < m.end and m.start < e for s, e in taken):
                 continue
             role, honorific = self._context(text, m.start, m.end)
-            if other_person_before(original, m.o_start, own):
+            if other_person_before(original, m.o_start, own) or other_person_after(original, m.o_end):
                 continue
             entry = m.payload
             if entry.needs_honorific:
