@@ -24,13 +24,14 @@ rest of the crawl goes on.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from crawler.frontier import FrontierOptions, FrontierSpiderMixin
 from crawler.items import Author, MediaRef, Post
@@ -61,6 +62,17 @@ class BoardOptions(FrontierOptions):
     max_threads: int = Field(default=50, ge=1, le=10_000)
     only_matching_titles: bool = False
     """Fetch only threads whose title contains a query term (company aliases, roster names, terms)."""
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(
+                f'{value!r} is not a character set Python knows; use e.g. "cp932" or "euc_jp"'
+            ) from None
+        return value
 
 
 class BoardSpider(FrontierSpiderMixin, SourceSpider):
