@@ -7,7 +7,8 @@ with one recycled browser, and marks each row ``done`` or ``partial`` (the brows
 the page was cut off: the reason is in ``last_error`` and in the manifest). A capture that
 raises (store or key trouble) is retried with exponential back-off and marked ``failed``
 after ``max_attempts``. A worker that dies leaves its claimed rows to be taken again after
-an hour.
+an hour; every claim counts as a try, so a hit that kills the worker every time ends as
+``failed`` too.
 """
 
 from __future__ import annotations
@@ -71,25 +72,44 @@ class BatchResult:
         return len(self.captured) + len(self.partial) + len(self.retrying) + len(self.failed)
 
 
-def _claim(state: State, limit: int) -> list[tuple[int, str, int]]:
+def _claim(state: State, limit: int, max_attempts: int) -> list[tuple[int, str, int]]:
+    """Take due rows (counting the try now, so a worker killed mid-capture still uses one up)."""
     t = now()
     with state.engine.connect() as conn:
         rows = conn.execute(
-            select(evidence_queue.c.id, evidence_queue.c.doc, evidence_queue.c.attempts)
+            select(
+                evidence_queue.c.id, evidence_queue.c.doc, evidence_queue.c.attempts, evidence_queue.c.status
+            )
             .where(evidence_queue.c.status.in_(("pending", "running")), evidence_queue.c.next_attempt_at <= t)
             .order_by(evidence_queue.c.id)
             .limit(limit)
         ).all()
     claimed = []
-    for row_id, doc, attempts in rows:
+    for row_id, doc, attempts, status in rows:
+        if status == "running" and attempts >= max_attempts:
+            with state.begin() as conn:
+                conn.execute(
+                    update(evidence_queue)
+                    .where(evidence_queue.c.id == row_id, evidence_queue.c.next_attempt_at <= t)
+                    .values(
+                        status="failed",
+                        last_error=f"the capture worker stopped or was killed during all {attempts} tries "
+                        "(a page that hangs the browser?)",
+                    )
+                )
+            continue
         with state.begin() as conn:
             got = conn.execute(
                 update(evidence_queue)
                 .where(evidence_queue.c.id == row_id, evidence_queue.c.next_attempt_at <= t)
-                .values(status="running", next_attempt_at=t + timedelta(seconds=CLAIM_SECONDS))
+                .values(
+                    status="running",
+                    attempts=attempts + 1,
+                    next_attempt_at=t + timedelta(seconds=CLAIM_SECONDS),
+                )
             ).rowcount
         if got:
-            claimed.append((row_id, doc, attempts))
+            claimed.append((row_id, doc, attempts + 1))
     return claimed
 
 
@@ -101,7 +121,7 @@ def capture_pending(config: Any, *, limit: int = 20, browser: Any = None) -> Bat
 
     state = db.ensure(State.from_config(config))
     result = BatchResult()
-    claimed = _claim(state, limit)
+    claimed = _claim(state, limit, config.evidence.max_attempts)
     if not claimed:
         return result
     ev = config.evidence
@@ -114,7 +134,6 @@ def capture_pending(config: Any, *, limit: int = 20, browser: Any = None) -> Bat
             try:
                 manifest = capture_hit(config, json.loads(doc), browser=b, state=state, store=store)
             except Exception as exc:  # one bad hit never stops the batch; it is recorded and retried
-                attempts += 1
                 failed = attempts >= ev.max_attempts
                 delay = ev.retry_seconds * 2 ** (attempts - 1)
                 with state.begin() as conn:
@@ -144,7 +163,6 @@ def capture_pending(config: Any, *, limit: int = 20, browser: Any = None) -> Bat
                     .where(evidence_queue.c.id == row_id)
                     .values(
                         status=status,
-                        attempts=attempts + 1,
                         capture_id=manifest.capture_id,
                         last_error="; ".join(manifest.body["problems"]) or None,
                     )

@@ -19,7 +19,8 @@ def evidence_config(tmp: Path, extra: str = "", *, local: bool = True) -> Path:
     path.write_text(
         '[company]\nname = "ミナト通信"\naliases = ["ミナト通信", "Minato Tsushin"]\n\n'
         '[storage]\ndata_dir = "data"\n\n'
-        '[evidence]\nkey_file = "keys/evidence.pem"\npage_timeout = 4\n'
+        "[evidence]\npage_timeout = 4\n"
+        + ("" if "key_file" in extra else 'key_file = "keys/evidence.pem"\n')
         + ("allow_private_addresses = true\n" if local else "")
         + extra,
         encoding="utf-8",

@@ -360,3 +360,35 @@ def test_addresses_inside_the_network_are_refused_by_default(
     assert "no browser capture" in problems and "allow_private_addresses = true" in problems
     assert not server.requests, "nothing was fetched from the private address"
     assert {a["name"] for a in manifest.artifacts} == {"capture.warc.gz", "post.json"}
+
+
+def test_queue_retries_with_backoff_then_marks_failed(
+    ev_config: Callable[..., MamoriConfig], server: ReplayServer
+) -> None:
+    # The key inside the data directory is refused: every try fails with that reason.
+    config = ev_config('key_file = "data/key.pem"\nmax_attempts = 2\nretry_seconds = 0.05\n')
+    state = State.from_config(config)
+    assert enqueue(state, make_post(server.url("/post/1"), id="q:1"))
+    assert not enqueue(state, make_post(server.url("/post/1"), id="q:1")), "the same version is queued once"
+    first = capture_pending(config)
+    assert first.retrying == ["q:1"]
+    assert capture_pending(config).total == 0, "not due before the back-off"
+    time.sleep(0.12)
+    assert capture_pending(config).failed == ["q:1"]
+    (row,) = hit_status(config, "q:1")["queue"]
+    assert (
+        row["status"] == "failed"
+        and row["attempts"] == 2
+        and "inside the data directory" in row["last_error"]
+    )
+    # A worker killed during every try (the row stays "running") also ends as failed.
+    assert enqueue(state, make_post(server.url("/post/1"), id="q:2"))
+    with state.begin() as conn:
+        conn.execute(
+            db.evidence_queue.update()
+            .where(db.evidence_queue.c.hit_id == "q:2")
+            .values(status="running", attempts=2, next_attempt_at=now() - timedelta(seconds=1))
+        )
+    assert capture_pending(config).total == 0
+    (row,) = hit_status(config, "q:2")["queue"]
+    assert row["status"] == "failed" and "stopped or was killed" in row["last_error"]
