@@ -24,7 +24,7 @@ from typing import Any
 
 import elastic_transport
 from elastic_transport import Urllib3HttpNode
-from elasticsearch import ApiError, Elasticsearch, helpers
+from elasticsearch import ApiError, Elasticsearch, UnsupportedProductError, helpers
 
 from crawler.exceptions import IndexBackendError, IndexUnavailable
 from index import es_mapping as m
@@ -32,6 +32,7 @@ from index.base import FACET_FIELDS, Index, SearchHit, SearchRequest, SearchResu
 from index.snippets import make_snippet, query_terms
 
 _COMPAT = re.compile(r"compatible-with=\d+")
+_USERINFO = re.compile(r"//[^/@]+@")
 
 
 class CompatNode(Urllib3HttpNode):
@@ -91,9 +92,8 @@ class ElasticsearchIndex(Index):
             kwargs["api_key"] = ic.api_key
         elif ic.username:
             kwargs["basic_auth"] = (ic.username, ic.password)
-        return cls(
-            Elasticsearch(urls, **kwargs), prefix=ic.index_prefix, readonly=readonly, url=", ".join(urls)
-        )
+        shown = ", ".join(_USERINFO.sub("//***@", u) for u in urls)  # never show a password in a URL
+        return cls(Elasticsearch(urls, **kwargs), prefix=ic.index_prefix, readonly=readonly, url=shown)
 
     # -- errors and set-up -----------------------------------------------------------------
     @contextmanager
@@ -104,6 +104,11 @@ class ElasticsearchIndex(Index):
             raise IndexUnavailable(
                 f"Elasticsearch at {self.url or 'the configured url'} cannot be reached to {action} ({exc}). "
                 "Check that it runs and that [index] url is right; hits stay queued until it is back."
+            ) from exc
+        except UnsupportedProductError as exc:
+            raise IndexBackendError(
+                f"The server at {self.url} does not answer as Elasticsearch ({exc}). Point [index] url "
+                "at an Elasticsearch 8 or 9 cluster."
             ) from exc
         except ApiError as exc:
             status = getattr(exc, "status_code", None) or getattr(exc.meta, "status", 0)

@@ -57,3 +57,21 @@ def test_compat_node_asks_for_version_8() -> None:
     assert info["accept"] == "application/vnd.elasticsearch+json; compatible-with=8"
     assert bulk["path"].startswith("/_bulk")
     assert bulk["content-type"] == "application/vnd.elasticsearch+x-ndjson; compatible-with=8"
+
+
+def test_errors_never_show_the_password_of_a_url(make_config: Any) -> None:
+    import pytest
+
+    from crawler.config import load_config
+    from crawler.exceptions import IndexUnavailable
+    from index.elasticsearch_index import ElasticsearchIndex
+    from tests.index.corpus import make_docs
+
+    config = load_config(
+        make_config('[index]\nbackend = "elasticsearch"\nurl = "http://elastic:s3cret@127.0.0.1:9"\n')
+    )
+    index = ElasticsearchIndex.from_config(config)
+    with pytest.raises(IndexUnavailable) as info:
+        index.upsert(make_docs(1))
+    assert "http://***@127.0.0.1:9 cannot be reached" in str(info.value)
+    assert "s3cret" not in str(info.value)
