@@ -105,7 +105,7 @@ class FaceMatchDetector(MediaDetector):
             where = f" at {at:.0f} s" if at is not None else ""
             extra: dict[str, Any] = {
                 "distance": round(dist, 4),
-                "box": list(box),
+                "box": tuple(int(v) for v in box),
                 "media_url": media.url,
                 "tolerance": self.tolerance,
                 "media_kind": media.kind,

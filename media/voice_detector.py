@@ -71,7 +71,7 @@ class VoiceMatchDetector(MediaDetector):
                     extra=(
                         ("media_url", media.url),
                         ("similarity", round(best, 4)),
-                        ("time_ranges", [[round(a, 2), round(b, 2)] for a, b, _ in hits]),
+                        ("time_ranges", tuple((round(a, 2), round(b, 2)) for a, b, _ in hits)),
                         ("time_start", round(start, 2)),
                         ("time_end", round(end, 2)),
                     ),
