@@ -50,7 +50,9 @@ def create_app(config: Any, *, testing: bool = False) -> Flask:
     secret = pc.secret_key or secrets.token_hex(32)
     if not pc.secret_key:
         logger.warning("[portal] secret_key is not set; a random key is used for this process.")
-    app.config.update(SECRET_KEY=secret, TESTING=testing, MAX_CONTENT_LENGTH=1_000_000, JSON_SORT_KEYS=False)
+    # Uploads (enrolment photos and clips) up to the media limit, 50 MB at most.
+    max_upload = max(1_000_000, min(int(config.media.max_bytes), 50_000_000))
+    app.config.update(SECRET_KEY=secret, TESTING=testing, MAX_CONTENT_LENGTH=max_upload, JSON_SORT_KEYS=False)
     state = State.from_config(config)
     ctx = Portal(
         config=config,

@@ -43,7 +43,7 @@ def case_status(case_id: int | None) -> str:
         return "unknown"
 
 
-def page(check: dict[str, Any] | None = None, error: str = "", status: int = 200) -> Any:
+def page(check: dict[str, Any] | None = None, error: str = "", status: int = 200, notice: str = "") -> Any:
     user = current_user()
     eid = str(user.employee_id)
     hits = my_hits(portal(), user)
@@ -60,6 +60,7 @@ def page(check: dict[str, Any] | None = None, error: str = "", status: int = 200
         consent=biometric_store().consent_for(eid),
         check=check,
         error=error,
+        notice=notice,
         roster=portal().config.employees,
     ), status
 
@@ -97,6 +98,31 @@ def withdraw() -> Any:
     counts = biometric_store().delete(str(user.employee_id), by=f"self:{user.username}")
     audit("withdraw", "employee", str(user.employee_id), f"templates erased: {counts}")
     return redirect(url_for("me.selfcheck"))
+
+
+@bp.post("/me/enrol/<modality>")
+@require("employee")
+def enrol_upload(modality: str) -> Any:
+    from media.errors import ConsentMissing
+    from portal.enrol import MODALITIES, enrol
+
+    if modality not in MODALITIES:
+        abort(404, "Only face and voice can be enrolled.")
+    user = current_user()
+    uploads = [(f.filename or "upload", f.read()) for f in request.files.getlist("files") if f]
+    if not uploads:
+        return page(error="Choose at least one file to enrol.", status=400)
+    try:
+        added, refused = enrol(biometric_store(), portal().config, str(user.employee_id), modality, uploads)
+    except ConsentMissing:
+        return page(error=f"Give your consent to {modality} matching first; nothing was stored.", status=400)
+    except MamoriError as exc:
+        return page(error=str(exc), status=400)
+    audit("enrol", "employee", str(user.employee_id), f"{modality}: {added} added, {len(refused)} refused")
+    message = f"{added} {modality} template(s) added."
+    if refused:
+        return page(error=message + " Refused: " + " ".join(refused), status=400)
+    return page(notice=message)
 
 
 @bp.post("/me/names")

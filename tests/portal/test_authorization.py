@@ -73,6 +73,8 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
     ("POST", "/me/consent", {"scope": "face"}, EMPLOYEE),
     ("POST", "/me/consent/withdraw", {}, EMPLOYEE),
     ("POST", "/me/names", {"name": "みさきち"}, EMPLOYEE),
+    ("POST", "/me/enrol/face", {}, EMPLOYEE),  # no file: 400 after authorization
+    ("POST", "/me/enrol/iris", {}, {**EMPLOYEE, "emp_a": "hidden", "emp_b": "hidden"}),
     ("POST", "/me/names/{A_NAME}/delete", {}, {**EMPLOYEE, "emp_b": "hidden"}),
     ("POST", "/me/names/{B_NAME}/delete", {}, {**EMPLOYEE, "emp_a": "hidden"}),
     ("POST", "/me/help", {"hit_id": "5ch:a1"}, {**EMPLOYEE, "emp_b": "hidden"}),

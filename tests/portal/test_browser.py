@@ -18,6 +18,8 @@ from tests.portal.conftest import PASSWORD, PORTAL_TOML, Env, build_env, close_e
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("portal-browser")]
 
 REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import SHARED_DATA as SHARED  # noqa: E402
+
 ARTIFACTS = REPO / "tests" / "artifacts" / "portal"
 DOCS = REPO / "docs" / "screenshots"
 DOC_PAGES = {"login", "search", "hit", "evidence", "case", "draft", "dashboard", "selfcheck", "request"}
@@ -156,6 +158,11 @@ def test_employee_runs_a_self_check_and_asks_for_help(site: tuple[Env, str], pag
     page.check("input[name=scope][value=face]")
     page.click("button:has-text('Give consent')")
     page.wait_for_selector("text=You consented to")
+    photo = SHARED / "faces" / "ageitgey_face_recognition" / "examples__knn_examples__test__obama1.jpg"
+    if photo.exists():  # enrol a photo with the real face model (templates only)
+        page.set_input_files("form[action='/me/enrol/face'] input[type=file]", str(photo))
+        page.click("button:has-text('Enrol face')")
+        page.wait_for_selector("text=1 face template(s) added", timeout=120_000)
     page.fill("input[name=name]", "みさきち")
     page.click("button:has-text('Register')")
     page.wait_for_selector("li:has-text('みさきち')")
