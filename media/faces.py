@@ -19,7 +19,7 @@ from PIL import Image
 from media.images import downscale
 
 DEFAULT_TOLERANCE = 0.54
-"""Calibrated on ../shared/data/faces: same person ≤ 0.53, different people ≥ 0.655 (docs/media.md)."""
+"""Calibrated on ../shared/data/faces: same person ≤ 0.524, different people ≥ 0.662 (docs/media.md)."""
 
 
 @lru_cache(maxsize=1)
