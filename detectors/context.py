@@ -75,7 +75,15 @@ _PERSON_EN = (
     r"\b(?i:the|that|this|a|some)\s+[A-Z][\w&-]+\s+(?:guy|driver|man|woman|lady|agent|rep|staff|employee|courier|"
     r"clerk|cashier|delivery\s+\w+|support)\b"
 )
-OTHER_RE = re.compile(f"{_ORG_JA}|{_PERSON_JA}|{_ORG_EN}|{_PERSON_EN}")
+_ORG_SUFFIX = re.compile(
+    r"物流|運輸|通信|電機|電気|電力|銀行|商事|証券|保険|ホールディングス|グループ|株式会社|工業|製作所|建設|"
+    r"不動産|モバイル|ガス|鉄道|航空|交通"
+)
+_ORG_NAME_CHAR = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z]")
+# The same as _ORG_JA without its costly leading character class (found from the suffix back).
+OTHER_RE = re.compile(
+    f"(?:他社|別の会社|よその会社|前の会社|競合|ライバル会社)|{_PERSON_JA}|{_ORG_EN}|{_PERSON_EN}"
+)
 SELF_RE = re.compile(
     r"(?:私|俺|僕|自分|わたし|あたし|おれ|ぼく)(?:が|は|も|って)|"
     r"\b(?:I|I'm|I am|I was|I feel|I felt|I felt like|we were|we are|we're|I'm such)\b"
@@ -123,6 +131,12 @@ def other_entities(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` of mentions of someone else: kind ``other`` (another
     organisation or person) or ``self`` (the writer)."""
     found = [(m.start(), m.end(), "other") for m in OTHER_RE.finditer(text)]
+    for m in _ORG_SUFFIX.finditer(text):
+        start = m.start()
+        while start > 0 and m.start() - start < 12 and _ORG_NAME_CHAR.match(text[start - 1]):
+            start -= 1
+        if start < m.start():
+            found.append((start, m.end(), "other"))
     found += [(m.start(), m.end(), "self") for m in SELF_RE.finditer(text)]
     return tuple(sorted(found))
 

@@ -69,6 +69,7 @@ class Cue:
 
 
 IGNORE = "_ignore"
+_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
 _PARTICLES = re.compile(r"(?:は|が|って|も|の|、|,|\s|マジで|まじで|ほんと|本当に|全員|みんな)*")
 
 
@@ -135,11 +136,11 @@ class HarassmentDetector(Detector):
         opts = context.options_for(self.name)
         self.require_target = bool(opts.get("require_target", True))
         self.terms: MultiMatcher[tuple[str, float]] = MultiMatcher(_terms())
-        self.patterns = [
-            (label, re.compile(_kata_to_hira(p)))
-            for table in (lexicon_ja.PATTERNS, lexicon_en.PATTERNS)
-            for label, pats in table.items()
-            for p in pats
+        self.ja_patterns = [
+            (label, re.compile(_kata_to_hira(p))) for label, pats in lexicon_ja.PATTERNS.items() for p in pats
+        ]
+        self.en_patterns = [
+            (label, re.compile(p)) for label, pats in lexicon_en.PATTERNS.items() for p in pats
         ]
         self.katakana_patterns = [
             (label, re.compile(p)) for label, pats in lexicon_ja.PATTERNS_KATAKANA.items() for p in pats
@@ -168,12 +169,14 @@ class HarassmentDetector(Detector):
             else:
                 weak.append((cue, m.start, m.end, latin))
         lowered = fold(text)
-        for label, pattern in self.patterns:
+        japanese = has_japanese(text)
+        patterns = (self.ja_patterns if japanese else []) + (self.en_patterns if _LATIN.search(text) else [])
+        for label, pattern in patterns:
             for pm in pattern.finditer(lowered.text):
                 if pm.end() > pm.start():
                     s, e = lowered.span_back(pm.start(), pm.end())
                     cues.append(Cue(label, s, e, PATTERN, "pattern"))
-        if has_japanese(text):
+        if japanese:
             cues.extend(self._verb_cues(text))
             kata = fold(text, kana=False)
             for label, pattern in self.katakana_patterns:
