@@ -79,11 +79,11 @@ def olid() -> list[Example]:
                     frozenset({"insult"}) if row["subtask_a"] == "OFF" else frozenset(),
                 )
             )
-    gold = {}
+    gold: dict[str, str] = {}
     with (base / "labels-levela.csv").open(encoding="utf-8") as fh:
-        for row in csv.reader(fh):
-            if len(row) == 2:
-                gold[row[0]] = row[1]
+        for pair in csv.reader(fh):
+            if len(pair) == 2:
+                gold[pair[0]] = pair[1]
     with (base / "testset-levela.tsv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
             if row["id"] in gold:

@@ -187,16 +187,16 @@ class EmployeeNameDetector(Detector):
                 continue  # John Smith the actor, 田中美咲選手
             hits.setdefault(m.payload, []).append(Span(m.o_start, m.o_end, original[m.o_start : m.o_end]))
             taken.append((m.start, m.end))
-        own = tuple((m.o_start, m.o_end) for m in self.company.search(original, folded))
+        own = tuple((c.o_start, c.o_end) for c in self.company.search(original, folded))
         company_context = bool(own) or any(f.label == "company_mentioned" for f in post.findings)
         weak_only: set[str] = set()
-        for m in self.weak.search(original, folded):
-            if any(s < m.end and m.start < e for s, e in taken):
+        for w in self.weak.search(original, folded):
+            if any(s < w.end and w.start < e for s, e in taken):
                 continue
-            role, honorific = self._context(text, m.start, m.end)
-            if other_person_before(original, m.o_start, own) or other_person_after(original, m.o_end):
+            role, honorific = self._context(text, w.start, w.end)
+            if other_person_before(original, w.o_start, own) or other_person_after(original, w.o_end):
                 continue
-            entry = m.payload
+            entry = w.payload
             if entry.needs_honorific:
                 ok = role or (honorific and (company_context or bool(hits)))
             else:
@@ -206,7 +206,7 @@ class EmployeeNameDetector(Detector):
             eid = entry.employee_id
             if eid not in hits:
                 weak_only.add(eid)
-            hits.setdefault(eid, []).append(Span(m.o_start, m.o_end, original[m.o_start : m.o_end]))
+            hits.setdefault(eid, []).append(Span(w.o_start, w.o_end, original[w.o_start : w.o_end]))
         findings = []
         for eid, spans in hits.items():
             emp = self.context.roster.get(eid)
