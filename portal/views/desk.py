@@ -28,7 +28,7 @@ def run_search(q: str, sort: str, after: str | None, size: int = 20) -> Any:
     """Parse ``q`` with the query language and search; raises QuerySyntaxError on bad input."""
     req = parse(q, SearchRequest(sort="relevance" if q.strip() else "newest", size=size, facets=True))
     if sort in SORTS and "sort:" not in q:
-        req = dataclasses.replace(req, sort=sort)
+        req = dataclasses.replace(req, sort=sort)  # type: ignore[arg-type]  # checked against SORTS
     if after:
         try:
             cursor = json.loads(after)
@@ -99,6 +99,29 @@ def save_search() -> Any:
             insert(saved_searches).values(user_id=current_user().id, name=name, query=q, created_at=utcnow())
         )
     return redirect(url_for("desk.search", q=q))
+
+
+@bp.get("/searches/<int:search_id>/rule")
+@require("legal", "admin")
+def search_rule(search_id: int) -> Any:
+    """A saved search as an ``[[alerts.routes]]`` rule to paste into the configuration."""
+    from portal.rules import route_toml
+
+    with portal().state.engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(saved_searches).where(
+                    saved_searches.c.id == search_id, saved_searches.c.user_id == current_user().id
+                )
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        abort(404, "There is no such saved search of yours.")
+    return render_template(
+        "rule.html", name=row["name"], query=row["query"], toml=route_toml(row["name"], row["query"])
+    )
 
 
 def load_hit(hit_id: str) -> dict[str, Any]:

@@ -46,6 +46,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
     # legal desk
     ("GET", "/search?q=詐欺", None, STAFF),
     ("POST", "/searches", {"name": "fraud", "q": "詐欺 label:defamation"}, STAFF),
+    ("GET", "/searches/{SAVED}/rule", None, {**STAFF, "admin": "hidden"}),  # legal's own search only
     ("GET", "/hits/5ch:a1", None, only("ok", "hidden")),
     ("GET", "/hits/5ch:b1", None, only("hidden", "ok")),
     ("GET", "/hits/x:ab1", None, only("ok", "ok")),
@@ -113,12 +114,25 @@ def data(shared_env: Env) -> dict[str, Any]:
     add_name(engine, "E002", "けんた")
     names = {n["name"]: n["id"] for n in my_names(engine, "E001") + my_names(engine, "E002")}
     case = CaseStore(shared_env.config, portal.state).list()[0]
+    from sqlalchemy import insert
+
+    from portal.db import saved_searches, utcnow
+
+    legal = accounts.by_username("legal")
+    assert legal
+    with portal.state.begin() as conn:
+        saved = conn.execute(
+            insert(saved_searches).values(
+                user_id=legal.id, name="threats", query="label:threat severity:high", created_at=utcnow()
+            )
+        ).inserted_primary_key[0]
     return {
         "A_REQ": a_req["id"],
         "B_REQ": b_req["id"],
         "A_NAME": names["みさきち"],
         "B_NAME": names["けんた"],
         "CASE": case.id,
+        "SAVED": saved,
     }
 
 

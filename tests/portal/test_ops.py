@@ -89,3 +89,32 @@ def test_search_page_facets_sort_and_query_errors(portal_env: Env) -> None:
     assert api["facets"]["labels"]["defamation"] == 1
     dash = legal.get("/dashboard").get_data(as_text=True)
     assert dash.count("<svg") == 4 and "defamation (2)" in dash
+
+
+def test_saved_search_becomes_an_alert_rule(portal_env: Env) -> None:
+    import tomllib
+
+    from crawler.config import AlertRoute
+
+    legal = portal_env.client("legal")
+    token = legal.get("/api/v1/me").get_json()["csrf_token"]
+    q = "詐欺 label:defamation,threat severity:high employee:E001 platform:5ch since:30d"
+    assert (
+        legal.post("/searches", data={"name": "fraud on Tanaka", "q": q, "csrf_token": token}).status_code
+        == 302
+    )
+    import re
+
+    page = legal.get("/search").get_data(as_text=True)
+    rule_url = re.search(r'href="(/searches/\d+/rule)"', page).group(1)  # type: ignore[union-attr]
+    html = legal.get(rule_url).get_data(as_text=True)
+    import html as html_mod
+
+    toml_text = html_mod.unescape(html.split('<pre class="draft">')[1].split("</pre>")[0])
+    route = tomllib.loads(toml_text)["alerts"]["routes"][0]
+    parsed = AlertRoute.model_validate({**route, "urls": ["json://127.0.0.1:1/x"]})
+    assert parsed.labels == ("defamation", "threat") and parsed.min_severity == "high"
+    assert parsed.employees == ("E001",) and parsed.platforms == ("5ch",)
+    assert "Not expressible" in toml_text and "詐欺" in toml_text and "the dates" in toml_text
+    # Another user's saved search is not reachable.
+    assert portal_env.client("admin").get(rule_url).status_code == 404
