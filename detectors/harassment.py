@@ -69,6 +69,10 @@ class Cue:
 
 
 IGNORE = "_ignore"
+_IDIOM_OBJECT = re.compile(
+    r"(?:時間|暇|ひま|ヒマ|息|気配|声|感情|カロリー|脂肪|ストレス|才能|個性|味|エネルギー|闘志|情熱|やる気|"
+    r"炎|ゴミ|落ち葉|書類|データ|虫|バグ|ウイルス|菌|雑草)(?:を|は|も)?$"
+)
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
 _PARTICLES = re.compile(r"(?:は|が|って|も|の|、|,|\s|マジで|まじで|ほんと|本当に|全員|みんな)*")
 
@@ -210,6 +214,8 @@ class HarassmentDetector(Detector):
             label = self.verbs.get(tok.lemma)
             if label is None:
                 continue
+            if _IDIOM_OBJECT.search(text[max(0, tok.start - 8) : tok.start]):
+                continue  # 暇を潰す, 息を殺す, 闘志を燃やす
             rest = toks[i + 1 : i + 4]
             follow = "".join(t.surface for t in rest)
             if any(t.lemma in ("れる", "られる", "せる", "させる") for t in rest[:1]):

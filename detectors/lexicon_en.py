@@ -49,7 +49,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         hunt you down, hunt her down, hunt him down, hunt them down, find where you live, find
         out where she lives, find out where he lives, show up at your, show up at her, show up
         at his, break your legs, bash your, slit your, behead, lynch,
-        make you pay, you'll pay, you will pay, you're going to pay, i'm coming for, i am coming for, put a bullet, i'll be waiting, we'll be waiting, see you after work, i will find you, i'll find you, burn your house, burn their house, shoot you, stab you
+        make you pay, you'll pay, you will pay, you're going to pay, i'm coming for, i am coming for, put a bullet, i'll be waiting, we'll be waiting, see you after work, i will find you, i'll find you, burn your house, burn their house, shoot you, stab you,
+        follow her home, follow him home, followed her home, followed him home, stalk her, stalk him, stalking her, stalking him, i'll stalk, track you down, track her down, track him down
     """),
     "discrimination": terms("""
         nigger*, nigga*, chink*, gook*, jap, japs, spic*, wetback*, beaner*, kike*, towelhead*,

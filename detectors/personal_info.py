@@ -56,7 +56,7 @@ KINDS: dict[str, tuple[str, str]] = {
         rf"[^\s、。,]{{1,8}}駅[^。！？\n]{{0,20}}?{_TIME}|{_TIME}[^。！？\n]{{0,20}}?[^\s、。,]{{1,8}}駅|"
         rf"最寄り(?:駅)?|(?:いつも|毎日|毎朝|毎晩|毎週)[^。！？\n]{{0,12}}?(?:駅|{_TIME}|帰|通勤|出勤|退勤|電車|ばす|乗)|"
         rf"(?:帰り|通勤|退勤|出勤)(?:は|の時間|時間|ルート)|[^\s、。,]{{1,6}}線(?:で通|に乗って|で帰|を使って通)|"
-        rf"\b(?:leaves? (?:work|the office|home) at|gets? off (?:work )?at|takes? the [\w:]+ (?:train|bus)|"
+        rf"\b(?:leaves? (?:work|the office|home) at|gets? off (?:work )?at|takes? the (?:[\w:-]+\s){0, 3}?(?:train|bus|line|subway|ferry)|(?:station|stop)\b[^.!?\n]{{0,30}}{_TIME}|{_TIME}[^.!?\n]{{0,30}}\b(?:station|stop)\b|"
         rf"(?:train|bus) at {_TIME}|every (?:morning|evening|day|night) at|walks? home|parks? (?:her|his) car|"
         rf"commutes?|(?:her|his) (?:schedule|route home|gym)|at {_TIME} (?:every|each))\b",
         "their schedule or whereabouts",
