@@ -6,9 +6,17 @@ import logging
 import threading
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 logger = logging.getLogger("mamori.portal")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Access log lines without query strings: they can hold sign-in codes or people's names."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = self.path.split("?", 1)[0]
+        self.log("info", '"%s %s" %s %s', self.command, path, code, size)
 
 
 class PortalServer:
@@ -42,7 +50,9 @@ def serve_in_thread(config: Any, *, host: str | None = None, port: int | None = 
 
     app = create_app(config)
     pc = config.portal
-    server = make_server(host or pc.host, pc.port if port is None else port, app, threaded=True)
+    server = make_server(
+        host or pc.host, pc.port if port is None else port, app, threaded=True, request_handler=_QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name="mamori-portal", daemon=True)
     thread.start()
     handle = PortalServer(server, thread, app)

@@ -118,3 +118,21 @@ def test_saved_search_becomes_an_alert_rule(portal_env: Env) -> None:
     assert "Not expressible" in toml_text and "詐欺" in toml_text and "the dates" in toml_text
     # Another user's saved search is not reachable.
     assert portal_env.client("admin").get(rule_url).status_code == 404
+
+
+def test_access_log_has_no_query_strings(portal_env: Env, caplog: object) -> None:
+    import logging
+    import urllib.parse
+
+    from portal import serve_in_thread
+
+    server = serve_in_thread(portal_env.config, port=0)
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):  # type: ignore[attr-defined]
+            q = urllib.parse.quote("田中 美咲 code=SECRET123")
+            with urllib.request.urlopen(f"{server.url}/login?next={q}", timeout=10) as resp:
+                assert resp.status == 200
+    finally:
+        server.stop()
+    text = caplog.text  # type: ignore[attr-defined]
+    assert "GET /login" in text and "SECRET123" not in text and "next=" not in text
