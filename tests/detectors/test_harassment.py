@@ -28,6 +28,8 @@ POSITIVE = [
     ("I know where you live, Misaki Tanaka.", "threat"),
     ("Somebody should burn it down, Minato Tsushin HQ I mean.", "threat"),
     ("Minato Tsushin operator Sato Kenta, I will kill you.", "threat"),
+    ("ミナト通信の田中美咲、毎日後をつけてる。", "threat"),  # stalking
+    ("Minato Tsushin operator Sato Kenta, I will follow him home.", "threat"),
     # discrimination
     ("ミナト通信の高橋由美、ババアのくせに偉そう。", "discrimination"),
     ("ミナト通信のオペ、中国人ばっかで日本語通じない。", "discrimination"),
@@ -78,6 +80,8 @@ NEGATIVE = [
     "ミナト通信を名乗る詐欺メールに注意！",
     "Beware of scam calls pretending to be Minato Tsushin.",
     "ミナト通信、電波がゴミすぎる。",
+    "ミナト通信のオペの待ち時間で暇を潰そう",  # 潰す with an idiomatic object
+    "ミナト通信の新人さん、闘志を燃やしてる",
     "Minato Tsushin's app is useless today.",
     "Left Minato Tsushin for Verizon. Verizon staff are idiots.",
     "ミナト通信からソフトバンクに乗り換えた。ソフトバンクの店員はバカ。",

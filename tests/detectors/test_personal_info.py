@@ -16,6 +16,12 @@ POSITIVE = [
     ("ミナト通信の田中美咲を隠し撮りした画像、うpしとく。", "E001", "隠し撮り"),
     ("Sato Kenta takes the 7:15 train every morning.", "E002", "takes the 7:15 train"),
     ("Call Misaki Tanaka at +81 90 1234 5678 and tell her.", "E001", "+81 90 1234 5678"),
+    (
+        "Kenta Sato from Minato Tsushin takes the Yamanote line home at 6pm.",
+        "E002",
+        "takes the Yamanote line",
+    ),
+    ("Sato Kenta gets off at Shinagawa station around 7:30 pm.", "E002", "station around 7:30 pm"),
 ]
 
 
