@@ -69,6 +69,11 @@ def create_app(config: Any, *, testing: bool = False) -> Flask:
         secret_key=secret,
     )
     app.extensions["mamori"] = ctx
+    if pc.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = pc.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.before_request(_load_session)
     app.after_request(_finish)
     app.register_error_handler(HTTPException, _http_error)

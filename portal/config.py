@@ -53,6 +53,9 @@ class PortalConfig(BaseModel):
     allowed_fetch_hosts: tuple[str, ...] = ()
     """Addresses or networks (``127.0.0.1``, ``10.1.0.0/16``) a submitted URL may reach although
     they are not public. For the demo and tests only."""
+    proxy_hops: int = Field(default=0, ge=0, le=5)
+    """Reverse proxies in front of the portal whose X-Forwarded-For/-Proto/-Host are trusted
+    (client addresses for throttling and the audit log; https in the OIDC redirect URI)."""
     metrics_token: str = ""
     """If set, ``/metrics`` needs ``Authorization: Bearer <token>``."""
     consent_policy_version: str = "1"

@@ -222,3 +222,35 @@ def test_snippets_render_only_marks(snippet: str) -> None:
     html = str(safe_snippet(make_snippet(f"詐欺 {snippet} 詐欺", ["詐欺"])))
     assert "<script>" not in html and "<img" not in html
     assert html.count("<mark>") == html.count("</mark>") == 2
+
+
+def test_client_address_behind_a_trusted_proxy(tmp_path: Path) -> None:
+    from tests.portal.conftest import PORTAL_TOML, build_env, close_env
+
+    env = build_env(tmp_path / "proxy", PORTAL_TOML + "proxy_hops = 1\n")
+    try:
+        client = env.app.test_client()
+        headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+        token = _csrf(client.get("/login", headers=headers).get_data(as_text=True))
+        for _ in range(3):
+            client.post(
+                "/login", data={"username": "legal", "password": "bad", "csrf_token": token}, headers=headers
+            )
+        # That address is throttled; another one behind the same proxy is not.
+        resp = client.post(
+            "/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token}, headers=headers
+        )
+        assert resp.status_code == 429
+        other = env.app.test_client()
+        h2 = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}
+        t2 = _csrf(other.get("/login", headers=h2).get_data(as_text=True))
+        resp = other.post(
+            "/login", data={"username": "admin", "password": PASSWORD, "csrf_token": t2}, headers=h2
+        )
+        assert resp.status_code == 302
+        other.get("/hits/5ch:a1", headers=h2)
+        with env.app.extensions["mamori"].state.engine.connect() as conn:
+            clients = {r[0] for r in conn.execute(select(audit.c.client))}
+        assert clients == {"198.51.100.7"}
+    finally:
+        close_env(env)
