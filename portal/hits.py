@@ -109,6 +109,7 @@ def view_of(user: User, doc: dict[str, Any]) -> dict[str, Any]:
     )
     out = {k: doc.get(k) for k in keep if k in doc}
     out["text"] = mask_others(str(doc.get("text") or ""), doc, user.employee_id)
+    out["title"] = mask_words(str(doc.get("title") or ""), doc, user.employee_id)
     out["findings"] = mine
     out["labels"] = sorted({f.get("label") for f in mine if f.get("label")})
     out["employees"] = [user.employee_id]
@@ -135,6 +136,20 @@ def mask_others(text: str, doc: dict[str, Any], employee_id: str | None) -> str:
             for i in range(start, end):
                 chars[i] = MASK
     return "".join(chars)
+
+
+def mask_words(text: str, doc: dict[str, Any], employee_id: str | None) -> str:
+    """Mask, anywhere in ``text``, the words that findings about other employees matched
+    (for the title, which findings' spans do not index)."""
+    for f in doc.get("findings") or ():
+        other = (f or {}).get("employee_id")
+        if not other or other == employee_id:
+            continue
+        for s in f.get("spans") or ():
+            word = str(s.get("text") or "")
+            if word.strip():
+                text = text.replace(word, MASK * len(word))
+    return text
 
 
 _MARK = re.compile(r"(</?mark>)")

@@ -22,6 +22,13 @@ def test_employee_sees_only_hits_naming_them_and_only_their_findings(portal_env:
     shared = next(h for h in hits if h["id"] == "x:ab1")
     assert [f["employee_id"] for f in shared["findings"]] == ["E001"]
     assert "佐藤" not in shared["text"] and "田中 美咲" in shared["text"]  # B's name is masked
+    from portal.accounts import User
+    from portal.hits import view_of
+
+    doc = portal_env.app.extensions["mamori"].hits.get("x:ab1")
+    doc["title"] = "佐藤 健太と田中 美咲"
+    view = view_of(User(1, "emp_a", "employee", "E001", ""), doc)
+    assert view["title"] == "●●●●●と田中 美咲"
     assert shared["employees"] == ["E001"]
     b = portal_env.client("emp_b")
     assert sorted(h["id"] for h in b.get("/api/v1/me/hits").get_json()["hits"]) == ["5ch:b1", "x:ab1"]
