@@ -14,7 +14,9 @@ news) stays. Labels are mapped as follows and the report says so:
 - OLID: OFF → ``insult``, NOT → clean (training set and the level-A test set).
 
 The figure that matters is the ``(any harassment)`` row (abusive vs clean); per-label rows are
-only as good as the mapping above. Run: ``.venv/bin/python benchmarks/text_realdata.py [--json]``.
+only as good as the mapping above. A second section puts a company mention in front of
+every clean post and runs the real (targeted) detectors: the share flagged is an upper bound
+of false alarms on off-topic posts that mention the company. Run: ``.venv/bin/python benchmarks/text_realdata.py [--json]``.
 """
 
 from __future__ import annotations
@@ -98,6 +100,23 @@ def olid() -> list[Example]:
     return out
 
 
+def stress(detectors: object, sets: dict[str, list[Example]]) -> dict[str, dict[str, float]]:
+    """Clean posts (no expected label) with a company mention put in front, run with the
+    target requirement ON: how often does an off-topic post that mentions the company get a
+    harassment label? (An upper bound: these posts were written about something else.)"""
+    out = {}
+    for name, examples in sets.items():
+        clean = [
+            Example(e.id, ("ミナト通信の件、" if e.lang == "ja" else "Minato Tsushin: ") + e.text, e.lang)
+            for e in examples
+            if not e.labels
+        ]
+        predictions = predict(detectors, clean)
+        flagged = sum(1 for p in predictions if set(p.labels) - {"employee_named"})
+        out[name] = {"posts": len(clean), "flagged": flagged, "share": flagged / len(clean)}
+    return out
+
+
 def main() -> None:
     as_json = "--json" in sys.argv
     ja, ambiguous = inspection_ai()
@@ -118,8 +137,14 @@ def main() -> None:
             if name.startswith("inspection"):
                 print(f"({ambiguous} ambiguous posts left out)")
             print(render(report))
+    strict = build_detectors(COMPANY, ROSTER)
+    stressed = stress(strict, sets)
     if as_json:
-        print(json.dumps(results, ensure_ascii=False, indent=2))
+        print(json.dumps({"relaxed": results, "stress": stressed}, ensure_ascii=False, indent=2))
+    else:
+        print("\n== Stress: clean posts with a company mention put in front (target requirement ON)")
+        for name, r in stressed.items():
+            print(f"{name}: {r['flagged']}/{r['posts']} flagged ({r['share']:.1%})")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ _PERSON_EN = (
     r"boyfriend|girlfriend|brother|sister|son|daughter|mom|dad|mother|father|boss|landlord|ex)\b|"
     r"\b(?:the|that|this)\s+(?:customer|guy|woman|man|lady|dude|troll|trolls|person|people)\s+"
     r"(?:before|behind|next to|in front of|who)\b|"
-    r"\b(?:trolls?|haters?|commenters?)\b|"
+    r"\b(?:trolls?|haters?|commenters?)\b|(?<![\w@])@\w{2,}|"
     r"\b(?!(?:The|This|That|Their|Our|Your|His|Her|Its|All|Some|Most|Every|Those|These|My|Any|No|Why|How|"
     r"What|When|And|But|So|Customer|Support|Tech|Sales|Store|Shop|Call|Their|Its)\b)[A-Z][\w&-]+(?:'s)?\s+(?:staff|support|agents?|employees?|reps?|people|team|"
     r"customer service|drivers?|workers|cashiers?|clerks?)\b|"

@@ -22,7 +22,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         my data, selling our data, cover up, covered up, cover-up, cooked the books, cooking the
         books, mafia, gangsters, extortion, extort*, sexual harassment, sexually harass*,
         molest*, predator*, pedophile*, wage theft, stole, stolen, stealing from, steal from,
-        steals from, liars, lying, racketeer*, shady, unlicensed, falsified, falsify, forged,
+        steals from, liars, lying, racketeer*, unlicensed, falsified, falsify, forged,
         kickbacks, ripoff artists, cheated customers, cheats customers, cheating customers,
         cheated me, cheated us,
         steal your, steals your, stole my, stole our, stealing our, stealing your, con men, bait and switch, fake reviews, cooked books, kickback*,
@@ -77,14 +77,14 @@ WEAK: dict[str, tuple[str, ...]] = {
         shitty, crap, crappy, lazy, disgusting, creeps, creep, freaks, freak, ugly
     """),
     "sexual": terms("""
-        hot, ass, legs, cute, body, curves, butt
+        hot, ass, legs, body, curves, butt
     """),
     "threat": terms("""
         bomb, bombs, blow up
     """),
     "defamation": terms("""
         liar, lies, lied, rip off, ripoff, rip-off, robbing, robbed,
-        criminal
+        criminal, shady
     """),
 }
 
@@ -95,7 +95,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"manager|ceo|employees?|workers?|owner)|that (?:bitch|operator|agent|guy|woman))\b",
         r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|going to|someone should|somebody should|should|"
         r"let'?s|we should|i want to|i wanna)\s+(?:\w+\s+){0,2}?(?:kill|murder|shoot|stab|burn|bomb|"
-        r"torch|blow up|beat up|attack|hurt|find|visit|get)\b",
+        r"torch|blow up|beat up|attack|hurt)\b",
         r"\b(?:outside|at|near)\s+(?:your|her|his|their)\s+(?:house|home|place|door|apartment|office|car)\b",
         r"\b(?:wait(?:ing)?|be waiting)\s+(?:for (?:you|her|him|them)\s+)?(?:outside|after work|at the (?:door|exit|station))\b",
         r"\b(?:better|should)\s+watch\s+(?:your|her|his|their)\s+(?:back|step)\b",
