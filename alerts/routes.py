@@ -8,6 +8,11 @@ from typing import Any
 from crawler.items import Finding, Post, severity_rank
 from index.base import HARASSMENT_LABELS
 
+MEDIA_LABELS = ("face_match", "voice_match", "known_photo", "known_recording")
+DEFAULT_ALERT_LABELS = HARASSMENT_LABELS + MEDIA_LABELS
+"""What a route without ``labels`` alerts on: harassment, and an employee's face, voice or a
+registered photo or recording published."""
+
 
 def route_findings(route: Any, post: Post) -> list[Finding]:
     """The findings of ``post`` that ``route`` wants (empty when the route does not match)."""
@@ -15,7 +20,7 @@ def route_findings(route: Any, post: Post) -> list[Finding]:
         return []
     if route.sources and post.source not in route.sources:
         return []
-    labels = set(route.labels) if route.labels else set(HARASSMENT_LABELS)
+    labels = set(route.labels) if route.labels else set(DEFAULT_ALERT_LABELS)
     minimum = severity_rank(route.min_severity)
     wanted = [
         f
