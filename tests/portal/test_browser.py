@@ -1,11 +1,13 @@
 """The main journeys in real headless Chromium against the real threaded server.
 
 Screenshots of every page go to tests/artifacts/portal/ (gitignored); the main pages are
-also copied to docs/screenshots/ for the documentation.
+also copied to docs/screenshots/ for the documentation when missing or when
+MAMORI_UPDATE_SCREENSHOTS=1 is set.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,7 +85,10 @@ def shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
-    if name in DOC_PAGES:
+    # The documentation's copies are refreshed on request only, so a test run leaves the tree clean.
+    if name in DOC_PAGES and (
+        os.environ.get("MAMORI_UPDATE_SCREENSHOTS") or not (DOCS / f"{name}.png").exists()
+    ):
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS / f"{name}.png")
 
