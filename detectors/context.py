@@ -216,6 +216,22 @@ def in_quotes(text: str, start: int, end: int) -> bool:
     return opened > closed and any(q in after for q in _QUOTE_CLOSE)
 
 
+_AT_WRITER_JA = re.compile(r"^」?(?:って|と|とか|なんて|だと)(?:言われ|いわれ|呼ばれ|罵られ|怒鳴られ|書かれ)")
+_AT_WRITER_EN = re.compile(
+    r"\b(?:called|calls|calling) (?:me|us|my \w+)(?: an?| such an?)?\s*$|"
+    r"\btold (?:me|us) (?:i|we) (?:was|were|am|are|'m|'re)(?: an?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def aimed_at_writer(text: str, start: int, end: int) -> bool:
+    """True when the word is what someone called the writer (田中さんにバカって言われた,
+    the agent called me an idiot): reported abuse, not abuse of the target."""
+    return bool(
+        _AT_WRITER_JA.match(text[end : end + 12]) or _AT_WRITER_EN.search(text[max(0, start - 40) : start])
+    )
+
+
 def condemned(text: str, start: int, end: int) -> bool:
     """True when the term is quoted or reported in order to condemn or refute it."""
     s_start, s_end = sentence_of(text, start)

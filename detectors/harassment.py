@@ -28,7 +28,7 @@ from crawler.items import Finding, Post, Span
 from detectors import lexicon_en, lexicon_ja
 from detectors.attribution import Attribution, attribute, targets_of
 from detectors.base import Detector, DetectorContext
-from detectors.context import condemned, hedged, impersonation, is_news, negated, sentence_of
+from detectors.context import aimed_at_writer, condemned, hedged, impersonation, is_news, negated, sentence_of
 from detectors.matching import MultiMatcher
 from detectors.morph import morphemes
 from detectors.normalize import _kata_to_hira, compact, compact_key, fold, has_japanese
@@ -246,7 +246,7 @@ class HarassmentDetector(Detector):
         grouped: dict[tuple[str, str | None], list[tuple[Cue, Attribution | None, bool]]] = {}
         for cue in self._cues(text, tuple(t.end for t in targets)):
             denied = negated(text, cue.start, cue.end, verb=cue.how == "verb", after_too=cue.how != "pattern")
-            if denied or condemned(text, cue.start, cue.end):
+            if denied or condemned(text, cue.start, cue.end) or aimed_at_writer(text, cue.start, cue.end):
                 continue
             if cue.label == "defamation" and impersonation(text, cue.start):
                 continue  # 「ミナト通信を名乗る詐欺メール」: the company is the victim

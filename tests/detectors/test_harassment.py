@@ -82,6 +82,9 @@ NEGATIVE = [
     "ミナト通信、電波がゴミすぎる。",
     "ミナト通信のオペの待ち時間で暇を潰そう",  # 潰す with an idiomatic object
     "ミナト通信の新人さん、闘志を燃やしてる",
+    # abuse the writer received, reported
+    "ミナト通信の田中さんにクズって言われた。",
+    "The Minato Tsushin agent called me an idiot.",
     "Minato Tsushin's app is useless today.",
     "Left Minato Tsushin for Verizon. Verizon staff are idiots.",
     "ミナト通信からソフトバンクに乗り換えた。ソフトバンクの店員はバカ。",
