@@ -16,7 +16,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,18 @@ logger = logging.getLogger("mamori.daemon")
 
 _children: dict[int, subprocess.Popen[bytes]] = {}
 _children_lock = threading.Lock()
+
+
+@contextmanager
+def track_child(proc: subprocess.Popen[Any]) -> Iterator[None]:
+    """Remember a child process so the daemon terminates it on shutdown."""
+    with _children_lock:
+        _children[proc.pid] = proc
+    try:
+        yield
+    finally:
+        with _children_lock:
+            _children.pop(proc.pid, None)
 
 
 def crawl_command(config_path: str, source: str, run_id: int) -> list[str]:
@@ -57,7 +70,7 @@ def run_source_job(config_path: str, source: str) -> None:
         run_id = int(
             conn.execute(
                 runs.insert().values(source=source, started_at=started, status="running")
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
         )
     log_dir = config.data_dir / "logs" / source
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -71,17 +84,13 @@ def run_source_job(config_path: str, source: str) -> None:
             stderr=subprocess.STDOUT,
             env=env,
         )
-        with _children_lock:
-            _children[proc.pid] = proc
-        try:
-            code = proc.wait(timeout=config.daemon.crawl_timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            code = None
-        finally:
-            with _children_lock:
-                _children.pop(proc.pid, None)
+        with track_child(proc):
+            try:
+                code = proc.wait(timeout=config.daemon.crawl_timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                code = None
     if code is None:
         status, error = (
             "timeout",

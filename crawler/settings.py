@@ -92,6 +92,10 @@ MAMORI_INDEX_ALL_POSTS = False
 MAMORI_DAEMON_TASKS: dict[str, float | None] = {
     # Re-fetch URLs with a takedown requested; removed posts update their case.
     "cases.recheck.recheck_removals": 6 * 3600,
+    # Court-ready captures of queued hits (a child process running Chromium).
+    "crawler.tasks.capture_evidence": 10,
+    # Delete expired evidence (no case, or a case closed longer than the hold).
+    "crawler.tasks.evidence_retention": 24 * 3600,
 }
 
 # Posts per state-database transaction during a crawl (see crawler/batch.py).
