@@ -30,10 +30,11 @@ from detectors.normalize import compact, compact_key
 ROLE_WORDS = terms("""
     オペレーター, オペレータ, オペ, 担当者, 担当, 店員, 社員, スタッフ, 職員, 受付, 窓口, 店長, 課長, 部長, 係長, 主任,
     マネージャー, サポート, コールセンター, 営業, 係, 技術者, 作業員, 配達員, 工事, 広報, 人事, 社長, 代表, 役員, 行員,
-    ドライバー, 運転手, 販売員, 相談員, 支店長, 所長,
+    ドライバー, 運転手, 販売員, 相談員, 支店長, 所長, 薬剤師, 看護師, 医師, 係員, 店主,
     operator, agent, staff, clerk, employee, manager, rep, representative, support, supervisor, technician, engineer,
     salesman, saleswoman, ceo, director, spokesperson, receptionist, cashier, worker, installer, teller, banker, advisor,
-    adviser, consultant, driver, courier, associate, specialist, officer, coordinator, trainer, instructor, guard
+    adviser, consultant, driver, courier, associate, specialist, officer, coordinator, trainer, instructor, guard,
+    pharmacist, nurse
 """)
 HONORIFICS = terms("""
     さん, 様, さま, 氏, ちゃん, くん, 君, 殿, san, sama, shi, chan, kun, mr, mrs, ms, miss
@@ -155,7 +156,9 @@ class EmployeeNameDetector(Detector):
         self.strong: MultiMatcher[str] = MultiMatcher(strong)
         self.weak: MultiMatcher[_Weak] = MultiMatcher(weak)
         roles = "|".join(re.escape(compact_key(w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
-        self.role_before = re.compile(f"(?:{roles})(?:の|さん|の人|のひと|of|at)?$")
+        self.role_before = re.compile(
+            f"(?:{roles}|[\u4e00-\u9fff]{{1,4}}(?:員|師|士|長))(?:の|さん|の人|のひと|of|at)?$"
+        )
         self.role_after = re.compile(
             f"^(?:さん|氏|様)?(?:って|という|とかいう|の|は|が|from|at|of|in|the)?(?:{roles})"
         )
