@@ -112,6 +112,6 @@ def _show_search(config: Any) -> None:
         click.secho(f"\n🔎 mamori search {query!r}: {result.total} hit(s)", fg="green", bold=True)
         for hit in result.hits:
             labels = ", ".join(hit.doc.get("labels", []))
-            snippet = hit.snippet.replace("<mark>", "\x1b[1;33m").replace("</mark>", "\x1b[0m")
+            snippet = hit.snippet.replace("\n", " ").replace("<mark>", "\x1b[1;33m").replace("</mark>", "\x1b[0m")
             click.echo(f"   [{hit.doc.get('severity', '').upper()}] {labels}: {snippet}")
     click.echo("")
