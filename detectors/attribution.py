@@ -16,6 +16,7 @@ by the detectors that ran before. For a word at ``[start, end)``:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from crawler.items import Post
@@ -47,6 +48,7 @@ def targets_of(post: Post) -> list[Target]:
     return sorted(out, key=lambda t: t.start)
 
 
+_PREPOSITION_BEFORE = re.compile(r"\b(?:at|from|of|in|with|for)\s+$", re.IGNORECASE)
 _Mention = tuple[int, int, str, "Target | None"]  # start, end, kind ("target"/"other"/"self"), target
 
 
@@ -78,6 +80,17 @@ def attribute(text: str, targets: list[Target], start: int, end: int, label: str
     before = [m for m in in_sent if m[1] <= start and relevant(m, True)]
     after = [m for m in in_sent if m[0] >= end and relevant(m, False)]
     chosen = before[-1] if before else (after[0] if after else None)
+    if (
+        chosen is not None
+        and chosen[2] == "target"
+        and chosen[3] is not None
+        and chosen[3].employee_id is None
+        and len(before) > 1
+        and before[-2][2] == "other"
+        and _PREPOSITION_BEFORE.search(text[max(0, chosen[0] - 8) : chosen[0]])
+    ):
+        return None  # "the guy before me at Minato was an idiot": the company only locates the other
+
     if chosen is not None:
         if chosen[2] != "target":
             return None

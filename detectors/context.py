@@ -49,6 +49,7 @@ _ORG_JA = (
 _PERSON_JA = (
     r"(?:隣|となり|前|後ろ|うしろ|他|ほか)の(?:客|人|おっさん|おばさん|おじさん|じいさん|ばあさん)|"
     r"(?:ライバル|競合|他社|よそ|別の店|他の店)の[^、。\s]{1,10}|"
+    r"(?:うちの|ウチの|俺の|私の|僕の|自分の)(?:猫|ねこ|ネコ|犬|いぬ|イヌ|子|子供|息子|娘|旦那|嫁|母|父|ペット|上司|部下)|"
     r"(?:客|お客|クレーマー|荒らし|ネット民|アンチ|あいつら|あの人たち|書き込んだ奴|犯人)(?:が|は|ども|たち)|"
     r"(?:近所|友達|友人|知り合い|親戚|彼氏|彼女|夫|妻|旦那|嫁|母|父|兄|姉|弟|妹|息子|娘|先生|担任|"
     r"上司|同級生|クラス|俳優|女優|選手|歌手|芸人|議員|首相|大臣|総理|大統領)の|"
@@ -61,9 +62,9 @@ _ORG_EN = (
     r"(?:company|provider|carrier|firm|shop|store)\b"
 )
 _PERSON_EN = (
-    r"\b(?:my|our|his|her)\s+(?:friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|"
+    r"\b(?i:my|our|his|her)\s+(?:cat|dog|pet|puppy|kitten|baby|toddler|parrot|hamster|friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|"
     r"boyfriend|girlfriend|brother|sister|son|daughter|mom|dad|mother|father|boss|landlord|ex)\b|"
-    r"\b(?:the|that|this)\s+(?:customer|guy|woman|man|lady|dude|troll|trolls|person|people)\s+"
+    r"\b(?i:the|that|this)\s+(?:customer|guy|woman|man|lady|dude|troll|trolls|person|people)\s+"
     r"(?:before|behind|next to|in front of|who)\b|"
     r"\b(?:trolls?|haters?|commenters?)\b|(?<![\w@])@\w{2,}|"
     r"\b(?!(?:The|This|That|Their|Our|Your|His|Her|Its|All|Some|Most|Every|Those|These|My|Any|No|Why|How|"
@@ -144,7 +145,7 @@ def other_entities(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 _NEG_AFTER_JA = re.compile(
-    r"^(?:なんか|なんて|とか)?(?:じゃ|では|でも|でわ|じゃあ|く|くは|くも)?(?:ない|なかった|無い|ありません|ありませんでした|"
+    r"^(?:なんか|なんて|とか|も|は|が)?(?:じゃ|では|でも|でわ|じゃあ|く|くは|くも)?(?:ない|なかった|無い|ありません|ありませんでした|"
     r"ねえ|ねぇ|ねー|ないです|なく|ないと思)(?!か|の[?？]|のか|んじゃ|でしょ|だろ|っしょ|よね[?？]|[?？])|"
     r"^(?:とは|だとは|と?は)(?:思わ|思え|言え|いえ)(?:ない|ません)|"
     r"^(?:なんて|なんか|とか|は|も|を)?(?:して|やって|し|やら)(?:い)?(?:ない|ません|ねえ|ねー|なかった)(?!か|の[?？])|"
@@ -222,7 +223,8 @@ def in_quotes(text: str, start: int, end: int) -> bool:
 _AT_WRITER_JA = re.compile(r"^」?(?:って|と|とか|なんて|だと)(?:言われ|いわれ|呼ばれ|罵られ|怒鳴られ|書かれ)")
 _AT_WRITER_EN = re.compile(
     r"\b(?:called|calls|calling) (?:me|us|my \w+)(?: an?| such an?)?\s*$|"
-    r"\btold (?:me|us) (?:i|we) (?:was|were|am|are|'m|'re)(?: an?)?\s*$",
+    r"\btold (?:me|us) (?:i|we) (?:was|were|am|are|'m|'re)(?: an?)?\s*$|"
+    r"\b(?:my|our)\s+(?:own\s+|very\s+|totally\s+|super\s+)?$",
     re.IGNORECASE,
 )
 

@@ -203,5 +203,6 @@ IGNORE = terms("""
     fraud department, fraud team, fraud protection, fraud prevention, anti-fraud, anti fraud, fraud detection, report fraud,
     fraud prevention team, idiot-proof, idiot proof, killer app, killer deal, kill switch, the bomb, da bomb, bomb cyclone,
     dead zone, dead zones, dead battery, stupid fast, stupidly fast, insanely good, sick deal, garbage collection,
-    trash can, trash bin, trash day, take out the trash, steal of a deal, a steal
+    trash can, trash bin, trash day, take out the trash, steal of a deal, a steal, scam sites, scam websites, scam links,
+    scam messages, scam blocker, scam protection, stupid cheap, stupid good, stupid easy, fraud in the industry
 """)

@@ -85,6 +85,14 @@ NEGATIVE = [
     # abuse the writer received, reported
     "ミナト通信の田中さんにクズって言われた。",
     "The Minato Tsushin agent called me an idiot.",
+    # idioms, the writer's own things, crimes against the company, other customers
+    "ミナト通信のサポート、バカ丁寧で好き。",
+    "ミナト通信の店舗に泥棒が入ったらしい。怖い。",
+    "ミナト通信を辞めた。パワハラもなかったし、いい会社だった。",
+    "Minato Tsushin's new plan is stupid cheap, love it.",
+    "My cat is such an idiot, knocked my Minato Tsushin router off the shelf.",
+    "The Minato Tsushin tech was so patient with my dumb questions.",
+    "The guy before me at Minato Tsushin was an idiot.",
     "Minato Tsushin's app is useless today.",
     "Left Minato Tsushin for Verizon. Verizon staff are idiots.",
     "ミナト通信からソフトバンクに乗り換えた。ソフトバンクの店員はバカ。",
