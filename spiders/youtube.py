@@ -84,6 +84,8 @@ class YouTubeSpider(SourceSpider):
         self._newest_video: str = ""
         self._watch_started: set[str] = set()
         self._expanded: set[str] = set()
+        self._terms: list[str] = []
+        self._search_since: str | None = None
 
     # -- quota -----------------------------------------------------------------------------
     def charge(self, endpoint: str) -> bool:
@@ -127,8 +129,16 @@ class YouTubeSpider(SourceSpider):
             cb_kwargs={"handler": callback.__name__, "endpoint": endpoint, "params": query, **cb_kwargs},
         )
 
-    def on_error(self, failure: Any) -> None:
+    def on_error(self, failure: Any) -> Iterator[Any]:
         self.source_error(f"Calling {self._safe(failure.request.url)} failed: {failure.getErrorMessage()}")
+        yield from self._after_failed(failure.request.cb_kwargs)
+
+    def _after_failed(self, cb_kwargs: dict[str, Any]) -> Iterator[Any]:
+        """A failed search page moves on to the next query term (unless the quota is spent)."""
+        if cb_kwargs.get("endpoint") == "search":
+            request = self.search_request(int(cb_kwargs.get("term", 0)) + 1)
+            if request is not None:
+                yield request
 
     def _safe(self, url: str) -> str:
         """The URL without the API key (never log secrets)."""
@@ -146,6 +156,7 @@ class YouTubeSpider(SourceSpider):
                 f"{endpoint}.list answered {response.status} with something that is not JSON ({exc}) "
                 f"at {self._safe(response.url)}; that page was skipped. Check api_base."
             )
+            yield from self._after_failed({"endpoint": endpoint, **kwargs})
             return
         if response.status >= 400 or "error" in data:
             error = data.get("error") or {}
@@ -161,6 +172,7 @@ class YouTubeSpider(SourceSpider):
                     f"{endpoint}.list answered {response.status}: {error.get('message', 'no message')} "
                     f"({self._safe(response.url)}). Check api_key and the source's options."
                 )
+            yield from self._after_failed({"endpoint": endpoint, **kwargs})
             return
         yield from getattr(self, handler)(data, params, **kwargs)
 
@@ -172,26 +184,23 @@ class YouTubeSpider(SourceSpider):
             if request is not None:
                 yield request
         if self.options.search:
-            since = self.get_cursor("search_since")
-            for term in self.query_terms():
-                request = self.api(
-                    "search",
-                    {
-                        "part": "snippet",
-                        "type": "video",
-                        "order": "date",
-                        "maxResults": 50,
-                        "q": term,
-                        "publishedAfter": since,
-                        "regionCode": self.options.region_code,
-                        "relevanceLanguage": self.options.relevance_language,
-                    },
-                    self.on_search,
-                    page=1,
-                )
-                if request is None:
-                    return
+            # One term after the other, so that a quota refusal stops the rest (100 units each).
+            self._terms = self.query_terms()
+            self._search_since = self.get_cursor("search_since")
+            request = self.search_request(0)
+            if request is not None:
                 yield request
+
+    def search_request(self, term: int, token: str = "", page: int = 1) -> scrapy.Request | None:
+        """search.list for query term number ``term`` (None when all terms are done or the quota is spent)."""
+        if term >= len(self._terms):
+            return None
+        params = {
+            "part": "snippet", "type": "video", "order": "date", "maxResults": 50, "q": self._terms[term],
+            "publishedAfter": self._search_since, "regionCode": self.options.region_code,
+            "relevanceLanguage": self.options.relevance_language, "pageToken": token,
+        }  # fmt: skip
+        return self.api("search", params, self.on_search, page=page, term=term)
 
     def watch(self, video_id: str) -> scrapy.Request | None:
         if video_id in self._watch_started:
@@ -212,7 +221,7 @@ class YouTubeSpider(SourceSpider):
         )
 
     # -- search ----------------------------------------------------------------------------
-    def on_search(self, data: dict[str, Any], params: dict[str, Any], page: int) -> Iterator[Any]:
+    def on_search(self, data: dict[str, Any], params: dict[str, Any], page: int, term: int) -> Iterator[Any]:
         videos = [
             i for i in data.get("items", []) if isinstance(i, dict) and (i.get("id") or {}).get("videoId")
         ]
@@ -234,9 +243,11 @@ class YouTubeSpider(SourceSpider):
         self.set_cursor(watched, "watched")
         token = data.get("nextPageToken")
         if token and page < self.options.max_search_pages:
-            request = self.api("search", {**params, "pageToken": token}, self.on_search, page=page + 1)
-            if request is not None:
-                yield request
+            request = self.search_request(term, token, page + 1)
+        else:
+            request = self.search_request(term + 1)
+        if request is not None:
+            yield request
 
     def video_post(self, item: dict[str, Any]) -> Post | None:
         vid = item["id"]["videoId"]

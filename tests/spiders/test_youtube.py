@@ -191,3 +191,28 @@ def test_daily_quota_stops_the_crawl_cleanly(
     summary = crawl(config, "yt")
     assert len(youtube.hits("/youtube/v3/search")) == 1, "an exhausted budget makes no call the same day"
     assert summary["stats"]["mamori/youtube/quota_used_today"] == 100
+
+
+def test_quota_exceeded_answer_and_html_instead_of_json(
+    make_config: Any, replay: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAMORI_TEST_YT_KEY", KEY)
+    refusal = '{"error": {"code": 403, "message": "quota", "errors": [{"reason": "quotaExceeded"}]}}'
+    replay.add("/youtube/v3/search", Reply(refusal, status=403))
+    replay.add(
+        "/youtube/v3/commentThreads", Reply("<html><body>Sign in</body></html>", content_type="text/html")
+    )
+    config = _config(make_config, tmp_path, replay, video_ids=["abc"])
+    summary = crawl(config, "yt")
+    stats = summary["stats"]
+    assert stats["finish_reason"] == "finished"
+    assert _items(tmp_path) == []
+    # The API's own quota refusal stops the search after the first term; the HTML page is reported.
+    assert len(replay.hits("/youtube/v3/search")) == 1
+    assert stats["mamori/source_errors"] == 2
+    assert stats["mamori/youtube/quota_units"] == 100 + 1
+    assert (
+        "commentThreads.list answered 200 with something that is not JSON"
+        in json.dumps(stats, ensure_ascii=False)
+        or "quotaExceeded" in stats["mamori/last_source_error"]
+    )
