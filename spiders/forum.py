@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +51,11 @@ from spiders.text import guess_lang, html_to_text
 
 _VIDEO = (".mp4", ".webm", ".mov", ".m3u8")
 _AUDIO = (".mp3", ".m4a", ".ogg", ".wav", ".flac")
+
+
+def _utc_iso(value: datetime) -> str:
+    """ISO 8601 in UTC, so that times written with different offsets compare as strings."""
+    return value.astimezone(UTC).isoformat()
 
 
 def _is_xpath(expr: str) -> bool:
@@ -222,7 +227,7 @@ class ForumSpider(FrontierSpiderMixin, SourceSpider):
         for post in posts:
             yield post
         if self.options.newest_first and self._previous_newest and posts:
-            dates = [p.published_at.isoformat() for p in posts if p.published_at]
+            dates = [_utc_iso(p.published_at) for p in posts if p.published_at]
             if dates and max(dates) <= self._previous_newest:
                 self.crawler.stats.inc_value("mamori/forum/stopped_at_seen")
                 return
@@ -298,8 +303,8 @@ class ForumSpider(FrontierSpiderMixin, SourceSpider):
                 path = urlsplit(full).path.lower()
                 kind = "video" if path.endswith(_VIDEO) else "audio" if path.endswith(_AUDIO) else "image"
                 media.setdefault(full, MediaRef(url=full, kind=kind))  # type: ignore[arg-type]
-        if published and published.isoformat() > self._newest_seen:
-            self._newest_seen = published.isoformat()
+        if published and _utc_iso(published) > self._newest_seen:
+            self._newest_seen = _utc_iso(published)
         return Post(
             platform=self.platform,
             source=self.source.name,
