@@ -113,6 +113,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:woman|girl|female|foreigner|immigrant|asian|chinese|korean|black|gay|lesbian|trans|old|disabled|"
         r"muslim|jew(?:ish)?|indian|mexican)\b",
         r"\b(?:too old|too fat|too ugly) (?:to|for)\b",
+        r"\b(?:foreigners?|immigrants?|refugees?|illegals|aliens)\b[^.!?\n]{0,60}?\b(?:send (?:them|her|him) back|"
+        r"deport(?:ed)?|go home|don'?t belong|kick (?:them|her|him) out|can'?t even (?:read|speak|write))",
         r"\b(?:go|get|send (?:her|him|them)|should go|needs? to go) back to (?:your|her|his|their) (?:own |home )?"
         r"(?:country|countries|village|jungle)\b|\bback to (?:where|wherever) (?:you|she|he|they) came from\b",
         r"\b(?:hire|hiring|employ|employing)\s+(?:\w+\s+)?(?:foreigners|immigrants|women|girls|gays|old people)\b"
