@@ -198,12 +198,13 @@ def test_5ch_threads_as_read_cgi_html(
 ) -> None:
     dat = b"".join(dat_lines)
     html = "text/html; charset=Shift_JIS"
-    replay.add("/news4vip/subject.txt", Reply(f"{KEY}.dat<>スレ (50)\n".encode("cp932"), content_type=SJIS))
+    listing = f"{KEY}.dat<>モンスターのスレ (50)\n1700000001.dat<>関係ないスレ (10)\n"
+    replay.add("/news4vip/subject.txt", Reply(listing.encode("cp932"), content_type=SJIS))
     replay.add(f"/test/read.cgi/news4vip/{KEY}/", Reply(_read_cgi_page(dat, 50), content_type=html))
     config = _config(
         make_config, tmp_path,
         f'[[sources]]\ntype = "jp_board"\nname = "vip"\nurl = "{replay.url("/news4vip/")}"\nschedule = "10m"\n'
-        'thread_format = "html"\n',
+        'thread_format = "html"\nonly_matching_titles = true\nterms = ["モンスター"]\n',
     )  # fmt: skip
     crawl(config, "vip")
     items = _items(tmp_path)
@@ -217,7 +218,11 @@ def test_5ch_threads_as_read_cgi_html(
     assert third["text"] == ">>2\n緑一択" and third["parent_id"] == f"jp_board:127.0.0.1/news4vip/{KEY}/2"
 
     # The thread grows to 136 posts: only the 86 new ones come out.
-    replay.add("/news4vip/subject.txt", Reply(f"{KEY}.dat<>スレ (136)\n".encode("cp932"), content_type=SJIS))
+    assert replay.hits("/test/read.cgi/news4vip/1700000001/") == [], (
+        "a thread without a query term is skipped"
+    )
+    listing = f"{KEY}.dat<>モンスターのスレ (136)\n"
+    replay.add("/news4vip/subject.txt", Reply(listing.encode("cp932"), content_type=SJIS))
     replay.add(f"/test/read.cgi/news4vip/{KEY}/", Reply(_read_cgi_page(dat, 136), content_type=html))
     crawl(config, "vip")
     assert [i["raw"]["number"] for i in _items(tmp_path)] == list(range(51, 137))
