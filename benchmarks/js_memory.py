@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -174,6 +175,7 @@ pages_per_context = {args.pages_per_context}
             next_report += args.checkpoint
         time.sleep(0.25)
     out, err = proc.communicate()
+    shutil.rmtree(folder, ignore_errors=True)
     elapsed = time.monotonic() - started
     if proc.returncode != 0:
         sys.exit(f"The crawl failed ({proc.returncode}):\n{err[-3000:]}")
