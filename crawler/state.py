@@ -9,6 +9,7 @@ SQLite runs in WAL mode with a busy timeout so crawl processes and the daemon sh
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -124,10 +125,19 @@ class State:
             raise StateError(f"The state database URL {url!r} is not usable: {exc}.") from exc
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        try:
-            metadata.create_all(self.engine)
-        except OperationalError as exc:
-            raise StateError(f"The state database at {url!r} cannot be opened: {exc}.") from exc
+        self._create_tables(url)
+
+    def _create_tables(self, url: str) -> None:
+        # Two processes opening a new database at once can both see a table missing; the loser
+        # gets "already exists" and simply checks again.
+        for attempt in range(5):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except OperationalError as exc:
+                if "already exists" not in str(exc) or attempt == 4:
+                    raise StateError(f"The state database at {url!r} cannot be opened: {exc}.") from exc
+                time.sleep(0.1 * (attempt + 1))
 
     @classmethod
     def from_config(cls, config: Any) -> State:
