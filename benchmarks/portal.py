@@ -141,7 +141,51 @@ def percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def run(config_path: Path, users: int, requests_per_user: int, employees: int) -> dict[str, Any]:
+class _Spawned:
+    """``mamori portal --workers N`` in a child process (pre-forked workers)."""
+
+    def __init__(self, config_path: Path, workers: int) -> None:
+        import socket
+        import subprocess
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "crawler.cli",
+                "portal",
+                "--config",
+                str(config_path),
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=5):
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("the portal did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+def run(
+    config_path: Path, users: int, requests_per_user: int, employees: int, workers: int = 1
+) -> dict[str, Any]:
     import logging
 
     from crawler.config import load_config
@@ -150,7 +194,7 @@ def run(config_path: Path, users: int, requests_per_user: int, employees: int) -
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log lines in the figures
     config = load_config(config_path)
     make_accounts(config, employees)
-    server = serve_in_thread(config, port=0)
+    server: Any = serve_in_thread(config, port=0) if workers == 1 else _Spawned(config_path, workers)
     results: dict[str, list[float]] = {"search_page": [], "selfcheck_api": []}
     lock = threading.Lock()
     errors: list[str] = []
@@ -187,6 +231,7 @@ def run(config_path: Path, users: int, requests_per_user: int, employees: int) -
     total = sum(len(v) for v in results.values())
     return {
         "users": users,
+        "workers": workers,
         "requests": total,
         "throughput_rps": round(total / wall, 1),
         "load_average": [round(x, 1) for x in os.getloadavg()],
@@ -201,12 +246,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="Requests per user.")
     parser.add_argument("--employees", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1, help="Serve with 'mamori portal --workers N'.")
     parser.add_argument("--keep", type=Path, default=None, help="Data folder to keep and reuse.")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="mamori-portal-bench-"))
     try:
         config_path = build(folder, args.docs, args.employees)
-        report = run(config_path, args.users, args.requests, args.employees)
+        report = run(config_path, args.users, args.requests, args.employees, args.workers)
         report["docs"] = args.docs
         print(json.dumps(report, indent=2))
     finally:

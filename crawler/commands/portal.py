@@ -15,9 +15,21 @@ from crawler.commands._options import config_option, load
 @click.option("--host", default=None, help="Address to listen on (default: [portal] host).")
 @click.option("--port", type=int, default=None, help="Port (default: [portal] port; 0 picks a free one).")
 @click.option("--duration", type=float, default=None, help="Stop after this many seconds.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes sharing the listening socket (more throughput; each is one Python process).",
+)
 @click.pass_context
 def command(
-    ctx: click.Context, config_path: str, host: str | None, port: int | None, duration: float | None
+    ctx: click.Context,
+    config_path: str,
+    host: str | None,
+    port: int | None,
+    duration: float | None,
+    workers: int,
 ) -> None:
     """Serve the portal (the legal desk and the employees' self-check) until stopped."""
     if ctx.invoked_subcommand is not None:
@@ -25,6 +37,16 @@ def command(
     from portal import serve_in_thread
 
     config = load(config_path)
+    if workers > 1:
+        from portal.server import serve_workers
+
+        def ready(address: tuple[str, int]) -> None:
+            click.echo(
+                f"mamori portal: http://{address[0]}:{address[1]}  ({workers} processes; Ctrl-C stops)"
+            )
+
+        serve_workers(config, workers, host=host, port=port, ready=ready)
+        return
     server = serve_in_thread(config, host=host, port=port)
     click.echo(f"mamori portal: {server.url}  (Ctrl-C stops)")
     deadline = None if duration is None else time.monotonic() + duration

@@ -136,3 +136,38 @@ def test_access_log_has_no_query_strings(portal_env: Env, caplog: object) -> Non
         server.stop()
     text = caplog.text  # type: ignore[attr-defined]
     assert "GET /login" in text and "SECRET123" not in text and "next=" not in text
+
+
+def test_mamori_portal_with_worker_processes(portal_env: Env) -> None:
+    import re
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "portal",
+            "--config",
+            str(portal_env.path),
+            "--port",
+            "0",
+            "--workers",
+            "2",
+        ],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        url = re.search(r"http://[\d.]+:\d+", line).group(0)  # type: ignore[union-attr]
+        for _ in range(4):  # the socket is listening before the line is printed
+            with urllib.request.urlopen(url + "/healthz", timeout=30) as resp:
+                assert json.load(resp)["status"] == "ok"
+    finally:
+        proc.terminate()
+        assert proc.wait(30) == 0
