@@ -8,6 +8,7 @@ MAMORI_UPDATE_SCREENSHOTS=1 is set.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,6 +126,8 @@ def test_legal_searches_opens_a_hit_and_works_a_case(site: tuple[Env, str], page
     # The hostile script in the post is shown as text, never run.
     assert "<script>alert(1)</script>" in page.inner_text("blockquote.post")
     assert "E001 (田中 美咲)" in page.inner_text("table.findings")
+    page.click("summary:has-text('artifact(s)')")
+    assert re.search(r"[0-9a-f]{64}", page.inner_text("details"))
     shot(page, "hit")
     page.click("button:has-text('Verify evidence')")
     page.wait_for_selector("h1:has-text('Evidence check')")
