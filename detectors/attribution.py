@@ -17,10 +17,12 @@ by the detectors that ran before. For a word at ``[start, end)``:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.items import Post
-from detectors.context import other_entities, sentences
+from detectors.context import other_entities, sentence_starts, sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +54,15 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:at|from|of|in|with|for)\s+$", re.IGNOREC
 _Mention = tuple[int, int, str, "Target | None"]  # start, end, kind ("target"/"other"/"self"), target
 
 
-def _mentions(text: str, targets: list[Target]) -> list[_Mention]:
+@lru_cache(maxsize=64)
+def _mentions(text: str, targets: tuple[Target, ...]) -> list[_Mention]:
+    """Targets and other mentions, sorted; computed once per post (cached)."""
+    covered = bytearray(len(text) + 1)
+    for t in targets:
+        covered[t.start : t.end] = b"\x01" * (t.end - t.start)
     mentions: list[_Mention] = [(t.start, t.end, "target", t) for t in targets]
     for s, e, kind in other_entities(text):
-        if any(t.start < e and s < t.end for t in targets):
+        if any(covered[s:e]):
             continue
         mentions.append((s, e, kind, None))
     return sorted(mentions, key=lambda m: m[0])
@@ -65,9 +72,9 @@ def attribute(text: str, targets: list[Target], start: int, end: int, label: str
     """Which target the word ``text[start:end]`` is aimed at, or None if it is aimed elsewhere."""
     if not targets:
         return None
-    mentions = _mentions(text, targets)
+    mentions = _mentions(text, tuple(targets))
     sents = sentences(text)
-    idx = next((i for i, (s, e) in enumerate(sents) if s <= start < e), len(sents) - 1)
+    idx = min(bisect_right(sentence_starts(text), start) - 1, len(sents) - 1)
     s_start, s_end = sents[idx]
 
     def relevant(m: _Mention, before_word: bool) -> bool:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 _SENT_END = re.compile(r"[。！？!?\n]+|(?<=[a-z0-9)\"'])\.(?:\s+|$)", re.IGNORECASE)
@@ -34,10 +35,17 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out) or ((0, len(text)),)
 
 
+@lru_cache(maxsize=256)
+def sentence_starts(text: str) -> tuple[int, ...]:
+    return tuple(s for s, _ in sentences(text))
+
+
 def sentence_of(text: str, index: int) -> tuple[int, int]:
-    for start, end in sentences(text):
-        if start <= index < end:
-            return start, end
+    """The ``(start, end)`` of the sentence holding ``text[index]``."""
+    sents = sentences(text)
+    i = bisect_right(sentence_starts(text), index) - 1
+    if 0 <= i < len(sents) and sents[i][0] <= index < sents[i][1]:
+        return sents[i]
     return 0, len(text)
 
 

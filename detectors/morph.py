@@ -51,10 +51,32 @@ def morphemes(text: str) -> tuple[Morpheme, ...]:
     if not folded.text:
         return ()
     out: list[Morpheme] = []
-    for m in tokenizer().tokenize(folded.text):
-        b, e = m.begin(), m.end()
-        if e <= b:
-            continue
-        o_start, o_end = folded.span_back(b, e)
-        out.append(Morpheme(m.surface(), m.dictionary_form(), tuple(m.part_of_speech()), o_start, o_end))
+    tok = tokenizer()
+    for base, chunk in _chunks(folded.text):
+        for m in tok.tokenize(chunk):
+            b, e = base + m.begin(), base + m.end()
+            if e <= b:
+                continue
+            o_start, o_end = folded.span_back(b, e)
+            out.append(Morpheme(m.surface(), m.dictionary_form(), tuple(m.part_of_speech()), o_start, o_end))
     return tuple(out)
+
+
+_MAX_CHARS = 4000  # sudachipy refuses inputs over 49,149 bytes; 4,000 characters stay far below
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Split long text into ``(offset, chunk)`` pieces, at a sentence end where possible."""
+    if len(text) <= _MAX_CHARS:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _MAX_CHARS)
+        if end < len(text):
+            cut = max(text.rfind(c, start, end) for c in "。！？!?\n")
+            if cut > start:
+                end = cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out

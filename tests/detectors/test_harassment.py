@@ -134,3 +134,11 @@ def test_target_carries_over_to_the_next_sentence() -> None:
     threat = next(f for f in found if f.label == "threat")
     assert threat.employee_id == "E002"
     assert {s.text for s in threat.spans} >= {"覚えとけ"}
+
+
+def test_very_long_japanese_post_is_analysed_in_chunks() -> None:
+    # sudachipy refuses more than 49,149 bytes at once; the post must still be read to the end.
+    text = "ミナト通信" + "あ" * 30000 + "ミナト通信の本社、燃やすぞ。"
+    threat = next(f for f in run(text) if f.label == "threat")
+    assert [s.text for s in threat.spans] == ["燃やす"]
+    assert_spans_original(text, [threat])
