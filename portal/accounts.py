@@ -113,6 +113,24 @@ class Accounts:
             ).inserted_primary_key[0]
         return self.get(int(new_id))  # type: ignore[return-value]
 
+    def set_password(self, username: str, password: str) -> None:
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(f"The password is too short; use at least {MIN_PASSWORD} characters.")
+        self._update(username, password_hash=self.hasher.hash(password))
+        with self.engine.begin() as conn:
+            conn.execute(delete(login_failures).where(login_failures.c.username == username))
+
+    def set_active(self, username: str, active: bool) -> None:
+        """Disable (or re-enable) an account; a disabled account's sessions stop working at once."""
+        self._update(username, active=1 if active else 0)
+
+    def _update(self, username: str, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            if not conn.execute(update(users).where(users.c.username == username).values(**values)).rowcount:
+                raise AccountError(
+                    f"There is no user {username!r}; 'mamori portal user list' shows the accounts."
+                )
+
     def get(self, user_id: int) -> User | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(users).where(users.c.id == user_id, users.c.active == 1)).first()

@@ -102,6 +102,40 @@ def add(
     )
 
 
+@user.command(name="passwd")
+@config_option
+@click.argument("username")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the new password from standard input (first line)."
+)
+def passwd(config_path: str, username: str, password_stdin: bool) -> None:
+    """Set a new password (also clears the account's failed sign-ins)."""
+    from crawler.state import State
+    from portal.accounts import Accounts
+
+    config = load(config_path)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    Accounts(State.from_config(config).engine).set_password(username, password)
+    click.echo(f"The password of {username!r} was changed.")
+
+
+@user.command(name="disable")
+@config_option
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="Re-enable the account instead.")
+def disable(config_path: str, username: str, enable: bool) -> None:
+    """Disable an account (its sessions stop working at once), or re-enable it."""
+    from crawler.state import State
+    from portal.accounts import Accounts
+
+    config = load(config_path)
+    Accounts(State.from_config(config).engine).set_active(username, enable)
+    click.echo(f"The account {username!r} is {'enabled' if enable else 'disabled'}.")
+
+
 @user.command(name="list")
 @config_option
 def list_(config_path: str) -> None:

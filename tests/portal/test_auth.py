@@ -254,3 +254,38 @@ def test_client_address_behind_a_trusted_proxy(tmp_path: Path) -> None:
         assert clients == {"198.51.100.7"}
     finally:
         close_env(env)
+
+
+def test_cli_passwd_and_disable(portal_env: Env) -> None:
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "portal", "user", *args, "--config", str(portal_env.path)],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=120,
+        )
+
+    legal = portal_env.client("legal")
+    assert legal.get("/api/v1/me").status_code == 200
+    assert cli("disable", "legal").returncode == 0
+    assert legal.get("/api/v1/me").status_code == 401  # the live session stops working at once
+    assert cli("disable", "nobody").returncode == 2
+    assert cli("disable", "legal", "--enable").returncode == 0
+    proc = cli("passwd", "legal", "--password-stdin", stdin="a brand new passphrase\n")
+    assert proc.returncode == 0, proc.stderr
+    client = portal_env.app.test_client()
+    token = _csrf(client.get("/login").get_data(as_text=True))
+    assert (
+        client.post(
+            "/login", data={"username": "legal", "password": PASSWORD, "csrf_token": token}
+        ).status_code
+        == 401
+    )
+    ok = client.post(
+        "/login", data={"username": "legal", "password": "a brand new passphrase", "csrf_token": token}
+    )
+    assert ok.status_code == 302
+    listing = cli("list").stdout
+    assert "legal\tlegal" in listing and "$argon2" not in listing
