@@ -37,6 +37,8 @@ class PortalConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    enabled: bool = True
+    """Serve the portal from ``mamori run`` (``mamori portal`` serves it regardless)."""
     host: str = "127.0.0.1"
     port: int = Field(default=8640, ge=0, le=65535)
     secret_key: str = ""
