@@ -128,7 +128,9 @@ def latin_span_ok(original: str, start: int, end: int, shape: tuple[int, ...]) -
     key's words (``shape`` = letters per word), or every chunk is a single letter."""
     if not is_ascii_word_boundary(original, start, end):
         return False
-    chunks = [sum(1 for c in chunk if not is_separator(c)) for chunk in original[start:end].split()]
+    chunks = [
+        sum(1 for c in chunk if not is_separator(c) or c in "!@$|") for chunk in original[start:end].split()
+    ]
     chunks = [c for c in chunks if c]
     if tuple(chunks) == shape or len(chunks) == 1:
         return True

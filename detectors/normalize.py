@@ -73,7 +73,10 @@ VARIANT_KANJI = str.maketrans(
         "擧": "挙",
     }
 )
-LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_LEET_SYMBOL_RE = re.compile(r"(?<=[a-z0-9])[!@$|](?=[a-z0-9])|(?<![a-z0-9])[$](?=[a-z]{2})")
+LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
+)
 _KATA_START, _KATA_END = 0x30A1, 0x30F6
 _JA_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uff66-\uff9f]")
 _VOICING = {"\uff9e", "\uff9f", "\u3099", "\u309a", "\u309b", "\u309c"}
@@ -183,6 +186,9 @@ def compact(text: str, *, leet: bool = True) -> Folded:
 def _compact(text: str, leet: bool) -> Folded:
     folded = _fold(text, True, True)
     ftext = folded.text
+    if leet and _LEET_SYMBOL_RE.search(ftext):
+        # A symbol standing for a letter inside a latin word (M!nato, sc@m, $cam) is kept.
+        ftext = _LEET_SYMBOL_RE.sub(lambda m: m.group(0).translate(LEET), ftext)
     keep = [i for i, c in enumerate(ftext) if not _is_sep(c)]
     out = "".join([ftext[i] for i in keep])
     if leet:

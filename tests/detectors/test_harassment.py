@@ -20,6 +20,9 @@ POSITIVE = [
     ("ミ ナ ト 通 信 の 対応 ゴミ すぎ。全員 ｸｽﾞ。", "insult"),
     ("Minato Tsushin agents are useless idiots.", "insult"),
     ("Those 1d10ts at Minato Tsushin again.", "insult"),
+    ("M!nato Tsush!n staff are 1d10ts", "insult"),
+    ("ミ🔥ナ🔥ト🔥通🔥信のオペ、ク🔥ズ", "insult"),
+    ("Minato Tsushin = sc@m", "defamation"),
     # threat (Japanese verbs in any conjugation)
     ("ミナト通信の本社、燃やすぞ。", "threat"),
     ("田中美咲、殺してやる。", "threat"),

@@ -35,6 +35,10 @@ def test_fold(original: str, expected: str) -> None:
         ("M1nato", "minato"),
         ("1d10t", "idiot"),
         ("ｻﾄｳ　ｹﾝﾀ", "さとうけんた"),
+        ("ミ🔥ナ🔥ト", "みなと"),  # emoji separators
+        ("ミナト\u200b通信", "みなと通信"),  # zero-width space
+        ("M!nato", "minato"),  # symbols standing for letters
+        ("sc@m", "scam"),
     ],
 )
 def test_compact(original: str, expected: str) -> None:
