@@ -171,3 +171,20 @@ def test_mamori_portal_with_worker_processes(portal_env: Env) -> None:
     finally:
         proc.terminate()
         assert proc.wait(30) == 0
+
+
+def test_portal_configuration_errors_are_clear(tmp_path: Path) -> None:
+    import pytest
+
+    from crawler.config import load_config
+    from crawler.exceptions import ConfigError
+
+    path = tmp_path / "mamori.toml"
+    path.write_text(
+        '[company]\nname = "X"\n[portal]\nallowed_fetch_hosts = ["localhost"]\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"portal\.allowed_fetch_hosts.*'localhost' is not an IP address"):
+        load_config(path)
+    path.write_text('[company]\nname = "X"\n[portal]\nport = 70000\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"portal\.port = 70000 is invalid"):
+        load_config(path)
