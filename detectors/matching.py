@@ -11,6 +11,7 @@ spaced out to evade filters (``i d i o t``, ``s.c.a.m``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -118,9 +119,21 @@ def is_ascii_word_boundary(original: str, start: int, end: int) -> bool:
         return True
     before = original[start - 1] if start > 0 else ""
     after = original[end] if end < len(original) else ""
-    if matched[0].isascii() and before.isascii() and before.isalnum():
+    if _latin(matched[0]) and _latin_alnum(before):
         return False
-    return not (matched[-1].isascii() and after.isascii() and after.isalnum())
+    return not (_latin(matched[-1]) and _latin_alnum(after))
+
+
+def _latin(ch: str) -> bool:
+    """An ASCII character, also after NFKC (ｍ, 𝓶 are latin letters in disguise)."""
+    return bool(ch) and (ch.isascii() or unicodedata.normalize("NFKC", ch)[:1].isascii())
+
+
+def _latin_alnum(ch: str) -> bool:
+    if not ch:
+        return False
+    n = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)[:1]
+    return n.isascii() and n.isalnum()
 
 
 def latin_span_ok(original: str, start: int, end: int, shape: tuple[int, ...]) -> bool:
