@@ -52,3 +52,22 @@ class RetryAfterMiddleware:
                 )
                 await asyncio.sleep(delay)
         return response
+
+
+class RateHeadersMiddleware:
+    """Let a spider read rate-limit headers (``spider.observe_limits(response)``) the moment a
+    response is downloaded, next to the downloader, so a pause it sets on the download slot
+    applies to the very next request of that slot."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RateHeadersMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        observe = getattr(spider or self.crawler.spider, "observe_limits", None)
+        if observe is not None:
+            observe(response)
+        return response

@@ -36,6 +36,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Honour Retry-After on 429/503 before Scrapy's RetryMiddleware (550) retries: responses
     # go through middlewares from the highest number down, so this must be above 550.
     "crawler.middlewares.RetryAfterMiddleware": 560,
+    # Rate-limit headers read next to the downloader (before the slot sends the next request).
+    "crawler.middlewares.RateHeadersMiddleware": 950,
 }
 
 # The pipeline: dedupe -> detectors -> index hand-off -> alert outbox.

@@ -215,7 +215,11 @@ class RedditSpider(ApiSpider):
     # -- responses -----------------------------------------------------------------------
     def observe_limits(self, response: Any) -> None:
         """Honour Reddit's ``X-Ratelimit-Remaining``/``-Reset``: when the budget of the current
-        window is used up, the next request waits for the reset; then the normal rate resumes."""
+        window is used up, the next request waits for the reset; then the normal rate resumes.
+
+        Called by :class:`crawler.middlewares.RateHeadersMiddleware` as soon as the response is
+        downloaded — before the slot releases the next request, which a spider callback would
+        be too late for."""
         try:
             remaining = float(response.headers.get(b"X-Ratelimit-Remaining", b"").decode() or "nan")
             reset = float(response.headers.get(b"X-Ratelimit-Reset", b"").decode() or "nan")
@@ -239,7 +243,6 @@ class RedditSpider(ApiSpider):
         page: int,
         newest: float | None,
     ) -> Iterator[Any]:
-        self.observe_limits(response)
         data = self.read_json(response, f"The Reddit listing {path}")
         if data is None:
             return
@@ -268,7 +271,6 @@ class RedditSpider(ApiSpider):
             self.save_cursor(key, newest)
 
     def parse_tree(self, response: Any, link_id: str) -> Iterator[Any]:
-        self.observe_limits(response)
         data = self.read_json(response, f"The Reddit comments of {link_id}")
         if data is None:
             return
@@ -316,7 +318,6 @@ class RedditSpider(ApiSpider):
             )
 
     def parse_more(self, response: Any, link_id: str, budget: int) -> Iterator[Any]:
-        self.observe_limits(response)
         data = self.read_json(response, f"The Reddit 'load more' comments of {link_id}")
         if data is None:
             return

@@ -98,7 +98,9 @@ def test_reddit_oauth_search_trees_more_removed_cursor_and_errors(
         listings = ["comments"]
         max_more = 2
         thread_refresh_days = 100000  # the recording is from 2015: keep refreshing its tree
-        requests_per_minute_oauth = 6000
+        # 0.25 s between requests: the rate-limit pause set when a response arrives must hold
+        # back the next request of the slot (a local response arrives well within 0.25 s).
+        requests_per_minute_oauth = 240
         requests_per_minute_anonymous = 6000
         """
     )
@@ -143,7 +145,9 @@ def test_reddit_oauth_search_trees_more_removed_cursor_and_errors(
     assert f"reddit:t1_{removed['id']}" not in items
     assert not any(i["text"] in ("[removed]", "[deleted]") for i in items.values())
     assert summary["stats"]["mamori/reddit/removed"] == 1
-    assert summary["stats"]["mamori/reddit/request_interval"] == 0.01  # the OAuth rate once the token came
+    assert (
+        summary["stats"]["mamori/reddit/request_interval"] == 0.25
+    )  # the OAuth rate (240/min) once the token came
     assert summary["stats"]["mamori/reddit/deleted"] == len(deleted)
     first = comments[1]["data"]
     got = items[f"reddit:t1_{first['id']}"]
