@@ -145,7 +145,13 @@ def run_task(path: str, config: MamoriConfig) -> None:
 class Daemon:
     """Schedules crawls and runs the index writer and the alert dispatcher until stopped."""
 
-    def __init__(self, config_path: str | Path, *, on_tick: Callable[[Daemon], None] | None = None) -> None:
+    def __init__(
+        self,
+        config_path: str | Path,
+        *,
+        on_tick: Callable[[Daemon], None] | None = None,
+        serve_portal: bool | None = None,
+    ) -> None:
         self.config_path = str(Path(config_path).resolve())
         self.config: MamoriConfig = load_config(self.config_path)
         self.state = State.from_config(self.config)
@@ -156,6 +162,8 @@ class Daemon:
         self.indexed = 0
         self.alerts_sent = 0
         self.sustained: Any = None
+        self.serve_portal = self.config.portal.enabled if serve_portal is None else serve_portal
+        self.portal: Any = None
         self.hook_errors = 0
 
     def _make_scheduler(self) -> Any:
@@ -275,6 +283,7 @@ class Daemon:
                     f"Another mamori daemon is running on {self.config.data_dir} (it holds the index "
                     "writer lock). Stop it first, or use a different data_dir."
                 )
+            self.start_portal()
             self.scheduler = self._make_scheduler()
             self.scheduler.start(paused=True)
             self.reconcile_jobs()
@@ -306,9 +315,30 @@ class Daemon:
             finally:
                 self.shutdown()
 
+    def start_portal(self) -> None:
+        """Serve the portal in a thread of the daemon (``[portal] enabled``)."""
+        if not self.serve_portal:
+            return
+        from portal import serve_in_thread
+
+        try:
+            self.portal = serve_in_thread(self.config)
+        except OSError as exc:
+            logger.error(
+                "The portal could not listen on %s:%s (%s); the daemon runs without it. Change [portal] port "
+                "or stop what uses it.",
+                self.config.portal.host,
+                self.config.portal.port,
+                exc,
+            )
+            return
+
     def shutdown(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.portal is not None:
+            self.portal.stop()
+            self.portal = None
         with _children_lock:
             for proc in list(_children.values()):
                 proc.terminate()

@@ -44,7 +44,7 @@ def test_sources_run_repeatedly_as_children_and_a_crash_is_recorded(make_config:
         settings = {{ ITEM_PIPELINES = {{ "no.such.Pipeline" = 1 }} }}
         """
     )
-    daemon = Daemon(path)
+    daemon = Daemon(path, serve_portal=False)
     thread = threading.Thread(target=daemon.run, daemon=True)
     thread.start()
 
@@ -85,7 +85,7 @@ def test_a_second_daemon_on_the_same_data_is_refused(make_config: Any) -> None:
     from crawler.handoff import writer_lock
 
     path = make_config("")
-    daemon = Daemon(path)
+    daemon = Daemon(path, serve_portal=False)
     with writer_lock(daemon.config.data_dir) as mine:
         assert mine
         with pytest.raises(MamoriError, match="Another mamori daemon is running"):
@@ -115,7 +115,7 @@ def test_periodic_tasks_run_and_a_failing_task_does_not_stop_the_daemon(
         {"tests.test_daemon.failing_task": 0.5, "tests.test_daemon.record_task": 0.5, "x.off": None},
     )
     calls.clear()
-    daemon = Daemon(make_config("[daemon]\nindex_interval = 0.5\n"))
+    daemon = Daemon(make_config("[daemon]\nindex_interval = 0.5\n"), serve_portal=False)
     daemon.run(duration=2.5)
     assert len(calls) >= 2
     assert calls[0] == "ミナト通信"
@@ -131,7 +131,7 @@ def test_a_failing_analysis_hook_does_not_block_indexing(
         raise RuntimeError("analysis bug")
 
     monkeypatch.setattr(SustainedEngine, "process", broken)
-    daemon = Daemon(make_config(""))
+    daemon = Daemon(make_config(""), serve_portal=False)
     enqueue(
         daemon.state,
         {"id": "rss:1", "text": "ミナト通信は詐欺", "labels": ["defamation"], "severity": "high"},
@@ -141,3 +141,21 @@ def test_a_failing_analysis_hook_does_not_block_indexing(
     assert daemon.hook_errors == 1
     assert daemon.index is not None and daemon.index.get("rss:1") is not None
     daemon.index.close()
+
+
+def test_the_daemon_serves_the_portal_and_stops_it(make_config: Any) -> None:
+    import urllib.request
+
+    daemon = Daemon(make_config("[portal]\nport = 0\ncookie_secure = false\n"))
+    seen: dict[str, Any] = {}
+
+    def on_tick(d: Daemon) -> None:
+        if d.portal is not None and "status" not in seen:
+            with urllib.request.urlopen(d.portal.url + "/healthz", timeout=10) as resp:
+                seen["status"] = resp.status
+            d.stop()
+
+    daemon.on_tick = on_tick
+    daemon.run(duration=30)
+    assert seen["status"] == 200
+    assert daemon.portal is None, "stopped with the daemon"

@@ -41,8 +41,10 @@ def command(config_path: str, duration: float | None, keep: bool, site_port: int
     if not keep and config.data_dir.exists():
         shutil.rmtree(config.data_dir)
     logging.getLogger().handlers[0].setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
-    for noisy in ("apscheduler", "scrapy", "apprise", "mail.log", "asyncio"):
+    for noisy in ("apscheduler", "scrapy", "apprise", "mail.log", "asyncio", "alembic", "werkzeug"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The demo's portal runs with a per-process key on loopback; its start-up notes are noise here.
+    logging.getLogger("mamori.portal").setLevel(logging.ERROR)
 
     def on_mail(msg: EmailMessage) -> None:
         body = msg.get_body(preferencelist=("plain",))
@@ -64,8 +66,11 @@ def command(config_path: str, duration: float | None, keep: bool, site_port: int
     click.secho(f"Demo mailbox: smtp://127.0.0.1:{mailbox.port} → {mailbox.folder}", fg="cyan")
     click.secho(f"Config:       {config.config_path}  (data in {config.data_dir})", fg="cyan")
     click.secho(
-        "Search in another terminal:  .venv/bin/mamori search 詐欺 --config examples/mamori.toml\n", fg="cyan"
+        "Search in another terminal:  .venv/bin/mamori search 詐欺 --config examples/mamori.toml", fg="cyan"
     )
+    for line in _demo_accounts(config):
+        click.secho(line, fg="cyan")
+    click.echo("")
     shown = {"search": False}
 
     def on_tick(daemon: Any) -> None:
@@ -87,6 +92,26 @@ def command(config_path: str, duration: float | None, keep: bool, site_port: int
         f"({mailbox.folder}).",
         fg="green",
     )
+
+
+def _demo_accounts(config: Any) -> list[str]:
+    """A legal account and an employee account (E001) with fresh random passwords."""
+    import secrets
+
+    from crawler.state import State
+    from portal.accounts import Accounts
+
+    accounts = Accounts(State.from_config(config).engine)
+    lines = [f"Portal:       http://{config.portal.host}:{config.portal.port}/  (sign in as)"]
+    for username, role, employee in (("legal", "legal", None), ("misaki", "employee", "E001")):
+        password = secrets.token_urlsafe(9)
+        if accounts.by_username(username) is None:
+            accounts.add(username, password, role, employee_id=employee)
+        else:
+            accounts.set_password(username, password)
+        who = "the legal team" if role == "legal" else f"employee {employee}, 田中 美咲"
+        lines.append(f"              {username} / {password}   ({who})")
+    return lines
 
 
 def _all_sources_ran(daemon: Any) -> bool:
@@ -112,6 +137,8 @@ def _show_search(config: Any) -> None:
         click.secho(f"\n🔎 mamori search {query!r}: {result.total} hit(s)", fg="green", bold=True)
         for hit in result.hits:
             labels = ", ".join(hit.doc.get("labels", []))
-            snippet = hit.snippet.replace("\n", " ").replace("<mark>", "\x1b[1;33m").replace("</mark>", "\x1b[0m")
+            snippet = (
+                hit.snippet.replace("\n", " ").replace("<mark>", "\x1b[1;33m").replace("</mark>", "\x1b[0m")
+            )
             click.echo(f"   [{hit.doc.get('severity', '').upper()}] {labels}: {snippet}")
     click.echo("")
