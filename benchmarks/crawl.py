@@ -36,7 +36,7 @@ from demo.posts import POSTS  # noqa: E402
 PER_PAGE = 100
 
 
-def make_pages(n_posts: int) -> list[bytes]:
+def make_pages(n_posts: int, demo_share: float = 0.3) -> list[bytes]:
     rng = random.Random(7)
     fillers_ja = ["今日は寒い。", "新しいカフェができた。", "電車が遅れている。", "週末は映画を見た。"]
     fillers_en = ["Nice weather today.", "Watched a movie.", "Traffic was bad.", "New phone arrived."]
@@ -44,7 +44,7 @@ def make_pages(n_posts: int) -> list[bytes]:
     for p in range(0, n_posts, PER_PAGE):
         items = []
         for i in range(p, min(n_posts, p + PER_PAGE)):
-            if rng.random() < 0.3:
+            if rng.random() < demo_share:
                 _feed, author, title, text = POSTS[rng.randrange(len(POSTS))]
             elif rng.random() < 0.5:
                 author, title, text = "名無し", "雑談", "".join(rng.choices(fillers_ja, k=4))
@@ -126,8 +126,14 @@ print(c.stats.get_value("item_scraped_count"))
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--posts", type=int, default=20000)
+    ap.add_argument(
+        "--demo-share",
+        type=float,
+        default=0.3,
+        help="share of posts taken from the demo's posts (about half of them are hits)",
+    )
     args = ap.parse_args()
-    pages = make_pages(args.posts)
+    pages = make_pages(args.posts, args.demo_share)
     server = serve(pages)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     urls = [f"{base}/{i}.xml" for i in range(len(pages))]
@@ -194,7 +200,9 @@ def main() -> None:
 
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     server.shutdown()
-    print(f"posts served:        {args.posts} in {len(pages)} feed pages")
+    print(
+        f"posts served:        {args.posts} in {len(pages)} feed pages ({args.demo_share:.0%} from the demo)"
+    )
     print(f"bare Scrapy:         {bare_items} items in {bare_s:.1f} s = {bare_items / bare_s:,.0f} posts/s")
     print(
         f"full mamori:         {summary['items']} items, {summary['hits']} hits, {summary['indexed']} indexed "

@@ -38,6 +38,8 @@ class CrawlBatch:
         self.size = size
         self.queue_rows: list[dict[str, Any]] = []
         self.seen_rows: dict[tuple[str, str], dict[str, Any]] = {}
+        self.edited: set[str] = set()
+        """Ids of posts seen before with other content in this crawl (new posts have no case)."""
         self._upsert = _upsert_seen(state.engine.dialect.name)
 
     @classmethod

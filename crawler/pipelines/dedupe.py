@@ -61,6 +61,7 @@ class DedupePipeline:
             self.stats.inc_value("mamori/posts/new")
         elif previous != digest:
             self.stats.inc_value("mamori/posts/edited")
+            self.batch.edited.add(item.id)
         else:
             self.stats.inc_value("mamori/posts/seen")
             raise DropItem(f"Post {item.id} was already seen unchanged.")
