@@ -21,8 +21,8 @@ from crawler.items import SEVERITIES
 from crawler.roster import Roster, load_roster
 from crawler.schedule import Schedule, parse_schedule
 from evidence.config import EvidenceConfig
-from sustained.config import SustainedConfig
 from portal.config import PortalConfig
+from sustained.config import SustainedConfig
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 

@@ -13,7 +13,7 @@ from crawler.items import Author, Finding, Post, Span
 from crawler.state import State
 from crawler.tasks import capture_evidence, evidence_retention
 from evidence.queue import due, enqueue, hit_status
-from tests.replay import Reply, ReplayServer
+from tests.replay import ReplayServer, Reply
 
 
 @pytest.mark.browser

@@ -19,17 +19,26 @@ def command(config_path: str, incident_id: int | None, as_json: bool) -> None:
     from sustained.queries import incident_timeline, list_incidents
 
     state = State.from_config(load(config_path))
-    data = incident_timeline(state, incident_id) if incident_id else list_incidents(state)
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    elif incident_id:
-        click.echo(f"Incident {data['id']} about {data['target']} ({data['status']}): {data['hits']} hit(s)")  # type: ignore[call-overload]
-        for hour, n in data["per_hour"].items():  # type: ignore[call-overload]
+    if incident_id:
+        timeline = incident_timeline(state, incident_id)
+        if as_json:
+            click.echo(json.dumps(timeline, ensure_ascii=False, indent=2))
+            return
+        click.echo(
+            f"Incident {timeline['id']} about {timeline['target']} ({timeline['status']}): {timeline['hits']} hit(s)"
+        )
+        for hour, n in timeline["per_hour"].items():
             click.echo(f"  {hour} {'█' * min(n, 60)} {n}")
-        click.echo("top authors: " + ", ".join(f"{a} ({n})" for a, n in data["top_authors"]))  # type: ignore[call-overload]
-        click.echo("top phrases: " + ", ".join(f"{p} ({n})" for p, n in data["top_phrases"]))  # type: ignore[call-overload]
-    else:
-        for inc in data:  # type: ignore[union-attr]
-            click.echo(
-                f"{inc['id']}: {inc['target']} {inc['status']} since {inc['opened_at']} ({inc['hits']} hits)"
-            )  # type: ignore[index]
+        click.echo("top authors: " + ", ".join(f"{a} ({n})" for a, n in timeline["top_authors"]))
+        click.echo("top phrases: " + ", ".join(f"{p} ({n})" for p, n in timeline["top_phrases"]))
+        return
+    incidents = list_incidents(state)
+    if as_json:
+        click.echo(json.dumps(incidents, ensure_ascii=False, indent=2))
+        return
+    if not incidents:
+        click.echo("No burst incidents recorded.")
+    for inc in incidents:
+        click.echo(
+            f"{inc['id']}: {inc['target']} {inc['status']} since {inc['opened_at']} ({inc['hits']} hits)"
+        )
