@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 APT_STAMP := .apt-installed
 APT_PACKAGES := chromium fonts-noto-cjk ffmpeg libchromaprint-tools espeak-ng sox poppler-utils redis-server
-REQS := requirements/runtime.txt requirements/dev.txt requirements/nodeps.txt pyproject.toml
+REQS := requirements/runtime.txt requirements/dev.txt requirements/nodeps.txt requirements/constraints.txt pyproject.toml
 
 .PHONY: setup run test check lint typecheck bench clean
 
@@ -28,7 +28,7 @@ $(STAMP): $(REQS)
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade "pip<27"
-	$(PIP) install -q -r requirements/runtime.txt -r requirements/dev.txt
+	$(PIP) install -q -c requirements/constraints.txt -r requirements/runtime.txt -r requirements/dev.txt
 	$(PIP) install -q --no-deps -r requirements/nodeps.txt
 	$(PIP) install -q --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 	@touch $(STAMP)
