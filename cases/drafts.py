@@ -21,6 +21,7 @@ import jinja2
 from alerts.rules import zone
 from cases.model import Case, CaseError
 from cases.platforms import channel_for
+from crawler.browser import CHROMIUM_ARGS
 from crawler.exceptions import MamoriError
 
 BUILTIN = Path(__file__).resolve().parent / "templates"
@@ -154,12 +155,7 @@ def markdown_to_pdf(
         cmd = [
             binary,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *CHROMIUM_ARGS,
             f"--user-data-dir={tmp}/profile",
             "--no-pdf-header-footer",
             f"--print-to-pdf={out}",

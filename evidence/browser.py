@@ -16,20 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from crawler.browser import CHROMIUM_ARGS as BASE_CHROMIUM_ARGS
 from crawler.exceptions import EvidenceError
 from evidence.config import EvidenceConfig
 
 logger = logging.getLogger(__name__)
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(BASE_CHROMIUM_ARGS)
 _SENSITIVE = {"authorization", "cookie", "set-cookie", "proxy-authorization"}
 # A4 at 96 dpi is 1123 px tall; with 22 mm margins top and bottom about 960 px print per page.
 _PDF_PAGE_PX = 960

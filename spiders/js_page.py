@@ -29,15 +29,14 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from crawler.browser import CHROMIUM_ARGS as BASE_CHROMIUM_ARGS
+from crawler.browser import CHROMIUM_PATH
 from spiders.forum import ForumOptions, ForumSpider
 
 logger = logging.getLogger(__name__)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]  # fmt: skip
+CHROMIUM = CHROMIUM_PATH
+CHROMIUM_ARGS = [*BASE_CHROMIUM_ARGS, "--disable-dev-shm-usage"]
 BLOCKABLE = ("image", "font", "media", "stylesheet")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from crawler.browser import CHROMIUM_ARGS
 from tests.portal.conftest import PASSWORD, PORTAL_TOML, Env, build_env, close_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("portal-browser")]
@@ -26,15 +27,7 @@ from tests.conftest import SHARED_DATA as SHARED  # noqa: E402
 ARTIFACTS = REPO / "tests" / "artifacts" / "portal"
 DOCS = REPO / "docs" / "screenshots"
 DOC_PAGES = {"login", "search", "hit", "evidence", "case", "draft", "dashboard", "selfcheck", "request"}
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = list(CHROMIUM_ARGS)
 
 
 @pytest.fixture(scope="module")
