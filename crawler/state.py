@@ -128,14 +128,16 @@ class State:
         self._create_tables(url)
 
     def _create_tables(self, url: str) -> None:
-        # Two processes opening a new database at once can both see a table missing; the loser
-        # gets "already exists" and simply checks again.
+        # Two processes opening a new database at once can both see a table missing (the loser
+        # gets "already exists") or meet while SQLite switches to WAL ("database is locked"):
+        # both simply try again.
         for attempt in range(5):
             try:
                 metadata.create_all(self.engine)
                 return
             except OperationalError as exc:
-                if "already exists" not in str(exc) or attempt == 4:
+                retryable = "already exists" in str(exc) or "database is locked" in str(exc)
+                if not retryable or attempt == 4:
                     raise StateError(f"The state database at {url!r} cannot be opened: {exc}.") from exc
                 time.sleep(0.1 * (attempt + 1))
 
@@ -188,9 +190,10 @@ class State:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    # The busy timeout first, so that switching to WAL waits for a concurrent opener.
+    cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 
