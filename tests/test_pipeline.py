@@ -108,3 +108,32 @@ def test_search_text_output(config: Path) -> None:
     out = mamori("search", "scam", "--config", str(config)).stdout
     assert "hit(s)" in out
     assert "Minato Tsushin is a" in out
+
+
+def test_names_registered_in_the_portal_are_matched(make_config: Any, replay: Any) -> None:
+    from portal.db import ensure
+    from portal.selfcheck import add_name
+    from tests.replay import Reply
+
+    feed = (
+        "<rss version='2.0'><channel><title>板</title><item><guid>n1</guid><title>受付</title>"
+        "<description>ミナト通信の受付のゆみっち、今日も態度悪かった</description></item></channel></rss>"
+    )
+    replay.add("/feed.xml", Reply(feed, content_type="application/rss+xml; charset=utf-8"))
+    path = make_config(
+        f"""
+        [[sources]]
+        type = "rss"
+        name = "board"
+        url = "{replay.url("/feed.xml")}"
+        schedule = "1m"
+        """
+    )
+    state = State.from_config(load_config(path))
+    ensure(state.engine)
+    add_name(state.engine, "E003", "ゆみっち")  # a nickname only the employee knows about
+    assert crawl(path, "board")["hits"] == 1
+    (hit,) = search(path, "ゆみっち")["hits"]
+    assert hit["employees"] == ["E003"]
+    named = next(f for f in hit["findings"] if f["label"] == "employee_named")
+    assert [s["text"] for s in named["spans"]] == ["ゆみっち"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.items import Post
-from crawler.runtime import config_from_settings
+from crawler.registered_names import with_registered_names
+from crawler.runtime import config_from_settings, state_for
 from detectors.base import DetectorContext, DetectorSet
 
 
@@ -17,9 +18,10 @@ class DetectPipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> DetectPipeline:
         config = config_from_settings(crawler.settings)
+        context = with_registered_names(DetectorContext.from_config(config), state_for(config).engine)
         detectors = DetectorSet.from_paths(
             crawler.settings.getdict("MAMORI_DETECTORS"),
-            DetectorContext.from_config(config),
+            context,
             disabled=config.detectors.disabled,
         )
         for path, reason in detectors.disabled.items():
