@@ -126,6 +126,19 @@ class SearchRequest:
     histogram_interval: str | None = None
     """``"hour"``, ``"day"`` or ``"week"``: add a time histogram (fixed intervals, UTC)."""
 
+    def keyword_filters(self) -> list[tuple[str, tuple[str, ...]]]:
+        """``(index field, accepted values)`` of every keyword filter that is set (any value matches)."""
+        pairs = (
+            ("labels", self.labels),
+            ("platform", self.platforms),
+            ("source", self.sources),
+            ("employees", self.employees),
+            ("status", self.statuses),
+            ("author_handle", self.authors),
+            ("assignee", self.assignees),
+        )
+        return [(field, values) for field, values in pairs if values]
+
     @property
     def effective_sort(self) -> SortOrder:
         """``relevance`` without any text means ``newest``."""

@@ -143,17 +143,8 @@ def _text_clauses(req: SearchRequest) -> tuple[list[dict[str, Any]], list[dict[s
 def build_query(req: SearchRequest) -> dict[str, Any]:
     must, should = _text_clauses(req)
     filters: list[dict[str, Any]] = []
-    for field, values in (
-        ("labels", req.labels),
-        ("platform", req.platforms),
-        ("source", req.sources),
-        ("employees", req.employees),
-        ("status", req.statuses),
-        ("author_handle", req.authors),
-        ("assignee", req.assignees),
-    ):
-        if values:
-            filters.append({"terms": {field: list(values)}})
+    for field, values in req.keyword_filters():
+        filters.append({"terms": {field: list(values)}})
     if req.severity_min:
         filters.append({"range": {"severity_rank": {"gte": severity_rank(req.severity_min)}}})
     if req.has_media is not None:

@@ -261,17 +261,8 @@ class TantivyIndex(Index):
     def build_query(self, req: SearchRequest) -> tantivy.Query:
         text = self._text_query(req) if (req.text.strip() or req.phrases) else None
         filters: list[tantivy.Query] = []
-        for field, values in (
-            ("labels", req.labels),
-            ("platform", req.platforms),
-            ("source", req.sources),
-            ("employees", req.employees),
-            ("status", req.statuses),
-            ("author_handle", req.authors),
-            ("assignee", req.assignees),
-        ):
-            if values:
-                filters.append(self._terms(field, values))
+        for field, values in req.keyword_filters():
+            filters.append(self._terms(field, values))
         if req.severity_min:
             filters.append(self._range("severity_rank", severity_rank(req.severity_min), None))
         if req.has_media is not None:
