@@ -16,6 +16,8 @@ readers open the index without the writer lock, so searching works while the wri
 from __future__ import annotations
 
 import json
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +50,8 @@ KEYWORD_FIELDS = (
     "assignee",
 )
 SCHEMA_VERSION = 2
+AGG_CACHE_SECONDS = 30.0
+AGG_CACHE_SIZE = 256
 _SEV_SHIFT = 1 << 44
 _Occ = tantivy.Occur
 
@@ -98,6 +102,10 @@ class TantivyIndex(Index):
             "mamori_ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
         )
         self._writer: Any = None
+        # Facets and histograms of recent queries: they do not change with sort order or page,
+        # so paging through results or re-sorting them does not aggregate again.
+        self._agg_cache: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+        self.agg_cache_hits = 0
         self._heap = heap_bytes
         self._threads = threads
 
@@ -390,6 +398,22 @@ class TantivyIndex(Index):
         return [key, doc_id]
 
     def _aggregate(self, searcher: Any, query: tantivy.Query, req: SearchRequest) -> tuple[Any, Any]:
+        interval = histogram_interval(req) if req.histogram_interval else None
+        # The same query on the same index contents (document and segment counts) within a
+        # short time gives the same counts.
+        key = (repr(query), req.facets, interval, searcher.num_docs, searcher.num_segments)
+        cached = self._agg_cache.get(key)
+        if cached is not None and time.monotonic() - cached[0] < AGG_CACHE_SECONDS:
+            self._agg_cache.move_to_end(key)
+            self.agg_cache_hits += 1
+            return cached[1]  # type: ignore[no-any-return]
+        result = self._aggregate_now(searcher, query, req)
+        self._agg_cache[key] = (time.monotonic(), result)
+        if len(self._agg_cache) > AGG_CACHE_SIZE:
+            self._agg_cache.popitem(last=False)
+        return result
+
+    def _aggregate_now(self, searcher: Any, query: tantivy.Query, req: SearchRequest) -> tuple[Any, Any]:
         spec: dict[str, Any] = {}
         if req.facets:
             spec = {name: {"terms": {"field": name, "size": 100}} for name in FACET_FIELDS}
