@@ -344,18 +344,11 @@ _HINTS = {
 
 def _key_path(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
     parts: list[str] = []
-    node: Any = data
     for item in loc:
         if isinstance(item, int):
             parts[-1] = f"{parts[-1]}[{item + 1}]" if parts else f"[{item + 1}]"
         else:
-            if isinstance(node, dict) and item == "sources":
-                pass
             parts.append(str(item))
-        try:
-            node = node[item]
-        except (KeyError, IndexError, TypeError):
-            node = None
     key = ".".join(parts)
     # Name a source by its name, not only its position.
     if loc and loc[0] == "sources" and len(loc) > 1 and isinstance(loc[1], int):

@@ -34,9 +34,3 @@ def config_from_settings(settings: Any) -> MamoriConfig:
 def state_for(config: MamoriConfig) -> State:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     return _state(config.state_url)
-
-
-def reset() -> None:
-    """Forget cached configs and state connections (tests)."""
-    _config.cache_clear()
-    _state.cache_clear()

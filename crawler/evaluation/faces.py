@@ -11,27 +11,11 @@ from pathlib import Path
 
 import click
 
+from crawler.evaluation._options import gallery_probe_options
+
 
 @click.command(name="faces")
-@click.option(
-    "--gallery",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="One sub-folder per identity to enrol, holding jpg/png/webp photos.",
-)
-@click.option(
-    "--probes",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="One sub-folder per identity; identities absent from the gallery are impostors.",
-)
-@click.option(
-    "--predictions",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write one JSON line per probe file: file, predicted identity or null, distance.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@gallery_probe_options("jpg/png/webp photos", "distance")
 @click.option("--tolerance", type=float, default=None, help="Match distance (default: the calibrated one).")
 def command(
     gallery: Path, probes: Path, predictions: str | None, as_json: bool, tolerance: float | None

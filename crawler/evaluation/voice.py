@@ -12,30 +12,14 @@ from pathlib import Path
 
 import click
 
+from crawler.evaluation._options import gallery_probe_options
+
 LONG_PROBE = 30.0
 """Probes longer than this (seconds) are scanned with sliding windows, as posts are."""
 
 
 @click.command(name="voice")
-@click.option(
-    "--gallery",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="One sub-folder per identity to enrol, holding wav/flac/mp3 clips.",
-)
-@click.option(
-    "--probes",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="One sub-folder per identity; identities absent from the gallery are impostors.",
-)
-@click.option(
-    "--predictions",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write one JSON line per probe file: file, predicted identity or null, similarity.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@gallery_probe_options("wav/flac/mp3 clips", "similarity")
 @click.option(
     "--threshold", type=float, default=None, help="Cosine similarity to accept (default: calibrated)."
 )
