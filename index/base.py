@@ -117,6 +117,8 @@ class SearchRequest:
     authors: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ()
     has_media: bool | None = None
+    ids: tuple[str, ...] = ()
+    """Only these hit ids (not in the query language: for evaluating saved searches on new hits)."""
     since: datetime | None = None
     until: datetime | None = None
     sort: SortOrder = "relevance"
@@ -136,6 +138,7 @@ class SearchRequest:
             ("status", self.statuses),
             ("author_handle", self.authors),
             ("assignee", self.assignees),
+            ("id", self.ids),
         )
         return [(field, values) for field, values in pairs if values]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -166,6 +167,17 @@ def test_filters(
     expected = {d["id"] for d in docs if predicate(d)}
     assert expected
     assert ids(loaded, query) == expected
+
+
+def test_ids_filter_restricts_a_query_to_the_given_hits(loaded: Index, docs: list[dict[str, Any]]) -> None:
+    """Saved-search alert rules run their query on the hits just indexed only."""
+    some = [d["id"] for d in docs[: len(docs) // 2]]
+    query = parse("label:defamation", SearchRequest(size=len(docs)))
+    expected = {d["id"] for d in docs if d["id"] in some and "defamation" in d["labels"]}
+    assert expected
+    got = loaded.search(dataclasses.replace(query, ids=tuple(some)))
+    assert {h.id for h in got.hits} == expected and got.total == len(expected)
+    assert loaded.search(dataclasses.replace(query, ids=("nope:1",))).total == 0
 
 
 def test_facets_and_histogram(loaded: Index, docs: list[dict[str, Any]]) -> None:
