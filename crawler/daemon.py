@@ -228,6 +228,15 @@ class Daemon:
 
     def after_indexing(self, docs: list[dict[str, Any]]) -> None:
         """Hooks run by the single writer on every committed batch (in order, idempotent)."""
+        from alerts.saved_searches import alert_saved_searches
+
+        try:  # an index error propagates: the batch is replayed and the rules run again
+            alert_saved_searches(self.config, self.state, self.index, docs)
+        except IndexBackendError:
+            raise
+        except Exception:
+            self.hook_errors += 1
+            logger.exception("Saved-search alert rules failed on a batch of %d hit(s).", len(docs))
         try:
             if self.sustained is None:
                 from sustained.engine import SustainedEngine
