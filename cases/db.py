@@ -1,4 +1,5 @@
-"""The workflow tables in the state database (cases, their audit log, alert metadata).
+"""The workflow tables in the state database (cases, their audit log, alert metadata, the
+fingerprints of cases' media).
 
 They are created and upgraded by Alembic (``cases/migrations``, version table
 ``mamori_workflow_version``) the first time a process opens them, so SQLite and PostgreSQL
@@ -13,13 +14,25 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, inspect, text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 
 from crawler.exceptions import StateError
 
 VERSION_TABLE = "mamori_workflow_version"
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest migration in ``cases/migrations/versions`` (a test keeps them equal)."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -74,6 +87,23 @@ case_events = Table(
     Column("detail", Text, nullable=False, default=""),
 )
 
+case_media = Table(
+    "case_media",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),  # image, audio
+    Column("sha256", String(64), nullable=False),  # of the media file, not kept itself
+    Column("source", String(20), nullable=False),  # evidence, fetched
+    Column("media_url", Text, nullable=False, default=""),
+    Column("phashes", Text),  # 64-bit perceptual hashes (hex, comma-separated) of the image and crops
+    Column("chromaprint", Text),  # JSON list of 32-bit sub-fingerprints (audio, first minutes)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("case_id", "sha256", "kind", name="uq_case_media"),
+)
+"""Fingerprints of the media of posts under a case (see :mod:`cases.media_prints`): only
+hashes, never the media themselves, and only for the legal team's own cases."""
+
 _done: set[str] = set()
 _lock = threading.Lock()
 
@@ -113,7 +143,7 @@ def ensure_schema(engine: Any) -> None:
             except DBAPIError as exc:  # another process migrated at the same moment
                 last = exc
                 time.sleep(0.2)
-                if set(inspect(engine).get_table_names()) >= {"cases", "case_events", "alert_extra"}:
+                if set(inspect(engine).get_table_names()) >= {"cases", "case_events", "alert_extra", "case_media"}:
                     last = None
                     break
         if last is not None:

@@ -33,6 +33,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 OPEN_STATUSES = frozenset(STATUSES) - {"closed"}
 
+WATCHED_STATUSES: tuple[str, ...] = ("takedown_requested", "removed", "refused", "escalated_to_counsel")
+"""Statuses whose post is watched for re-uploads (text and media) elsewhere."""
+
 
 class CaseError(MamoriError):
     """A case operation is not possible (unknown case, hit or status, forbidden transition)."""

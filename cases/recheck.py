@@ -13,7 +13,8 @@ URL, the marker or rule that matched, and the SHA-256 of the page kept under
 ``<data_dir>/removal-checks``. Each check that finds the post still online is written to the
 case's audit log.
 
-The daemon calls :func:`recheck_removals` on a schedule.
+The daemon calls :func:`recheck_removals` on a schedule; it first fingerprints the media of
+watched cases that have no fingerprints yet (see :mod:`cases.media_prints`).
 """
 
 from __future__ import annotations
@@ -112,6 +113,23 @@ def judge(platform: str, post_text: str, status: int, body: str) -> tuple[str, s
     return "unknown", "no_text_no_marker", ""
 
 
+def fingerprint_watched_media(store: CaseStore) -> int:
+    """Fingerprint the media of watched cases that have none yet (their evidence capture came
+    after the status change, or fetching failed then); return how many were stored."""
+    from cases import media_prints
+    from cases.model import WATCHED_STATUSES
+
+    stored = 0
+    for case in store.list():
+        if case.status not in WATCHED_STATUSES:
+            continue
+        try:
+            stored += media_prints.record_case_media(store.config, store.state, case)
+        except Exception as exc:
+            logger.warning("The media of case %d could not be fingerprinted: %s", case.id, exc)
+    return stored
+
+
 def recheck_removals(
     config: Any, *, at: datetime | None = None, session: requests.Session | None = None
 ) -> list[RecheckResult]:
@@ -122,6 +140,7 @@ def recheck_removals(
     http = session or requests.Session()
     http.headers["User-Agent"] = config.crawler.user_agent
     results: list[RecheckResult] = []
+    fingerprint_watched_media(store)
     for case in store.list():
         if case.status not in RECHECK_STATUSES or not case.url:
             continue

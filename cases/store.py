@@ -19,7 +19,15 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from cases.db import case_events, cases, ensure_schema
-from cases.model import OPEN_STATUSES, Case, CaseError, CaseEvent, check_transition, dumps
+from cases.model import (
+    OPEN_STATUSES,
+    WATCHED_STATUSES,
+    Case,
+    CaseError,
+    CaseEvent,
+    check_transition,
+    dumps,
+)
 from crawler.exceptions import IndexBackendError
 from crawler.state import State, _utc, index_queue, now
 
@@ -189,6 +197,7 @@ class CaseStore:
             self._event(conn, case_id, actor, "status", case.status, status, detail)
         case = self.get(case_id)
         self._sync_index(case)
+        self._media_prints(case)
         return case
 
     def assign(self, case_id: int, assignee: str, *, actor: str) -> Case:
@@ -253,6 +262,21 @@ class CaseStore:
                 detail=detail,
             )
         )
+
+    def _media_prints(self, case: Case) -> None:
+        """Fingerprint the media of a case that becomes watched; forget them when it closes.
+
+        Best effort: a failure is logged and never stops the status change.
+        """
+        from cases import media_prints
+
+        try:
+            if case.status in WATCHED_STATUSES:
+                media_prints.record_case_media(self.config, self.state, case)
+            elif case.status == "closed":
+                media_prints.forget_case_media(self.state, case.id)
+        except Exception as exc:
+            logger.warning("The media of case %d could not be fingerprinted: %s", case.id, exc)
 
     def _sync_index(self, case: Case) -> None:
         """Queue the hit document with the case fields for the daemon's index writer."""
