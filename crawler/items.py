@@ -51,13 +51,22 @@ class MediaRef:
     description: str = ""
 
 
+SpanField = Literal["text", "title"]
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A character range ``[start, end)`` of the post's original ``text``."""
+    """A character range ``[start, end)`` of one field of the post, in its original characters.
+
+    ``field`` names the field the offsets index: ``"text"`` (the default, and the only field
+    before titles were analysed) or ``"title"``; ``text`` always equals
+    ``post.field_text(field)[start:end]``.
+    """
 
     start: int
     end: int
     text: str = ""
+    field: SpanField = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +134,17 @@ class Post:
 
     @property
     def full_text(self) -> str:
-        """Title and text as one string; spans of findings index into :attr:`text` only."""
+        """Title and text as one string for display and search; spans of findings index
+        :attr:`text` or :attr:`title` (see :attr:`Span.field`), never this string."""
         return f"{self.title}\n{self.text}" if self.title else self.text
+
+    def field_text(self, name: str) -> str:
+        """The original text of the field a :class:`Span` points into (``text`` or ``title``)."""
+        if name == "title":
+            return self.title
+        if name == "text":
+            return self.text
+        raise ValueError(f"A span points into 'text' or 'title', not {name!r}.")
 
     def content_hash(self) -> str:
         """A hash of what a reader sees: changes when the post is edited."""

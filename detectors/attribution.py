@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from crawler.items import Post
 from detectors.context import other_entities, sentence_starts, sentences
+from detectors.fields import PostText, post_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +41,21 @@ class Attribution:
     same_sentence: bool
 
 
-def targets_of(post: Post) -> list[Target]:
+def targets_of(post: Post, read: PostText | None = None) -> list[Target]:
+    """The company and employee mentions found so far, at their positions in the string the
+    detectors read (:func:`detectors.fields.post_text`: the title, then the text)."""
+    read = read or post_text(post)
     out: list[Target] = []
     for f in post.findings:
         if f.label == "company_mentioned":
-            out.extend(Target(s.start, s.end, None, s.text) for s in f.spans)
+            eid = None
         elif f.label == "employee_named" and f.employee_id:
-            out.extend(Target(s.start, s.end, f.employee_id, s.text) for s in f.spans)
+            eid = f.employee_id
+        else:
+            continue
+        for s in f.spans:
+            start = read.position(s)
+            out.append(Target(start, start + s.end - s.start, eid, s.text))
     return sorted(out, key=lambda t: t.start)
 
 

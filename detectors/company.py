@@ -2,13 +2,15 @@
 
 Aliases match through full-/half-width forms, kana folding, variant kanji, inserted spaces
 or symbols (ミ ナ ト 通 信) and leet digits (M1nato); a latin alias must be a whole word
-(``Minato`` in ``Minatoku`` is not a mention).
+(``Minato`` in ``Minatoku`` is not a mention). The title is read as well as the text
+(:mod:`detectors.fields`).
 """
 
 from __future__ import annotations
 
-from crawler.items import Finding, Post, Span
+from crawler.items import Finding, Post
 from detectors.base import Detector, DetectorContext
+from detectors.fields import post_text
 from detectors.matching import MultiMatcher
 
 
@@ -23,9 +25,8 @@ class CompanyMentionDetector(Detector):
         self.matcher: MultiMatcher[str] = MultiMatcher({n: context.company_name for n in names if n.strip()})
 
     def detect(self, post: Post) -> list[Finding]:
-        spans = [
-            Span(m.o_start, m.o_end, post.text[m.o_start : m.o_end]) for m in self.matcher.search(post.text)
-        ]
+        read = post_text(post)
+        spans = [read.span(m.o_start, m.o_end) for m in self.matcher.search(read.text)]
         if not spans:
             return []
         words = ", ".join(dict.fromkeys(s.text for s in spans))

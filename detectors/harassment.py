@@ -24,11 +24,12 @@ import logging
 import re
 from dataclasses import dataclass
 
-from crawler.items import Finding, Post, Span
+from crawler.items import Finding, Post
 from detectors import lexicon_en, lexicon_ja
 from detectors.attribution import Attribution, attribute, targets_of
 from detectors.base import Detector, DetectorContext
 from detectors.context import aimed_at_writer, condemned, hedged, impersonation, is_news, negated, sentence_of
+from detectors.fields import post_text
 from detectors.matching import MultiMatcher
 from detectors.morph import morphemes
 from detectors.normalize import _kata_to_hira, compact, compact_key, fold, has_japanese
@@ -117,17 +118,6 @@ def _on_token_boundaries(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` begins and ends on morpheme boundaries (sudachipy)."""
     toks = morphemes(text)
     return any(t.start == start for t in toks) and any(t.end == end for t in toks)
-
-
-def merge_spans(text: str, ranges: list[tuple[int, int]]) -> tuple[Span, ...]:
-    """Sorted spans of ``text`` with overlapping ranges merged."""
-    merged: list[list[int]] = []
-    for start, end in sorted(ranges):
-        if merged and start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return tuple(Span(s, e, text[s:e]) for s, e in merged)
 
 
 class HarassmentDetector(Detector):
@@ -237,10 +227,11 @@ class HarassmentDetector(Detector):
 
     # -- findings -----------------------------------------------------------------------
     def detect(self, post: Post) -> list[Finding]:
-        text = post.text
+        read = post_text(post)
+        text = read.text
         if not text:
             return []
-        targets = targets_of(post)
+        targets = targets_of(post, read)
         if self.require_target and not targets:
             return []
         grouped: dict[tuple[str, str | None], list[tuple[Cue, Attribution | None, bool]]] = {}
@@ -272,7 +263,7 @@ class HarassmentDetector(Detector):
                 score *= 0.9
             if score < THRESHOLD:
                 continue
-            spans = merge_spans(text, [(c.start, c.end) for c, _, _ in items])
+            spans = read.spans([(c.start, c.end) for c, _, _ in items])
             words = "、".join(dict.fromkeys(s.text for s in spans))
             attr = items[0][1]
             if employee_id:
@@ -283,6 +274,10 @@ class HarassmentDetector(Detector):
             else:
                 whom = "no identified target (target requirement relaxed)"
             note = " Phrased as rumour or question." if rumour else ""
+            if any(s.field == "title" for s in spans):
+                note += (
+                    " In the title." if all(s.field == "title" for s in spans) else " Partly in the title."
+                )
             findings.append(
                 Finding(
                     detector=self.name,

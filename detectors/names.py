@@ -23,6 +23,7 @@ from crawler.items import Finding, Post, Span
 from crawler.roster import Employee
 from detectors.base import Detector, DetectorContext
 from detectors.context import other_person_after, other_person_before
+from detectors.fields import post_text
 from detectors.lexicon_util import terms
 from detectors.matching import MultiMatcher
 from detectors.normalize import compact, compact_key
@@ -180,7 +181,8 @@ class EmployeeNameDetector(Detector):
     def detect(self, post: Post) -> list[Finding]:
         if not self.strong.payload and not self.weak.payload:
             return []
-        original = post.text
+        read = post_text(post)
+        original = read.text
         folded = compact(original)
         text = folded.text
         hits: dict[str, list[Span]] = {}
@@ -188,7 +190,7 @@ class EmployeeNameDetector(Detector):
         for m in self.strong.search(original, folded):
             if other_person_after(original, m.o_end):
                 continue  # John Smith the actor, 田中美咲選手
-            hits.setdefault(m.payload, []).append(Span(m.o_start, m.o_end, original[m.o_start : m.o_end]))
+            hits.setdefault(m.payload, []).append(read.span(m.o_start, m.o_end))
             taken.append((m.start, m.end))
         own = tuple((c.o_start, c.o_end) for c in self.company.search(original, folded))
         company_context = bool(own) or any(f.label == "company_mentioned" for f in post.findings)
@@ -209,7 +211,7 @@ class EmployeeNameDetector(Detector):
             eid = entry.employee_id
             if eid not in hits:
                 weak_only.add(eid)
-            hits.setdefault(eid, []).append(Span(w.o_start, w.o_end, original[w.o_start : w.o_end]))
+            hits.setdefault(eid, []).append(read.span(w.o_start, w.o_end))
         findings = []
         for eid, spans in hits.items():
             emp = self.context.roster.get(eid)
@@ -222,7 +224,7 @@ class EmployeeNameDetector(Detector):
                     severity="low",
                     score=0.75 if eid in weak_only else 1.0,
                     explanation=f"Names employee {eid} ({emp.name if emp else eid}) by {how}: {shown}.",
-                    spans=tuple(sorted(spans, key=lambda s: s.start)),
+                    spans=tuple(sorted(spans, key=read.position)),
                     employee_id=eid,
                 )
             )

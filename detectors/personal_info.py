@@ -21,6 +21,7 @@ import re
 from crawler.items import Finding, Post, Span
 from detectors.base import Detector, DetectorContext
 from detectors.context import sentences
+from detectors.fields import post_text
 from detectors.normalize import compact_key, fold
 
 _PREF = (
@@ -117,16 +118,19 @@ class PersonalInfoDetector(Detector):
 
     def detect(self, post: Post) -> list[Finding]:
         named = [f for f in post.findings if f.label == "employee_named" and f.employee_id]
-        if not named or not post.text:
+        if not named:
             return []
-        text = post.text
+        read = post_text(post)
+        text = read.text
+        if not text:
+            return []
         folded = fold(text)
         sents = sentences(text)
 
         def sent_index(pos: int) -> int:
             return next((i for i, (s, e) in enumerate(sents) if s <= pos < e), len(sents) - 1)
 
-        name_at = [(sent_index(s.start), f.employee_id) for f in named for s in f.spans]
+        name_at = [(sent_index(read.position(s)), f.employee_id) for f in named for s in f.spans]
         by_employee: dict[str, list[tuple[Span, str]]] = {}
         for kind, trigger, pattern, desc in self.patterns:
             if not trigger.search(folded.text):
@@ -147,13 +151,13 @@ class PersonalInfoDetector(Detector):
                     continue
                 eid = min(close)[2]
                 assert eid is not None
-                by_employee.setdefault(eid, []).append((Span(o_start, o_end, text[o_start:o_end]), desc))
+                by_employee.setdefault(eid, []).append((read.span(o_start, o_end), desc))
         findings = []
         for eid, items in by_employee.items():
             emp = self.context.roster.get(eid)
             strong = any(d not in ("their schedule or whereabouts",) for _, d in items) or len(items) > 1
             kinds = ", ".join(dict.fromkeys(d for _, d in items))
-            spans = tuple(sorted({s for s, _ in items}, key=lambda s: s.start))
+            spans = tuple(sorted({s for s, _ in items}, key=read.position))
             findings.append(
                 Finding(
                     detector=self.name,

@@ -70,11 +70,17 @@ def test_crawl_detect_index_search(config: Path) -> None:
     assert insult["url"].endswith("/ja/posts/3.html")
     assert {"insult", "employee_named"} <= set(insult["labels"])
     assert "E001" in insult["employees"]
-    # Spans point at the original characters of the post.
-    text = "ミナト通信のオペの田中美咲、マジで無能。クズ対応しかできない。"
+    # Spans point at the original characters of the field they name (the title is read too).
+    fields = {
+        "text": "ミナト通信のオペの田中美咲、マジで無能。クズ対応しかできない。",
+        "title": "オペレーターの田中",
+    }
     named = next(f for f in insult["findings"] if f["label"] == "employee_named")
-    assert [text[s["start"] : s["end"]] for s in named["spans"]] == [s["text"] for s in named["spans"]]
-    assert any(s["text"] == "田中美咲" for s in named["spans"])
+    assert [fields[s.get("field", "text")][s["start"] : s["end"]] for s in named["spans"]] == [
+        s["text"] for s in named["spans"]
+    ]
+    assert any(s["text"] == "田中美咲" and s["field"] == "text" for s in named["spans"])
+    assert any(s["text"] == "田中" and s["field"] == "title" for s in named["spans"])
 
     # A fair complaint is a bare company mention (context, not a hit); a post about somebody
     # else named 田中 is nothing at all.
