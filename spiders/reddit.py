@@ -1,5 +1,6 @@
 """Reddit: search and subreddit listings through the public JSON API or OAuth, with comment
-trees including "load more" (``/api/morechildren``) expansion.
+trees including "load more" (``/api/morechildren``) and "continue this thread" expansion
+(:mod:`spiders.reddit_tree`).
 
 * **Anonymous** (no client id): ``https://www.reddit.com/....json``, 10 requests per minute.
 * **OAuth** (``client_id`` + ``client_secret``, an app of type "script" or "web" at
@@ -40,10 +41,9 @@ from urllib.parse import urlencode
 
 from pydantic import Field
 
-from crawler.items import Author, MediaRef, Post
-from spiders.api_common import ApiOptions, ApiSpider, decode_json, parse_time
-from spiders.reddit_parse import GONE, IMAGE_URL, WWW, children_of, created_utc, or_queries, submission_media
-from spiders.text import guess_lang
+from spiders.api_common import ApiOptions, decode_json
+from spiders.reddit_parse import WWW, children_of, created_utc, or_queries
+from spiders.reddit_tree import RedditThreadsSpider
 
 
 class RedditOptions(ApiOptions):
@@ -62,6 +62,8 @@ class RedditOptions(ApiOptions):
     """Fetch the comment tree of every new submission."""
     max_more: int = Field(default=5, ge=0)
     """"load more" (morechildren) calls per comment tree."""
+    max_continue: int = Field(default=10, ge=0)
+    """"continue this thread" pages (replies below Reddit's depth limit) per comment tree."""
     thread_refresh_days: float = Field(default=2.0, ge=0)
     max_threads: int = Field(default=50, ge=0)
     limit: int = Field(default=100, ge=1, le=100)
@@ -69,7 +71,7 @@ class RedditOptions(ApiOptions):
     requests_per_minute_oauth: float = Field(default=100, gt=0)
 
 
-class RedditSpider(ApiSpider):
+class RedditSpider(RedditThreadsSpider):
     name = "reddit"
     platform = "reddit"
     options_model = RedditOptions
@@ -77,9 +79,6 @@ class RedditSpider(ApiSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._yielded: set[str] = set()
-        self._trees: set[str] = set()
-        self._removed: list[str] = []
         self._new_threads: dict[str, float] = {}
 
     def closed(self, reason: str) -> None:
@@ -204,14 +203,6 @@ class RedditSpider(ApiSpider):
             },
         )
 
-    def tree_request(self, link_id: str) -> Iterator[Any]:
-        if link_id in self._trees or not self.options.comments:
-            return
-        self._trees.add(link_id)
-        yield self.request(
-            f"/comments/{link_id[3:]}", {"limit": 500, "sort": "new"}, self.parse_tree, {"link_id": link_id}
-        )
-
     # -- responses -----------------------------------------------------------------------
     def observe_limits(self, response: Any) -> None:
         """Honour Reddit's ``X-Ratelimit-Remaining``/``-Reset``: when the budget of the current
@@ -269,130 +260,3 @@ class RedditSpider(ApiSpider):
             yield self.listing(path, {**params, "after": after}, key, since, page + 1, newest)
         elif newest and newest != since:
             self.save_cursor(key, newest)
-
-    def parse_tree(self, response: Any, link_id: str) -> Iterator[Any]:
-        data = self.read_json(response, f"The Reddit comments of {link_id}")
-        if data is None:
-            return
-        if not (isinstance(data, list) and len(data) == 2):
-            self.source_error(
-                f"The Reddit comments of {link_id} at {response.url} are not [submission, comments]."
-            )
-            return
-        for child in children_of(data[0]):
-            yield from self.emit(child)
-        more: list[str] = []
-        stack = list(reversed(children_of(data[1])))
-        while stack:
-            child = stack.pop()
-            if child.get("kind") == "more":
-                more.extend(self.more_ids(child))
-                continue
-            yield from self.emit(child)
-            replies = child["data"].get("replies") if isinstance(child.get("data"), dict) else None
-            stack.extend(reversed(children_of(replies)))
-        yield from self.more_requests(link_id, more, self.options.max_more)
-
-    def more_ids(self, child: dict[str, Any]) -> list[str]:
-        d: dict[str, Any] = child["data"] if isinstance(child.get("data"), dict) else {}
-        kids: list[Any] = d["children"] if isinstance(d.get("children"), list) else []
-        ids = [str(c) for c in kids if c and c != "_"]
-        if not ids:
-            self.crawler.stats.inc_value("mamori/reddit/continue_threads")  # deep "continue this thread"
-        return ids
-
-    def more_requests(self, link_id: str, ids: list[str], budget: int) -> Iterator[Any]:
-        if ids and budget <= 0:
-            self.crawler.stats.inc_value("mamori/reddit/more_skipped", len(ids))
-            return
-        for i in range(0, min(len(ids), 100 * budget), 100):
-            budget -= 1
-            params = {
-                "api_type": "json",
-                "link_id": link_id,
-                "children": ",".join(ids[i : i + 100]),
-                "sort": "new",
-            }
-            yield self.request(
-                "/api/morechildren", params, self.parse_more, {"link_id": link_id, "budget": budget}
-            )
-
-    def parse_more(self, response: Any, link_id: str, budget: int) -> Iterator[Any]:
-        data = self.read_json(response, f"The Reddit 'load more' comments of {link_id}")
-        if data is None:
-            return
-        things = (
-            (((data.get("json") or {}).get("data") or {}).get("things")) if isinstance(data, dict) else None
-        )
-        if not isinstance(things, list):
-            self.source_error(f"The Reddit 'load more' answer for {link_id} at {response.url} has no things.")
-            return
-        more: list[str] = []
-        for child in things:
-            if isinstance(child, dict) and child.get("kind") == "more":
-                more.extend(self.more_ids(child))
-            else:
-                yield from self.emit(child)
-        yield from self.more_requests(link_id, more, budget)
-
-    def emit(self, child: Any) -> Iterator[Post]:
-        kind = child.get("kind") if isinstance(child, dict) else None
-        d = child.get("data") if isinstance(child, dict) else None
-        if kind not in ("t1", "t3") or not isinstance(d, dict):
-            if kind not in ("more", "Listing"):
-                self.crawler.stats.inc_value("mamori/reddit/skipped_things")
-            return
-        body = (d.get("body") if kind == "t1" else d.get("selftext")) or ""
-        gone = GONE.get(body.strip()) or ("removed" if d.get("removed_by_category") else None)
-        if gone:
-            self.crawler.stats.inc_value(f"mamori/reddit/{gone}")
-            self._removed.append(f"reddit:{kind}_{d.get('id')}")
-            return
-        try:
-            post = self.to_post(kind, d)
-        except (KeyError, TypeError, ValueError) as exc:
-            self.crawler.stats.inc_value("mamori/reddit/bad_items")
-            self.source_error(f"A Reddit {kind} could not be read ({exc!r}); skipped.")
-            return
-        if post.id not in self._yielded:
-            self._yielded.add(post.id)
-            yield post
-
-    def to_post(self, kind: str, d: dict[str, Any]) -> Post:
-        name = d.get("name") or f"{kind}_{d['id']}"
-        author = d.get("author") or ""
-        account = Author(
-            handle=author,
-            display_name=author,
-            account_id=d.get("author_fullname") or "",
-            url=f"{WWW}/user/{author}" if author else "",
-        )
-        if author == "[deleted]":
-            account = Author(display_name="[deleted account]")
-        sub = d.get("subreddit") or ""
-        if kind == "t3":
-            title, text, media = d.get("title") or "", d.get("selftext") or "", submission_media(d)
-            link_id, parent = name, None
-        else:
-            title, text = "", d.get("body") or ""
-            media = [MediaRef(url=u, kind="image") for u in dict.fromkeys(IMAGE_URL.findall(text))]
-            link_id, parent = d["link_id"], d.get("parent_id")
-        permalink = d.get("permalink") or f"/r/{sub}/comments/{link_id[3:]}/_/{d['id']}/"
-        thread_url = f"{WWW}/r/{sub}/comments/{link_id[3:]}/" if sub else f"{WWW}/comments/{link_id[3:]}/"
-        return Post(
-            platform=self.platform,
-            source=self.source.name,
-            id=f"reddit:{name}",
-            url=WWW + permalink if permalink.startswith("/") else permalink,
-            title=title,
-            text=text,
-            author=account,
-            published_at=parse_time(d.get("created_utc")),
-            lang=guess_lang(f"{title} {text}"),
-            media=media,
-            parent_id=f"reddit:{parent}" if parent else None,
-            thread_id=f"reddit:{link_id}",
-            thread_url=thread_url,
-            raw_ref=WWW + permalink if permalink.startswith("/") else permalink,
-            raw={k: v for k, v in d.items() if k != "replies"},
-        )

@@ -97,6 +97,7 @@ def test_reddit_oauth_search_trees_more_removed_cursor_and_errors(
         subreddits = ["askreddit", "broken", "cut"]
         listings = ["comments"]
         max_more = 2
+        max_continue = 0  # "continue this thread": tests/spiders/test_reddit_continue.py
         thread_refresh_days = 100000  # the recording is from 2015: keep refreshing its tree
         # 0.25 s between requests: the rate-limit pause set when a response arrives must hold
         # back the next request of the slot (a local response arrives well within 0.25 s).
