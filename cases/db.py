@@ -143,7 +143,12 @@ def ensure_schema(engine: Any) -> None:
             except DBAPIError as exc:  # another process migrated at the same moment
                 last = exc
                 time.sleep(0.2)
-                if set(inspect(engine).get_table_names()) >= {"cases", "case_events", "alert_extra", "case_media"}:
+                if set(inspect(engine).get_table_names()) >= {
+                    "cases",
+                    "case_events",
+                    "alert_extra",
+                    "case_media",
+                }:
                     last = None
                     break
         if last is not None:

@@ -172,7 +172,9 @@ def _media_refs(case: Case) -> list[dict[str, Any]]:
 # -- the case_media table ------------------------------------------------------------------
 def has_prints(state: State, case_id: int) -> bool:
     with state.engine.connect() as conn:
-        return conn.execute(select(case_media.c.id).where(case_media.c.case_id == case_id)).first() is not None
+        return (
+            conn.execute(select(case_media.c.id).where(case_media.c.case_id == case_id)).first() is not None
+        )
 
 
 def record_case_media(config: Any, state: State, case: Case, *, fetch: bool = True) -> int:

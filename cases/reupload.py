@@ -277,4 +277,3 @@ def link_reupload(
     if match is None and prints:
         match = matcher.match_media(hit_id, url, prints)
     return open_linked(store, doc, match) if match else None
-
