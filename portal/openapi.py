@@ -51,6 +51,10 @@ def _q(name: str, description: str, kind: str = "string") -> dict[str, Any]:
     }
 
 
+def _path(name: str, kind: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -87,6 +91,37 @@ def openapi_document() -> dict[str, Any]:
                     "any signed-in user",
                     params=[{"name": "hit_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 )
+            },
+            "/api/v1/alert-rules": {
+                "get": _op("Saved-search alert rules and the configured route names", "legal, admin"),
+                "post": _op(
+                    "Save a search as a live alert rule (the query is validated; a 400 gives field and position)",
+                    "legal, admin",
+                    ok="201",
+                    body={
+                        "type": "object",
+                        "required": ["name", "query", "routes"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "query": {"type": "string"},
+                            "routes": {"type": "array", "items": {"type": "string"}},
+                            "enabled": {"type": "boolean"},
+                        },
+                    },
+                ),
+            },
+            "/api/v1/alert-rules/{rule_id}": {
+                "patch": _op(
+                    "Enable or disable an alert rule",
+                    "legal, admin",
+                    params=[_path("rule_id", "integer")],
+                    body={
+                        "type": "object",
+                        "required": ["enabled"],
+                        "properties": {"enabled": {"type": "boolean"}},
+                    },
+                ),
+                "delete": _op("Delete an alert rule", "legal, admin", params=[_path("rule_id", "integer")]),
             },
             "/api/v1/me/hits": {"get": _op("The hits naming the signed-in employee", "employee")},
             "/api/v1/me/requests": {

@@ -104,7 +104,7 @@ def save_search() -> Any:
 @bp.get("/searches/<int:search_id>/rule")
 @require("legal", "admin")
 def search_rule(search_id: int) -> Any:
-    """A saved search as an ``[[alerts.routes]]`` rule to paste into the configuration."""
+    """A saved search made a live alert rule (a form), or a route to paste into the configuration."""
     from portal.rules import route_toml
 
     with portal().state.engine.connect() as conn:
@@ -120,7 +120,11 @@ def search_rule(search_id: int) -> Any:
     if row is None:
         abort(404, "There is no such saved search of yours.")
     return render_template(
-        "rule.html", name=row["name"], query=row["query"], toml=route_toml(row["name"], row["query"])
+        "rule.html",
+        name=row["name"],
+        query=row["query"],
+        toml=route_toml(row["name"], row["query"]),
+        routes=[r.name for r in portal().config.alerts.routes],
     )
 
 
@@ -150,9 +154,12 @@ def hit(hit_id: str) -> Any:
             captures = []
         cases = case_store().for_hit(hit_id)
     text = str(doc.get("text") or "")
+    from portal.views.media import items_for
+
     return render_template(
         "hit.html",
         doc=doc,
+        media=items_for(portal().hits.get(hit_id) or doc),
         text_html=highlight(text, doc.get("findings") or []),
         captures=captures,
         cases=cases,

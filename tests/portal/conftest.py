@@ -22,11 +22,18 @@ USERS = {
 }
 
 PORTAL_TOML = """
+[[alerts.routes]]
+name = "legal-desk"
+urls = ["json://127.0.0.1:9/hook"]
+
 [portal]
 cookie_secure = false
 secret_key = "test-secret-key-not-for-production"
 login_max_failures = 3
 """
+
+CAPTURE_TOML = PORTAL_TOML + "\n[evidence]\nallow_private_addresses = true\npage_timeout = 20\n"
+"""The portal configuration plus evidence captures of the local test site (127.0.0.1)."""
 
 
 def _finding(
@@ -224,3 +231,53 @@ def shared_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     env = build_env(tmp_path_factory.mktemp("portal"))
     yield env
     close_env(env)
+
+
+def png_bytes(width: int = 1200, height: int = 800, color: tuple[int, int, int] = (200, 30, 60)) -> bytes:
+    """A real PNG image drawn with Pillow."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (width, height), color)
+    ImageDraw.Draw(img).rectangle(
+        (width // 4, height // 4, width * 3 // 4, height * 3 // 4), fill=(20, 90, 200)
+    )
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def bomb_png(side: int = 20_000) -> bytes:
+    """A small PNG file that decodes to ``side`` x ``side`` pixels (400 Mpx): a decompression bomb."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (side, side)).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def media_site() -> Any:
+    """A local site for the posts of :func:`make_posts`: pages, and the image of post 5ch:a1."""
+    from tests.replay import ReplayServer, Reply
+
+    site = ReplayServer().start()
+    html = "<html><body><p>ミナト通信の田中 美咲は詐欺師だ。許さない。</p><img src='/a1.jpg'></body></html>"
+    for path in ("/a1", "/b1", "/ab1", "/c1"):
+        site.add(path, Reply(html, content_type="text/html; charset=utf-8"))
+    site.add("/a1.jpg", Reply(png_bytes(), content_type="image/png"))
+    return site
+
+
+def capture(env: Env, *hit_ids: str) -> None:
+    """Real evidence captures (headless Chromium) of the given hits, with one browser."""
+    from evidence.browser import Browser
+    from evidence.capture import capture_hit
+
+    with Browser(env.config.evidence, user_agent=env.config.crawler.user_agent) as browser:
+        for hit_id in hit_ids:
+            doc = env.app.extensions["mamori"].hits.get(hit_id)
+            assert doc is not None, hit_id
+            capture_hit(env.config, doc, browser=browser)

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from portal.selfcheck import add_name, ask_for_help, my_names
-from tests.portal.conftest import PASSWORD, Env, login
+from tests.portal.conftest import (
+    CAPTURE_TOML,
+    PASSWORD,
+    Env,
+    build_env,
+    capture,
+    close_env,
+    login,
+    media_site,
+)
 
 ROLES = ("anon", "emp_a", "emp_b", "legal", "admin")
 PUBLIC = dict.fromkeys(ROLES, "ok")
@@ -61,9 +71,23 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
     ("POST", "/cases/{CASE}/status", {"status": "triaged"}, STAFF),
     ("GET", "/cases/{CASE}/draft/jp", None, STAFF),
     ("GET", "/cases/{CASE}/draft/nope", None, {**STAFF, "legal": "hidden", "admin": "hidden"}),
-    # No capture exists here: staff get past authorization to "no evidence" (404); the browser
-    # journey verifies a real capture.
-    ("POST", "/evidence/verify", {"hit_id": "5ch:a1"}, {**STAFF, "legal": "hidden", "admin": "hidden"}),
+    # 5ch:a1 has a real capture (see shared_env below); 5ch:b1 has none.
+    ("POST", "/evidence/verify", {"hit_id": "5ch:a1"}, STAFF),
+    ("POST", "/evidence/verify", {"hit_id": "5ch:b1"}, {**STAFF, "legal": "hidden", "admin": "hidden"}),
+    # media thumbnails from the capture: as the hit page; posts without media hide every item
+    ("GET", "/hits/5ch:a1/media/0/thumb", None, only("ok", "hidden")),
+    ("GET", "/hits/5ch:a1/media/7/thumb", None, only("hidden", "hidden", "hidden")),
+    ("GET", "/hits/5ch:b1/media/0/thumb", None, only("hidden", "hidden", "hidden")),
+    ("GET", "/hits/reddit:c1/media/0/thumb", None, only("hidden", "hidden", "hidden")),
+    ("GET", "/hits/5ch:zz-guess/media/0/thumb", None, only("hidden", "hidden", "hidden")),
+    # saved-search alert rules
+    ("GET", "/alert-rules", None, STAFF),
+    ("POST", "/alert-rules", {"name": "threats", "query": "label:threat", "routes": "legal-desk"}, STAFF),
+    ("POST", "/alert-rules", {"name": "bad", "query": 'label:threat "open', "routes": "legal-desk"}, STAFF),
+    ("POST", "/alert-rules/{RULE}/disable", {}, STAFF),
+    ("POST", "/alert-rules/{RULE}/enable", {}, STAFF),
+    ("POST", "/alert-rules/{RULE_DEL}/delete", {}, {**STAFF, "admin": "hidden"}),  # legal deleted it
+    ("POST", "/alert-rules/99999/disable", {}, {**STAFF, "legal": "hidden", "admin": "hidden"}),
     ("GET", "/requests", None, STAFF),
     ("GET", "/dashboard", None, STAFF),
     ("GET", "/admin/users", None, ADMIN),
@@ -95,7 +119,28 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
     ("GET", "/api/v1/me/requests", None, EMPLOYEE),
     ("POST", "/api/v1/me/requests", {"hit_id": "x:ab1", "message": "help"}, EMPLOYEE),
     ("POST", "/api/v1/me/requests", {"hit_id": "5ch:b1"}, {**EMPLOYEE, "emp_a": "hidden"}),
+    ("GET", "/api/v1/alert-rules", None, STAFF),
+    ("POST", "/api/v1/alert-rules", {"name": "t", "query": "label:threat", "routes": ["legal-desk"]}, STAFF),
+    ("PATCH", "/api/v1/alert-rules/{RULE}", {"enabled": False}, STAFF),
+    (
+        "PATCH",
+        "/api/v1/alert-rules/99999",
+        {"enabled": True},
+        {**STAFF, "legal": "hidden", "admin": "hidden"},
+    ),
+    ("DELETE", "/api/v1/alert-rules/{RULE_API_DEL}", None, {**STAFF, "admin": "hidden"}),
 ]
+
+
+@pytest.fixture(scope="module")
+def shared_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
+    """The portal over a local site, with a real evidence capture of 5ch:a1 (and its image)."""
+    site = media_site()
+    env = build_env(tmp_path_factory.mktemp("portal"), CAPTURE_TOML, base=site.base_url)
+    capture(env, "5ch:a1")
+    yield env
+    close_env(env)
+    site.stop()
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +171,17 @@ def data(shared_env: Env) -> dict[str, Any]:
                 user_id=legal.id, name="threats", query="label:threat severity:high", created_at=utcnow()
             )
         ).inserted_primary_key[0]
+    from alerts.saved_searches import RuleStore
+
+    rules = RuleStore(engine)
+    rule_ids = [
+        rules.add(shared_env.config, name=n, query="label:threat", routes=["legal-desk"], by="legal").id
+        for n in ("threats", "to delete", "to delete by API")
+    ]
     return {
+        "RULE": rule_ids[0],
+        "RULE_DEL": rule_ids[1],
+        "RULE_API_DEL": rule_ids[2],
         "A_REQ": a_req["id"],
         "B_REQ": b_req["id"],
         "A_NAME": names["みさきち"],
@@ -194,13 +249,17 @@ def test_route_authorization(
     if method == "GET":
         resp = client.get(url)
     elif url.startswith("/api/"):
-        resp = client.post(
-            url, data=json.dumps(body), content_type="application/json", headers={"X-CSRF-Token": token}
+        resp = client.open(
+            url,
+            method=method,
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={"X-CSRF-Token": token},
         )
     else:
         resp = client.post(url, data={**(body or {}), "csrf_token": token})
     assert outcome(resp) == expected, (method, url, role, resp.status_code, resp.get_data(as_text=True)[:400])
-    if role == "emp_a" and resp.status_code == 200:
+    if role == "emp_a" and resp.status_code == 200 and not resp.mimetype.startswith("image/"):
         text = resp.get_data(as_text=True)
         # Nothing of employee B ever reaches employee A: not B's id, name, findings or requests.
         for secret in ("E002", "佐藤 健太は", "住所を晒す", "threat against E002", "help me", "けんた"):
@@ -228,7 +287,7 @@ def test_matrix_covers_every_route(shared_env: Env) -> None:
 def test_openapi_lists_every_api_route(shared_env: Env) -> None:
     doc = shared_env.app.test_client().get("/api/v1/openapi.json").get_json()
     api_rules = {
-        re.sub(r"<(?:path:)?([a-z_]+)>", r"{\1}", rule.rule)
+        re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         for rule in shared_env.app.url_map.iter_rules()
         if rule.rule.startswith("/api/")
     }
