@@ -62,6 +62,34 @@ def test_platform_report_names_the_channel_and_fills_the_fields(config: Any, pla
     assert "2026-03-01 21:00 JST" in text
 
 
+@pytest.mark.parametrize(
+    ("platform", "expected"),
+    [
+        # Corrected after checking the platforms' own pages (see the sources in cases/platforms.py).
+        (
+            "youtube",
+            [
+                "https://support.google.com/youtube/answer/6154216",
+                "The exact statements",
+                "true and complete",
+            ],
+        ),
+        ("x", ["https://help.x.com/ja/forms/japan-report", "within 7 days", "Your X account"]),
+        ("bluesky", ["com.atproto.moderation.createReport", "not to the server (PDS)", "UK, EU and"]),
+        ("mastodon", ["Mastodon 4.2 or later", "legal / violation / spam / other", "1,000 characters"]),
+        ("5ch", ["meiyokison@5ch.net", "削除申し立て", "本人確認資料", "レス番号"]),
+        ("reddit", ["moderators first", "12793653507860", "not verified"]),
+    ],
+)
+def test_platform_report_carries_the_verified_channel_details(
+    config: Any, platform: str, expected: list[str]
+) -> None:
+    text = render_draft(open_case(config, platform), config, "report", at=AT)
+    for part in expected:
+        assert part in text, part
+    assert "legal/answer/3110420" not in text and "help.x.com/forms\n" not in text
+
+
 def test_a_custom_template_folder_overrides_by_file_name(make_config: Any, tmp_path: Path) -> None:
     (tmp_path / "tpl").mkdir()
     (tmp_path / "tpl" / "dmca.md.j2").write_text("Custom notice for {{ case.url }} by {{ requester.name }}\n")
