@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from crawler.browser import CHROMIUM_ARGS
-from tests.portal.conftest import PASSWORD, PORTAL_TOML, Env, build_env, close_env
+from tests.portal.conftest import PASSWORD, PORTAL_TOML, Env, build_env, close_env, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("portal-browser")]
 
@@ -45,6 +45,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Env, str]]:
             content_type="text/html; charset=utf-8",
         ),
     )
+    posts.add("/a1.jpg", Reply(png_bytes(), content_type="image/png"))  # the post's photo
     extra = PORTAL_TOML + "\n[evidence]\nallow_private_addresses = true\npage_timeout = 20\n"
     env = build_env(tmp_path_factory.mktemp("browser"), extra, base=posts.base_url)
     doc = env.app.extensions["mamori"].hits.get("5ch:a1")
@@ -97,6 +98,8 @@ def sign_in(page: Any, base: str, user: str) -> None:
 
 def test_legal_searches_opens_a_hit_and_works_a_case(site: tuple[Env, str], page: Any) -> None:
     _env, base = site
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
     page.goto(base + "/login")
     shot(page, "login")
     sign_in(page, base, "legal")
@@ -122,6 +125,14 @@ def test_legal_searches_opens_a_hit_and_works_a_case(site: tuple[Env, str], page
     page.click("summary:has-text('artifact(s)')")
     assert re.search(r"[0-9a-f]{64}", page.inner_text("details"))
     shot(page, "hit")
+    # The post's photo is shown as a thumbnail made by mamori from its own capture.
+    thumb = page.locator("ul.media img.thumb")
+    assert thumb.count() == 1
+    thumb.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    assert thumb.evaluate("img => img.currentSrc") == base + "/hits/5ch:a1/media/0/thumb"
+    assert thumb.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [320, 213]
+    shot(page, "hit-media")
     page.click("button:has-text('Verify evidence')")
     page.wait_for_selector("h1:has-text('Evidence check')")
     assert page.inner_text("h2").startswith("OK")
@@ -147,6 +158,23 @@ def test_legal_searches_opens_a_hit_and_works_a_case(site: tuple[Env, str], page
     page.wait_for_selector("svg.chart")
     assert page.locator("svg.chart").count() == 4
     shot(page, "dashboard")
+    # A saved search becomes a live alert rule.
+    page.goto(base + "/search?q=" + "詐欺 label:defamation")
+    page.fill("input[name=name]", "fraud claims")
+    page.click("button:has-text('Save this search')")
+    page.click("a:has-text('as alert rule')")
+    page.fill("input[name=query]", 'label:defamation "unclosed')
+    page.click("button:has-text('Save alert rule')")
+    assert "^" in page.inner_text("pre.error")  # the query error points at the character
+    page.fill("input[name=query]", "詐欺 label:defamation")
+    page.click("button:has-text('Save alert rule')")
+    page.wait_for_selector("table.rules td.state:has-text('enabled')")
+    assert "legal-desk" in page.inner_text("table.rules")
+    shot(page, "alert-rules")
+    # Nothing in the whole journey was loaded from another origin than the portal's.
+    assert requested and all(u.startswith(base + "/") for u in requested), [
+        u for u in requested if not u.startswith(base + "/")
+    ]
 
 
 def test_employee_runs_a_self_check_and_asks_for_help(site: tuple[Env, str], page: Any) -> None:
