@@ -60,6 +60,12 @@ def targets_of(post: Post, read: PostText | None = None) -> list[Target]:
 
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:at|from|of|in|with|for)\s+$", re.IGNORECASE)
+# A target marked as object or topic of talk (ミナト通信の店員に怒鳴る, ミナト通信の話になると) is not
+# the subject; an earlier party marked as topic or subject (後ろの男、/ 先輩は) is.
+_OBLIQUE_AFTER = re.compile(
+    r"^(?:さん|様|氏)?(?:の[^、。！？\s]{1,6}?)?(?:に(?!は)|を|へ|から|について|に関して|で(?!す)|と(?:の|一緒))"
+)
+_SUBJECT_AFTER = re.compile(r"^(?:は|が|、|,|って|も|ってさ|ってば)")
 _Mention = tuple[int, int, str, "Target | None"]  # start, end, kind ("target"/"other"/"self"), target
 
 
@@ -107,6 +113,14 @@ def attribute(text: str, targets: list[Target], start: int, end: int, label: str
     ):
         return None  # "the guy before me at Minato was an idiot": the company only locates the other
 
+    if (
+        chosen is not None
+        and chosen[2] == "target"
+        and len(before) > 1
+        and _OBLIQUE_AFTER.match(text[chosen[1] : chosen[1] + 12])
+        and any(m[2] == "other" and _SUBJECT_AFTER.match(text[m[1] : m[1] + 4]) for m in before[:-1])
+    ):
+        return None  # 後ろの男、ミナト通信の店員に怒鳴っててクズ: aimed at the subject, not the object
     if chosen is not None:
         if chosen[2] != "target":
             return None

@@ -55,7 +55,8 @@ _ORG_JA = (
     r"(?:他社|別の会社|よその会社|前の会社|競合|ライバル会社)"
 )
 _PERSON_JA = (
-    r"(?:隣|となり|前|後ろ|うしろ|他|ほか)の(?:客|人|おっさん|おばさん|おじさん|じいさん|ばあさん)|"
+    r"(?:隣|となり|前|後ろ|うしろ|他|ほか)の(?:席の|家の|部屋の|列の|台の|窓口の)?"
+    r"(?:客|人|おっさん|おばさん|おじさん|じいさん|ばあさん|男|女|兄ちゃん|姉ちゃん)|"
     r"(?:ライバル|競合|他社|よそ|別の店|他の店)の[^、。\s]{1,10}|"
     r"(?:うちの|ウチの|俺の|私の|僕の|自分の)(?:猫|ねこ|ネコ|犬|いぬ|イヌ|子|子供|息子|娘|旦那|嫁|母|父|ペット|上司|部下)|"
     r"(?:客|お客|クレーマー|荒らし|ネット民|アンチ|あいつら|あの人たち|書き込んだ奴|犯人)(?:が|は|ども|たち)|"
@@ -94,6 +95,20 @@ _ORG_NAME_CHAR = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z]")
 # The same as _ORG_JA without its costly leading character class (found from the suffix back).
 OTHER_RE = re.compile(
     f"(?:他社|別の会社|よその会社|前の会社|競合|ライバル会社)|{_PERSON_JA}|{_ORG_EN}|{_PERSON_EN}"
+)
+# The writer's own workplace (うちの課長, 俺の職場の先輩, 前職の店長, my manager at work): someone
+# else, unless the writer says they work for the company (then うちの課長 is its staff).
+_OWN_SIDE_RE = re.compile(
+    r"(?:うちの|ウチの|俺の|私の|僕の|自分の|弊社の|職場の|前の職場の|前職の|バイト先の|勤め先の)"
+    r"(?:[^、。\s]{1,5}?の)?(?:課長|部長|係長|社長|店長|所長|上司|部下|先輩|後輩|同僚|主任|リーダー|マネージャー|"
+    r"工場長|院長|専務|常務|経営陣)|"
+    r"\b(?i:my|our)\s+(?:\w+\s+)?(?:boss|manager|supervisor|coworkers?|co-workers?|colleagues?|team lead|"
+    r"director|ceo|landlord)\b"
+)
+_INSIDER_RE = re.compile(
+    r"(?:で|に)(?:働いて|勤めて|勤務して|勤務してる)|勤務(?:だけど|ですが|の者|歴)|中の人|社員だけど|社員ですが|"
+    r"\b(?:i|we)\s+(?:work|worked|have worked)\s+(?:at|for)\b|\bas an? (?:employee|insider)\b",
+    re.IGNORECASE,
 )
 SELF_RE = re.compile(
     r"(?:私|俺|僕|自分|わたし|あたし|おれ|ぼく)(?:が|は|も|って)|"
@@ -142,6 +157,8 @@ def other_entities(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` of mentions of someone else: kind ``other`` (another
     organisation or person) or ``self`` (the writer)."""
     found = [(m.start(), m.end(), "other") for m in OTHER_RE.finditer(text)]
+    if not _INSIDER_RE.search(text):
+        found += [(m.start(), m.end(), "other") for m in _OWN_SIDE_RE.finditer(text)]
     for m in _ORG_SUFFIX.finditer(text):
         start = m.start()
         while start > 0 and m.start() - start < 12 and _ORG_NAME_CHAR.match(text[start - 1]):
@@ -159,7 +176,11 @@ _NEG_AFTER_JA = re.compile(
     r"^(?:なんて|なんか|とか|は|も|を)?(?:して|やって|し|やら)(?:い)?(?:ない|ません|ねえ|ねー|なかった)(?!か|の[?？])|"
     r"^(?:なんて|とか|は|が|なんか)?(?:ありえない|あり得ない|ありえん|ないない|ない、|ないから)|"
     r"^(?:か|だ|じゃないか)?と(?:思った|思ってた|疑った|思いきや|思ったら)(?:けど|が|ら|のに)?|"
-    r"^(?:って|という|とかいう|との|なんて|なんか|とか)?(?:の|噂|話|情報)?(?:は|も)?(?:デマ|嘘|うそ|ウソ|誤解|間違い|根拠のない|事実無根)"
+    r"^(?:って|という|とかいう|との|なんて|なんか|とか)?(?:の|噂|話|情報)?(?:は|も)?(?:デマ|嘘|うそ|ウソ|誤解|間違い|根拠のない|事実無根)|"
+    # Degree denied: 詐欺ってほどではない, 無能とまでは言わない, 犯罪ってわけじゃない.
+    r"^(?:だ|です)?(?:って|という|と言う|っていう|と)?(?:ほど|ほどの|レベル|わけ)(?:こと)?(?:では|じゃ|でも|は)?"
+    r"(?:ない|ありません|なかった|ねえ|ねー)|"
+    r"^(?:だ|です)?(?:と|って)?まで(?:は|も)?(?:言わ|いわ|言え|いえ|思わ)(?:ない|ん|ず|ません)"
 )
 _NEG_VERB_JA = re.compile(r"^[さしせそ]?(?:ない|ません|ず|ぬ|なかった)(?!か|の[?？])")
 _NEG_BEFORE_EN = re.compile(
@@ -200,6 +221,8 @@ _CONDEMN_JA = re.compile(
     r"(?:やめ(?:よう|て|ろ|るべき|ましょう|なさい)|ひどい|酷い|良くない|よくない|許せ|許さ|最低|おかしい|"
     r"ダメ|だめ|違う|間違|デマ|嘘|誹謗中傷|中傷|名誉毀損|通報|残念|悲しい|かわいそう|可哀想|気の毒|"
     r"守ろう|味方|言い過ぎ|いいすぎ|筋違い|八つ当たり|すべきでない|べきじゃない|胸が痛|"
+    r"無理がある|言いがかり|いいがかり|大げさ|大袈裟|的外れ|誇張|極端|盛りすぎ|盛り過ぎ|根拠(?:が|も)?(?:ない|無い)|"
+    r"勘違い|被害妄想|逆恨み|決めつけ|決め付け|風評|根も葉もない|"
     r"(?:人|奴|やつ|連中|方|人たち)(?:が|も)?(?:いる|多い|おる)(?:けど|けれど|が|みたいだけど))"
 )
 _REPORT_EN = re.compile(
@@ -245,8 +268,83 @@ def aimed_at_writer(text: str, start: int, end: int) -> bool:
     )
 
 
+_GENERIC_REPORTER_JA = re.compile(
+    r"^[^。！？\n]{0,14}?(?:って|と|とか|なんて|だと|だって)(?:言う|言って(?:る|い)|いう|呼ぶ|呼んで(?:る|い)|書く|書いて(?:る|い)|"
+    r"騒ぐ|騒いで(?:る|い)|叩く|叩いて(?:る|い)|決めつけ(?:る|て))(?:人|奴|やつ|ヤツ|連中|人たち|方々|方|層|アンチ)"
+)
+_GENERIC_REPORTER_EN = re.compile(
+    r"\b(?:people|anyone|those|someone|somebody|folks|everyone|whoever|haters|trolls|the ones|some)\s+(?:who\s+|that\s+)?"
+    r"(?:keep\s+|still\s+|always\s+)?(?:call|calls|calling|called|say|says|saying|said|claim|claims|claiming|"
+    r"scream|screaming|yell|yelling|think|thinks|insist|insisting)\b",
+    re.IGNORECASE,
+)
+_ENDORSE = re.compile(
+    r"その通り|正しい|同意|わかる|分かる|確かに|間違いない|ほんとそれ|\b(?:right|true|correct|agree|exactly|spot on)\b",
+    re.IGNORECASE,
+)
+
+
+def reported_by_others(text: str, start: int, end: int) -> bool:
+    """True when the term is what unnamed others say (「詐欺だって言う人は…」, people calling them
+    a scam …), and the writer does not endorse it in the same sentence."""
+    s_start, s_end = sentence_of(text, start)
+    if not (
+        _GENERIC_REPORTER_JA.search(text[end:s_end])
+        or _GENERIC_REPORTER_EN.search(text[max(s_start, start - 80) : start])
+    ):
+        return False
+    return not _ENDORSE.search(text[s_start:s_end])
+
+
+_DENIAL_START = re.compile(
+    r"^\s*(?:no\b|nope\b|not at all|not really|absolutely not|of course not|hardly|nah\b|"
+    r"いいえ|いや(?:、|いや|,|\s)|違う|違います|ちがう|全然|ぜんぜん|まったく違|そんなことない|そんなことはない|"
+    r"ありえない|ないない|ないです)",
+    re.IGNORECASE,
+)
+
+
+def answered_no(text: str, start: int) -> bool:
+    """True when the term is in a question the writer answers with a denial right away
+    (Is it a scam? No. / 詐欺？いや、全然。)."""
+    _, s_end = sentence_of(text, start)
+    if "?" not in text[start:s_end] and "？" not in text[start:s_end]:
+        return False
+    return bool(_DENIAL_START.match(text[s_end : s_end + 30]))
+
+
+# A term that is only the standard of a comparison (どこかのクソ会社とは大違い, 前の職場のブラック企業に
+# 比べたら) or that belongs to a noun phrase about someone unnamed (どっかのクソ会社).
+_COMPARED_AFTER = re.compile(
+    r"^[^、。！？\n]{0,6}?(?:に比べ|と比べ|とくらべ|にくらべ|とは大違い|とは違|と違って|とは比べ物|"
+    r"より(?:は|も)?(?:マシ|まし|ずっと|全然|はるかに|よほど|遥かに|いい|良い|まとも|断然)|じゃあるまいし|でもあるまいし)"
+)
+_SOMEONE_ELSES = re.compile(
+    r"(?:どこかの|どっかの|よその|某|(?<!お)前にいた|昔いた|前に勤めてた|昔勤めてた|前に働いてた|昔働いてた|前職の)"
+    r"[^、。！？\s]{0,4}$|\b(?:unlike|compared to|compared with|better than|at least (?:they|it)'?s? not)\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# Adverbial or praise use (バカみたいに混んでる, 犯罪級に速い, アホほど安い, エロかっこいい).
+_INTENSIFIER_AFTER = re.compile(
+    r"^(?:みたいに|みてーに|ほど|並みに|なみに|級に|レベルで|レベルに|的に|的な(?:うまさ|速さ|安さ|美味しさ|かわいさ))|"
+    r"^(?:かっこいい|カッコいい|カッコイイ|かっこよ|かわいい|可愛い|カワイイ|かわよ|美しい|うま|旨|美味)"
+)
+
+
+def not_about_target(text: str, start: int, end: int) -> bool:
+    """True when the term only compares (…とは大違い), belongs to someone unnamed (どっかの
+    クソ会社), or is used as an intensifier or in praise (バカみたいに速い, エロかっこいい)."""
+    after = text[end : end + 16]
+    if _INTENSIFIER_AFTER.match(after) or _COMPARED_AFTER.match(after):
+        return True
+    s_start, _ = sentence_of(text, start)
+    return bool(_SOMEONE_ELSES.search(text[max(s_start, start - 40) : start]))
+
+
 def condemned(text: str, start: int, end: int) -> bool:
     """True when the term is quoted or reported in order to condemn or refute it."""
+    if reported_by_others(text, start, end):
+        return True
     s_start, s_end = sentence_of(text, start)
     sentence = text[s_start:s_end]
     rel = start - s_start

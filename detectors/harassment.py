@@ -28,7 +28,17 @@ from crawler.items import Finding, Post
 from detectors import lexicon_en, lexicon_ja
 from detectors.attribution import Attribution, attribute, targets_of
 from detectors.base import Detector, DetectorContext
-from detectors.context import aimed_at_writer, condemned, hedged, impersonation, is_news, negated, sentence_of
+from detectors.context import (
+    aimed_at_writer,
+    answered_no,
+    condemned,
+    hedged,
+    impersonation,
+    is_news,
+    negated,
+    not_about_target,
+    sentence_of,
+)
 from detectors.fields import post_text
 from detectors.matching import MultiMatcher
 from detectors.morph import morphemes
@@ -238,6 +248,8 @@ class HarassmentDetector(Detector):
         for cue in self._cues(text, tuple(t.end for t in targets)):
             denied = negated(text, cue.start, cue.end, verb=cue.how == "verb", after_too=cue.how != "pattern")
             if denied or condemned(text, cue.start, cue.end) or aimed_at_writer(text, cue.start, cue.end):
+                continue
+            if not_about_target(text, cue.start, cue.end) or answered_no(text, cue.start):
                 continue
             if cue.label == "defamation" and impersonation(text, cue.start):
                 continue  # 「ミナト通信を名乗る詐欺メール」: the company is the victim

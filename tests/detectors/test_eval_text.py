@@ -31,8 +31,8 @@ def test_known_metrics(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     labels = report["labels"]
-    # defamation: post 1 (TP). insult: post 2 (TP), post 5 "バカみたいに速い" (FP: praise), post 4 "最悪" (FN: a fair complaint
-    # to the detector, an insult to the annotator). threat: post 8 (TP).
+    # defamation: post 1 (TP). insult: post 2 (TP), post 5 "ゴミ対応" (FP: abuse to the detector, a fair complaint to
+    # the annotator), post 4 "最悪" (FN: a fair complaint to the detector, an insult to the annotator). threat: post 8 (TP).
     assert labels["defamation"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1, "predicted": 1}
     assert labels["insult"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2, "predicted": 2}
     assert labels["threat"]["f1"] == 1.0
