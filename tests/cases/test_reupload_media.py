@@ -359,3 +359,70 @@ def test_crawl_of_a_reuploaded_image_opens_a_linked_case(
     assert linked.linked_case_id == case.id and linked.url.endswith("/p/7.html")
     assert "near-duplicate" in linked.reason
     assert len(rows(config)) == 1  # only the case's own image is fingerprinted, not the hits'
+
+
+class Stats:
+    """The few calls of Scrapy's stats collector the pipeline makes (a seam it does not own)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+def test_pipeline_counts_a_failure_and_passes_the_item_on(ev_cfg: Any, replay: ReplayServer) -> None:
+    import asyncio
+
+    from sqlalchemy import text
+
+    from cases.pipeline import ReuploadCasePipeline
+
+    watched_case(
+        ev_cfg, replace(make_post(1), text="ミナト通信の田中美咲は無能でクズ。あいつの対応は最悪だ。")
+    )
+    stats = Stats()
+    pipeline = ReuploadCasePipeline(ev_cfg, stats)
+    hit = replace(make_post(2), url="https://mirror.example/p/2")
+    assert asyncio.run(pipeline.process_item(hit)) is hit
+    assert stats.values == {}
+    with CaseStore(ev_cfg).state.begin() as conn:  # the table disappears under the crawl
+        conn.execute(text("ALTER TABLE cases RENAME TO cases_gone"))
+    pipeline._matcher.invalidate()
+    assert asyncio.run(pipeline.process_item(hit)) is hit
+    assert stats.values == {"mamori/cases/reupload_errors": 1}
+
+
+def test_crawl_without_watched_media_does_not_fetch_hits_images(
+    make_config: Callable[..., Path], replay: ReplayServer, shared_data: Path
+) -> None:
+    path = make_config(
+        EVIDENCE
+        + f'''
+        [[sources]]
+        type = "rss"
+        name = "mirror"
+        url = "{replay.url("/feed.xml")}"
+        schedule = "1h"
+    '''
+    )
+    config = load_config(path)
+    # A watched case with text only: the hits' images are not needed and not fetched.
+    watched_case(
+        config, replace(make_post(1), text="ミナト通信の田中美咲は無能でクズ。あいつの対応は最悪だ。")
+    )
+    replay.add(
+        "/m/a.jpg", Reply(reencoded(photo(shared_data, "examples__obama.jpg")), content_type="image/jpeg")
+    )
+    replay.add(
+        "/feed.xml",
+        Reply(
+            "<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'><channel><title>t</title>"
+            f"<link>{replay.base_url}/</link><item><guid>g1</guid><title>p</title>"
+            f"<link>{replay.base_url}/p/1.html</link><description>ミナト通信の田中美咲はバカ</description>"
+            f'<enclosure url="{replay.base_url}/m/a.jpg" type="image/jpeg" length="1"/></item></channel></rss>',
+            content_type="application/rss+xml",
+        ),
+    )
+    assert crawl(path, "mirror")["hits"] == 1
+    assert replay.hits("/m/a.jpg") == [] and len(CaseStore(config).list()) == 1
