@@ -6,7 +6,9 @@ trees including "load more" (``/api/morechildren``) and "continue this thread" e
 * **OAuth** (``client_id`` + ``client_secret``, an app of type "script" or "web" at
   reddit.com/prefs/apps; use ``${ENV}`` placeholders): an application-only token from
   ``auth_url`` (client-credentials grant), then ``https://oauth.reddit.com``, 100 per minute.
-  If the token request fails the error is recorded and the crawl goes on anonymously.
+  If the token request fails the error is recorded and the crawl goes on anonymously. The
+  token is renewed within the crawl before it expires and when a request is refused with
+  401 (that request is sent once more): :mod:`spiders.reddit_auth`.
 
 The query terms are OR-ed into as few searches as fit Reddit's 512-character limit.
 Incremental: the newest ``created_utc`` per search and listing is the cursor; paging (newest
@@ -33,15 +35,16 @@ keeps its text with an empty handle and the display name "[deleted account]".
 
 from __future__ import annotations
 
-import base64
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import Field
+from scrapy.settings import SETTINGS_PRIORITIES
 
-from spiders.api_common import ApiOptions, decode_json
+from spiders.api_common import ApiOptions
+from spiders.reddit_auth import OAUTH, ClientCredentials
 from spiders.reddit_parse import WWW, children_of, created_utc, or_queries
 from spiders.reddit_tree import RedditThreadsSpider
 
@@ -69,13 +72,24 @@ class RedditOptions(ApiOptions):
     limit: int = Field(default=100, ge=1, le=100)
     requests_per_minute_anonymous: float = Field(default=10, gt=0)
     requests_per_minute_oauth: float = Field(default=100, gt=0)
+    token_refresh_margin: float = Field(default=60, ge=0)
+    """Renew the OAuth token this many seconds before it expires (at most half its lifetime)."""
 
 
 class RedditSpider(RedditThreadsSpider):
     name = "reddit"
     platform = "reddit"
     options_model = RedditOptions
-    _token = ""
+    auth: ClientCredentials | None = None
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Switch on the token middleware for this spider, keeping the configured middlewares."""
+        super().update_settings(settings)
+        middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+        middlewares.setdefault("spiders.reddit_auth.RedditAuthMiddleware", 600)
+        priority = max(settings.getpriority("DOWNLOADER_MIDDLEWARES") or 0, SETTINGS_PRIORITIES["spider"])
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority=priority)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,61 +112,41 @@ class RedditSpider(RedditThreadsSpider):
         return spider
 
     # -- requests ------------------------------------------------------------------------
+    @property
+    def oauth(self) -> bool:
+        return self.auth is not None and bool(self.auth.token)
+
     def url(self, path: str, params: dict[str, Any]) -> str:
         params = {**params, "raw_json": 1}
-        if self._token:
+        if self.oauth:
             return f"{self.options.oauth_api_url.rstrip('/')}{path}?{urlencode(params)}"
         return f"{self.options.api_url.rstrip('/')}{path}.json?{urlencode(params)}"
 
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"bearer {self._token}"} if self._token else {}
-
     def request(self, path: str, params: dict[str, Any], callback: Any, cb_kwargs: dict[str, Any]) -> Any:
-        return self.api_request(self.url(path, params), callback, headers=self.headers(), cb_kwargs=cb_kwargs)
+        """An API request; OAuth ones get the current token when sent (:mod:`spiders.reddit_auth`)."""
+        return self.api_request(
+            self.url(path, params), callback, cb_kwargs=cb_kwargs, meta={OAUTH: True} if self.oauth else {}
+        )
 
     async def start(self) -> AsyncIterator[Any]:
         o = self.options
         if o.client_id and o.client_secret:
-            basic = base64.b64encode(f"{o.client_id}:{o.client_secret}".encode()).decode()
-            yield self.api_request(
-                o.auth_url,
-                self.parse_token,
-                method="POST",
-                body="grant_type=client_credentials",
-                headers={
-                    "Authorization": f"Basic {basic}",
-                    "Content-Type": "application/x-www-form-urlencoded",
-                },
-                errback=self.on_auth_error,
-                dont_filter=True,
+            self.auth = ClientCredentials(
+                self,
+                auth_url=o.auth_url,
+                client_id=o.client_id,
+                client_secret=o.client_secret,
+                margin=o.token_refresh_margin,
             )
-            return
-        if o.client_id or o.client_secret:
+            if await self.auth.renew(0):
+                self.set_rate(o.requests_per_minute_oauth)
+        elif o.client_id or o.client_secret:
             self.source_error(
                 f"Source {self.source.name!r} sets only one of client_id and client_secret; give both for "
                 "OAuth (100 requests/min) or neither. Crawling anonymously (10 requests/min)."
             )
         for request in self.crawl_requests():
             yield request
-
-    def parse_token(self, response: Any) -> Iterator[Any]:
-        try:
-            data = decode_json(response, "The Reddit token request")
-            self._token = str(data["access_token"])
-            self.set_rate(self.options.requests_per_minute_oauth)
-        except Exception as exc:
-            reason = (
-                str(exc) if not isinstance(exc, (KeyError, TypeError)) else "the answer has no access_token"
-            )
-            self.source_error(
-                f"Reddit did not grant an OAuth token at {self.options.auth_url}: {reason} Check client_id "
-                "and client_secret (the app at reddit.com/prefs/apps). Crawling anonymously (10 requests/min)."
-            )
-        yield from self.crawl_requests()
-
-    def on_auth_error(self, failure: Any) -> Iterator[Any]:
-        self.on_error(failure)
-        yield from self.crawl_requests()
 
     def crawl_requests(self) -> Iterator[Any]:
         o = self.options
