@@ -215,7 +215,8 @@ def alert_saved_searches(config: Any, state: Any, index: Index | None, docs: lis
     logged and skipped; an :class:`~crawler.exceptions.IndexBackendError` propagates so the
     daemon replays the batch (queueing is idempotent).
     """
-    if index is None or not docs:
+    by_id = {str(d["id"]): d for d in docs if d.get("id")}
+    if index is None or not by_id:
         return 0
     rules = RuleStore(state.engine).list(enabled_only=True)
     if not rules:
@@ -223,7 +224,6 @@ def alert_saved_searches(config: Any, state: Any, index: Index | None, docs: lis
     from alerts.outbox import Outbox
 
     routes = {r.name: r for r in config.alerts.routes}
-    by_id = {str(d.get("id")): d for d in docs if d.get("id")}
     outbox = Outbox(state)
     queued = 0
     for rule in rules:

@@ -100,6 +100,8 @@ def media_items(
     config: Any, state: Any, doc: dict[str, Any], *, staff: bool, employee_id: str | None
 ) -> list[MediaItem]:
     """What the hit page shows for each media reference of ``doc`` (the stored document)."""
+    if not doc.get("media"):
+        return []
     manifests = _manifests(config, state, str(doc.get("id")))
     items = []
     for i, m in enumerate(doc.get("media") or ()):
