@@ -110,6 +110,12 @@ def view_of(user: User, doc: dict[str, Any]) -> dict[str, Any]:
     out = {k: doc.get(k) for k in keep if k in doc}
     out["text"] = mask_others(str(doc.get("text") or ""), doc, user.employee_id)
     out["title"] = mask_words(str(doc.get("title") or ""), doc, user.employee_id)
+    from portal.thumbs import withheld
+
+    # A media item that a finding about another employee points at (their face, their voice).
+    out["media"] = [
+        m for m in doc.get("media") or () if not withheld(doc, user.employee_id, (m or {}).get("url"))
+    ]
     out["findings"] = mine
     out["labels"] = sorted({f.get("label") for f in mine if f.get("label")})
     out["employees"] = [user.employee_id]

@@ -87,7 +87,7 @@ def _has(manifest: Any, name: str) -> bool:
     return any(a.get("name") == name for a in manifest.artifacts)
 
 
-def withheld(doc: dict[str, Any], employee_id: str | None, url: str) -> bool:
+def withheld(doc: dict[str, Any], employee_id: str | None, url: str | None) -> bool:
     """True if a finding about *another* employee points at this media (a face, a voice)."""
     for f in doc.get("findings") or ():
         other = (f or {}).get("employee_id")

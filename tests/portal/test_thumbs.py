@@ -158,6 +158,7 @@ def test_media_showing_another_employee_is_withheld_from_an_employee(env: tuple[
     html = emp.get("/hits/5ch:face").get_data(as_text=True)
     assert "/a1.jpg" not in html and "media-item" not in html
     assert emp.get("/hits/5ch:face/media/0/thumb").status_code == 404
+    assert emp.get("/api/v1/hits/5ch:face").get_json()["media"] == []
     # Employee B, whose face it is, sees the item (pending: this hit has no capture yet).
     assert 'data-state="pending"' in portal_env.client("emp_b").get("/hits/5ch:face").get_data(as_text=True)
     legal = portal_env.client("legal").get("/hits/5ch:face").get_data(as_text=True)
