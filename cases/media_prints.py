@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from cases.db import case_media
+from cases.db import case_events, case_media
 from cases.model import Case
 from crawler.items import MediaRef
 from crawler.state import State, now
@@ -226,9 +226,20 @@ def _store(state: State, case_id: int, source: str, prints: list[MediaPrint]) ->
         }
         for p in prints
     }
+    kinds = sorted({p.kind for p in prints})
+    detail = (
+        f"{len(rows)} media fingerprint(s) ({', '.join(kinds)}) taken from the "
+        + ("evidence capture" if source == "evidence" else "post's media, fetched once")
+        + " for finding re-uploads; the media themselves are not kept."
+    )
     with state.begin() as conn:
         if conn.execute(select(case_media.c.id).where(case_media.c.case_id == case_id)).first() is None:
             conn.execute(insert(case_media), list(rows.values()))
+            conn.execute(
+                insert(case_events).values(
+                    case_id=case_id, at=ts, actor="reupload", action="media", detail=detail
+                )
+            )
         else:  # another process fingerprinted the case at the same moment
             return 0
     logger.info("Case %d: %d media fingerprint(s) stored (from %s).", case_id, len(rows), source)
@@ -238,7 +249,17 @@ def _store(state: State, case_id: int, source: str, prints: list[MediaPrint]) ->
 def forget_case_media(state: State, case_id: int) -> None:
     """Delete the fingerprints of ``case_id`` (the case was closed)."""
     with state.begin() as conn:
-        conn.execute(delete(case_media).where(case_media.c.case_id == case_id))
+        gone = conn.execute(delete(case_media).where(case_media.c.case_id == case_id)).rowcount
+        if gone:
+            conn.execute(
+                insert(case_events).values(
+                    case_id=case_id,
+                    at=now(),
+                    actor="reupload",
+                    action="media",
+                    detail=f"{gone} media fingerprint(s) deleted: the case is closed.",
+                )
+            )
 
 
 def load_prints(conn: Any, case_ids: list[int]) -> dict[int, list[MediaPrint]]:

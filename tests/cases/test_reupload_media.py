@@ -116,6 +116,8 @@ def test_takedown_fingerprints_the_images_of_the_evidence_capture_and_keeps_only
         "created_at",
     }
     assert len(replay.hits("/img/orig.jpg")) == fetched_before  # not fetched again
+    media_event = CaseStore(ev_cfg).events(case.id)[-1]
+    assert media_event.action == "media" and "evidence capture" in media_event.detail
 
     matcher = ReuploadMatcher.from_config(ev_cfg)
     matcher.refresh()
@@ -200,6 +202,7 @@ def test_cases_not_watched_or_closed_do_not_match_and_closing_forgets_the_hashes
 
     store.set_status(case.id, "closed", actor="legal")
     assert rows(ev_cfg) == []
+    assert store.events(case.id)[-1].detail == "1 media fingerprint(s) deleted: the case is closed."
     matcher.refresh()
     assert matcher.watched == 0 and matcher.match_media("rss:70", "https://m.example/70", prints) is None
 
