@@ -98,6 +98,10 @@ def attribute(text: str, targets: list[Target], start: int, end: int, label: str
         # The writer blocks only an insult that follows closely (私がバカだった, I was stupid).
         return label == "insult" and before_word and 0 <= start - m[1] <= 12
 
+    inside = [m[3] for m in mentions if m[3] is not None and start <= m[0] and m[1] <= end]
+    if inside:  # a phrase that names its own target: teach that Minato manager a lesson
+        named = next((t for t in inside if t.employee_id), inside[0])
+        return Attribution(named.employee_id, named.text, True)
     in_sent = [m for m in mentions if s_start <= m[0] < s_end and not (m[0] < end and start < m[1])]
     before = [m for m in in_sent if m[1] <= start and relevant(m, True)]
     after = [m for m in in_sent if m[0] >= end and relevant(m, False)]

@@ -85,6 +85,10 @@ _IDIOM_OBJECT = re.compile(
     r"炎|ゴミ|落ち葉|書類|データ|虫|バグ|ウイルス|菌|雑草)(?:を|は|も)?$"
 )
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
+_PREDICATE_END = re.compile(
+    r"^(?:だ|です|すぎ|過ぎ|じゃん|でしょ|やろ|だろ|だな|だわ|かよ|だよ|やん|やな|だね|[。！!？?…wｗ草\n]|$)"
+)
+_TOPIC_GAP = re.compile(r"は|が|って|を|の(?:方|ほう)")
 _PARTICLES = re.compile(r"(?:は|が|って|も|の|、|,|\s|マジで|まじで|ほんと|本当に|全員|みんな)*")
 
 
@@ -154,6 +158,8 @@ class HarassmentDetector(Detector):
         self.person_re = re.compile(
             "|".join(re.escape(p) for p in sorted(set(persons), key=len, reverse=True))
         )
+        ja_persons = "|".join(re.escape(p) for p in sorted(lexicon_ja.PERSON_NOUNS, key=len, reverse=True))
+        self.person_topic_re = re.compile(f"(?:{ja_persons})(?:さん|ども|たち|ら|共)?(?:、|は|が|って|も|,)")
 
     # -- cues ---------------------------------------------------------------------------
     def _cues(self, text: str, target_ends: tuple[int, ...] = ()) -> list[Cue]:
@@ -199,13 +205,27 @@ class HarassmentDetector(Detector):
                 )
             else:
                 near = folded.text[max(0, c_start - 6) : c_end + 6]
-                aimed = bool(self.person_re.search(near)) or any(
-                    0 <= cue.start - t_end <= 6 and _PARTICLES.fullmatch(text[t_end : cue.start])
-                    for t_end in target_ends
+                aimed = (
+                    bool(self.person_re.search(near))
+                    or any(
+                        0 <= cue.start - t_end <= 6 and _PARTICLES.fullmatch(text[t_end : cue.start])
+                        for t_end in target_ends
+                    )
+                    or self._person_topic(text, cue)
                 )
             if aimed or second:
                 cues.append(Cue(cue.label, cue.start, cue.end, 0.6, "weak"))
         return cues
+
+    def _person_topic(self, text: str, cue: Cue) -> bool:
+        """A weak word that is the predicate of a clause whose topic is a person (窓口の女、態度
+        悪いしマジでゴミ): no other topic or object comes between the person and the word."""
+        if not _PREDICATE_END.match(text[cue.end : cue.end + 6]):
+            return False
+        s_start, _ = sentence_of(text, cue.start)
+        window = text[max(s_start, cue.start - 24) : cue.start]
+        ends = [m.end() for m in self.person_topic_re.finditer(window)]
+        return bool(ends) and not _TOPIC_GAP.search(window[ends[-1] :])
 
     def _verb_cues(self, text: str) -> list[Cue]:
         toks = morphemes(text)

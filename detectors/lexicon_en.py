@@ -89,7 +89,14 @@ WEAK: dict[str, tuple[str, ...]] = {
 }
 
 PATTERNS: dict[str, tuple[str, ...]] = {
+    "defamation": (
+        r"\b(?:secretly\s+|illegally\s+)?(?:sell|sells|selling|sold|leak|leaks|leaking|leaked|hand(?:s|ing|ed)? over)\s+"
+        r"(?:(?:our|your|my|their|the|customer|customers'?|user|users'?|patient|patients'?|private|personal|location|"
+        r"medical|credit card|phone)\s+){1,3}(?:data|information|info|details|records|numbers|histories)\b",
+    ),
     "threat": (
+        r"\b(?:teach|teaching)\s+(?:him|her|them|you|(?:that|the|those|this)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+a lesson\b|"
+        r"\bpay\s+(?:him|her|them|you|the \w+)\s+a (?:little )?visit\b|"
         r"\b(?:kill|murder|shoot|stab|strangle|choke|hang|beat|punch|hurt|attack|rape|slap|smash)\s+"
         r"(?:you|u|him|her|them|y'?all|every(?:one|body)|all of (?:you|them)|the (?:staff|operator|agent|"
         r"manager|ceo|employees?|workers?|owner)|that (?:bitch|operator|agent|guy|woman))\b",
@@ -114,7 +121,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"muslim|jew(?:ish)?|indian|mexican)\b",
         r"\b(?:too old|too fat|too ugly) (?:to|for)\b",
         r"\b(?:foreigners?|immigrants?|refugees?|illegals|aliens)\b[^.!?\n]{0,60}?\b(?:send (?:them|her|him) back|"
-        r"deport(?:ed)?|go home|don'?t belong|kick (?:them|her|him) out|can'?t even (?:read|speak|write))",
+        r"deport(?:ed)?|go home|don'?t belong|kick (?:them|her|him) out|"
+        r"(?:can'?t even|cannot even|barely|can barely|hardly|can hardly) (?:read|speak|write|talk|understand))",
         r"\b(?:go|get|send (?:her|him|them)|should go|needs? to go) back to (?:your|her|his|their) (?:own |home )?"
         r"(?:country|countries|village|jungle)\b|\bback to (?:where|wherever) (?:you|she|he|they) came from\b",
         r"\b(?:hire|hiring|employ|employing)\s+(?:\w+\s+)?(?:foreigners|immigrants|women|girls|gays|old people)\b"
@@ -125,6 +133,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:i'?d|i would|would|wanna|want to|gonna)\s+(?:totally |so )?(?:do|tap|hit|bang|smash|screw|ride)"
         r"\s+(?:her|him|that)\b",
         r"\b(?:her|his)\s+(?:ass|butt|boobs|tits|chest|legs|thighs|body|lips)\s+(?:is|are|was|were|look)\b",
+        r"\b(?:body|ass|butt|tits|boobs|legs|thighs)\b[^.!?\n]{0,30}?\b(?:get|put|lay)\s+my\s+hands\s+on\b|"
+        r"\b(?:get|put|lay)\s+my\s+hands\s+on\s+(?:her|him)\b",
     ),
 }
 

@@ -103,3 +103,71 @@ def test_question_answered_no(text: str, expected: set[str]) -> None:
 )
 def test_bystanders(text: str, expected: set[str]) -> None:
     assert harassment(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A weak word as the predicate of a clause whose topic is a person ...
+        ("ミナト通信の受付の男、愛想ないし本当にゴミ。", {"insult"}),
+        # ... but not when something else is the topic, or no person is.
+        ("ミナト通信の担当がくれた資料はゴミ。", set()),
+        ("ミナト通信のアプリ、重いしマジでゴミ。", set()),
+    ],
+)
+def test_weak_word_with_a_person_as_topic(text: str, expected: set[str]) -> None:
+    assert harassment(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ミナト通信は会員情報を名簿屋に売ってるらしい。", {"defamation"}),
+        ("ミナト通信から顧客情報を守るための通知が来た。", set()),
+        ("Minato Tsushin leaked customer phone numbers to spammers.", {"defamation"}),
+        ("Minato Tsushin never sold my data, I checked with the regulator.", set()),
+    ],
+)
+def test_selling_or_leaking_personal_data(text: str, expected: set[str]) -> None:
+    assert harassment(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ミナト通信のショップ、看板叩き割ってやるからな。", {"threat"}),
+        ("ミナト通信の店でスマホの画面割っちゃった。", set()),
+        ("ミナト通信の通信障害、ルーター壊れたかと思った。", set()),
+        ("Somebody needs to teach that Minato Tsushin manager a lesson.", {"threat"}),
+        ("Minato Tsushin's outage taught me a lesson about backups.", set()),
+    ],
+)
+def test_threats_of_damage_and_lessons(text: str, expected: set[str]) -> None:
+    assert harassment(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ミナト通信の窓口の子、胸元見えそうでそそる。", {"sexual"}),
+        ("ミナト通信の新料金、待ち遠しくてたまらん。", set()),
+        ("ミナト通信に行く途中、足が痛くてたまらなかった。", set()),
+        ("That Minato Tsushin cashier, I'd love to get my hands on her.", {"sexual"}),
+        ("I can't wait to get my hands on the new Minato Tsushin router.", set()),
+    ],
+)
+def test_sexualised_remarks(text: str, expected: set[str]) -> None:
+    assert harassment(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ミナト通信のコールセンター、外国人スタッフばかりで話が通じない。", {"discrimination"}),
+        ("ミナト通信は外国人スタッフも多くて英語で話が通じるのが助かる。", set()),
+        ("Minato Tsushin fills support with immigrants who can't even talk properly.", {"discrimination"}),
+        ("Minato Tsushin's support also helps immigrants who can't speak Japanese yet.", set()),
+    ],
+)
+def test_discrimination_by_language(text: str, expected: set[str]) -> None:
+    assert harassment(text) == expected
