@@ -220,10 +220,9 @@ class ReuploadMatcher:
         if not len(self._hashes):
             return None
         dists = np.bitwise_count(np.bitwise_xor(self._hashes, np.uint64(h)))
-        for i in np.argsort(dists, kind="stable"):
+        near = np.flatnonzero(dists <= self.max_distance)
+        for i in near[np.argsort(dists[near], kind="stable")]:
             dist = int(dists[i])
-            if dist > self.max_distance:
-                return None
             original = self._hash_owner[int(i)]
             if original.hit_id != hit_id and original.url != url:
                 return original, dist
