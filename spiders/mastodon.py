@@ -8,6 +8,14 @@ local to an instance). Incremental: the newest status id per instance and timeli
 kept and sent back as ``since_id`` (timelines) or ``min_id`` (search). A token is optional
 for timelines; most servers return statuses from search only to an authenticated app.
 
+Edits and deletions behind the cursor: statuses seen within the last ``revisit_hours``
+(default 48; 0 turns it off) are fetched again on every crawl, 20 per request
+(``GET /api/v1/statuses?id[]=…``, or one by one on servers without it). An edited one
+(``edited_at`` changed) is yielded again and counted by the dedupe pipeline as edited; one
+that answers 404 is not yielded, is counted in ``mamori/mastodon/deleted`` and its id kept in
+the source state under ``removed`` (as the Reddit spider does), so the copy indexed earlier
+is not overwritten. See :mod:`spiders.mastodon_revisit`.
+
 .. code-block:: toml
 
     [[sources]]
@@ -19,17 +27,20 @@ for timelines; most servers return statuses from search only to an authenticated
     public = false            # the federated/local public timeline is very busy
     search = true             # /api/v2/search for every query term (needs token on most servers)
     token = "${MASTODON_TOKEN}"
+    revisit_hours = 48        # fetch statuses of the last 48 h again for edits and deletions
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from crawler.items import Author, MediaRef, Post
+from spiders import mastodon_revisit as revisit
 from spiders.api_common import ApiOptions, ApiSpider, parse_time
 from spiders.text import guess_lang, html_to_text
 
@@ -52,6 +63,13 @@ class MastodonOptions(ApiOptions):
     limit: int = Field(default=40, ge=1, le=40)
     requests_per_minute: float = Field(default=60, gt=0)
     """Mastodon allows 300 requests per 5 minutes per client by default."""
+    revisit_hours: float = 48.0
+    """Statuses seen within this many hours are fetched again for edits and deletions (0: off)."""
+
+    @field_validator("revisit_hours", mode="before")
+    @classmethod
+    def _revisit_hours(cls, value: Any) -> float:
+        return revisit.check_hours(value)
 
     @model_validator(mode="after")
     def _needs_instance(self) -> MastodonOptions:
@@ -95,6 +113,24 @@ class MastodonSpider(ApiSpider):
         self._yielded: set[str] = set()
         self._contexts: set[str] = set()
         self._floors: dict[str, str] = {}
+        self._known: revisit.Known = {}
+        self._seen: revisit.Known = {}
+        self._gone: set[tuple[str, str]] = set()
+        self._removed: list[str] = []
+        self._batchless: set[str] = set()
+
+    def closed(self, reason: str) -> None:
+        """Remember the statuses of the re-visit window, the deleted ids and servers without batches."""
+        hours = self.options.revisit_hours
+        if hours > 0 or self._known:
+            known = revisit.merge(self._known, self._seen, self._gone, time.time(), hours)
+            self.set_cursor(known, "known")
+        if self._removed:
+            earlier = self.get_cursor("removed", []) or []
+            self.set_cursor(list(dict.fromkeys([*earlier, *self._removed]))[-1000:], "removed")
+        if self._batchless:
+            earlier = self.get_cursor("batchless", []) or []
+            self.set_cursor(sorted({*earlier, *self._batchless}), "batchless")
 
     async def start(self) -> AsyncIterator[Any]:
         cursors = self.cursors()
@@ -123,6 +159,77 @@ class MastodonSpider(ApiSpider):
                     headers=self.headers(),
                     cb_kwargs={"instance": instance, "key": ckey, "since": since, "page": 0, "newest": since},
                 )
+            for request in self.revisit_requests(instance):
+                yield request
+
+    # -- the re-visit window -------------------------------------------------------------
+    def revisit_requests(self, instance: str) -> Iterator[Any]:
+        hours = self.options.revisit_hours
+        if hours <= 0:
+            return
+        if not self._known:
+            stored = self.get_cursor("known", {})
+            self._known = stored if isinstance(stored, dict) else {}
+        ids = revisit.due(self._known.get(instance) or {}, time.time(), hours)
+        if instance in (self.get_cursor("batchless", []) or []):
+            for sid in ids:
+                yield self.status_request(instance, sid)
+            return
+        for i in range(0, len(ids), revisit.BATCH):
+            chunk = ids[i : i + revisit.BATCH]
+            yield self.api_request(
+                f"{instance}/api/v1/statuses?{urlencode([('id[]', sid) for sid in chunk])}",
+                self.parse_revisit,
+                headers=self.headers(),
+                cb_kwargs={"instance": instance, "ids": chunk},
+            )
+
+    def status_request(self, instance: str, sid: str) -> Any:
+        return self.api_request(
+            f"{instance}/api/v1/statuses/{sid}",
+            self.parse_status,
+            headers=self.headers(),
+            cb_kwargs={"instance": instance, "sid": sid},
+        )
+
+    def parse_revisit(self, response: Any, instance: str, ids: list[str]) -> Iterator[Any]:
+        if response.status in revisit.NO_BATCH:  # a server before Mastodon 4.3: one by one
+            self._batchless.add(instance)
+            self.crawler.stats.inc_value("mamori/mastodon/revisit_one_by_one")
+            for sid in ids:
+                yield self.status_request(instance, sid)
+            return
+        what = f"The statuses fetched again from {instance}"
+        data = self.read_json(response, what)
+        if data is None:
+            return
+        if not isinstance(data, list):
+            self.source_error(f"{what} at {response.url} are not a list of statuses; check the instance URL.")
+            return
+        found = {str(s.get("id")): s for s in data if isinstance(s, dict)}
+        for sid in ids:
+            if sid in found:
+                yield from self.revisited(found[sid], instance, sid)
+            else:  # left out: deleted, or no longer visible; the status itself says which
+                yield self.status_request(instance, sid)
+
+    def parse_status(self, response: Any, instance: str, sid: str) -> Iterator[Any]:
+        if response.status in (404, 410):
+            self.crawler.stats.inc_value("mamori/mastodon/deleted")
+            self._gone.add((instance, sid))
+            self._removed.append(f"mastodon:{urlsplit(instance).netloc}/{sid}")
+            return
+        data = self.read_json(response, f"The status {sid} on {instance}")
+        if isinstance(data, dict):
+            yield from self.revisited(data, instance, sid)
+
+    def revisited(self, status: dict[str, Any], instance: str, sid: str) -> Iterator[Any]:
+        self.crawler.stats.inc_value("mamori/mastodon/revisited")
+        entry = (self._known.get(instance) or {}).get(sid) or [0, "", ""]
+        if (status.get("edited_at") or "") == entry[1]:
+            return  # unchanged since it was yielded
+        self.crawler.stats.inc_value("mamori/mastodon/revisit_edited")
+        yield from self.emit(status, instance, str(entry[2]) or None)
 
     def parse_feed(
         self, response: Any, instance: str, key: str, since: str | None, page: int, newest: str | None
@@ -216,6 +323,10 @@ class MastodonSpider(ApiSpider):
             return
         if post.id not in self._yielded:
             self._yielded.add(post.id)
+            if self.options.revisit_hours > 0:
+                created = post.published_at.timestamp() if post.published_at else 0.0
+                entry = [created, status.get("edited_at") or "", root or ""]
+                self._seen.setdefault(instance, {})[str(status["id"])] = entry
             yield post
 
     def status_to_post(self, status: dict[str, Any], instance: str, root: str | None) -> Post:
