@@ -40,7 +40,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from spiders.api_common import ApiOptions
@@ -74,6 +74,21 @@ class RedditOptions(ApiOptions):
     requests_per_minute_oauth: float = Field(default=100, gt=0)
     token_refresh_margin: float = Field(default=60, ge=0)
     """Renew the OAuth token this many seconds before it expires (at most half its lifetime)."""
+
+    @field_validator("max_continue", "token_refresh_margin", mode="before")
+    @classmethod
+    def _not_negative(cls, value: Any, info: ValidationInfo) -> Any:
+        hint = {
+            "max_continue": 'give a whole number of "continue this thread" pages per comment tree, '
+            "0 (off) or more, e.g. max_continue = 10",
+            "token_refresh_margin": "give the seconds before the OAuth token expires at which it is "
+            "renewed, 0 or more, e.g. token_refresh_margin = 60",
+        }[str(info.field_name)]
+        whole = info.field_name == "max_continue"
+        number = isinstance(value, int) if whole else isinstance(value, (int, float))
+        if isinstance(value, bool) or not number or value < 0:
+            raise ValueError(hint)
+        return value
 
 
 class RedditSpider(RedditThreadsSpider):

@@ -207,3 +207,27 @@ def test_reddit_token_refused_with_401_is_renewed_and_the_request_sent_once_more
     assert "answered HTTP 401" in stats["mamori/last_source_error"]
     assert "credentials were refused" in stats["mamori/last_source_error"]
     _assert_no_secrets(caplog, tokens)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "shown", "fix"),
+    [
+        ("token_refresh_margin", "-5", "-5", "e.g. token_refresh_margin = 60"),
+        ("token_refresh_margin", '"soon"', "'soon'", "e.g. token_refresh_margin = 60"),
+        ("max_continue", "-1", "-1", "e.g. max_continue = 10"),
+        ("max_continue", "2.5", "2.5", "e.g. max_continue = 10"),
+    ],
+)
+def test_reddit_new_options_are_validated_with_the_fix(
+    make_config: Any, option: str, value: str, shown: str, fix: str
+) -> None:
+    from crawler.config import load_config
+    from crawler.exceptions import ConfigError
+
+    config = make_config(f'[[sources]]\ntype = "reddit"\nname = "r"\nschedule = "30m"\n{option} = {value}\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(config)
+    assert str(err.value).startswith(
+        f"{config}: sources[1].{option} = {shown} is invalid for source 'r': give "
+    )
+    assert fix in str(err.value)

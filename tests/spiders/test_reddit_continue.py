@@ -74,7 +74,7 @@ def _page(submission: dict[str, Any], focus: dict[str, Any], replies: list[dict[
 
 
 def test_reddit_continue_this_thread_yields_deep_replies_once_with_parent_links(
-    make_config: Any, replay: ReplayServer, tree: list[dict[str, Any]], tmp_path: Path
+    make_config: Any, replay: ReplayServer, tree: list[dict[str, Any]], shared_data: Path, tmp_path: Path
 ) -> None:
     comments = {c["data"]["id"]: c for c in _comments(tree[1])}
     parents = [
@@ -89,6 +89,7 @@ def test_reddit_continue_this_thread_yields_deep_replies_once_with_parent_links(
     replay.add("/www/r/funny/new.json", json.dumps(tree[0]))
     replay.add("/www/comments/3hahrw.json", json.dumps(tree))
     deep: dict[str, dict[str, Any]] = {}  # new comment id -> its data
+    pages: dict[str, str] = {}  # path -> the answer Reddit gives there
     for n, parent in enumerate(parents):
         focus = comments[parent[3:]]
         replies = [
@@ -99,13 +100,15 @@ def test_reddit_continue_this_thread_yields_deep_replies_once_with_parent_links(
         if n == 0:  # cut again: the reply zz0a has replies of its own below another "continue"
             replies[0]["data"]["replies"] = {"kind": "Listing", "data": {"children": [_continue("t1_zz0a")]}}
             deeper = _reply(replies[0]["data"], "zz0c", "deepest reply")
-            replay.add(
-                "/www/r/funny/comments/3hahrw/_/zz0a.json",
-                _page(tree[0], {"kind": "t1", "data": replies[0]["data"]}, [deeper]),
+            pages["/r/funny/comments/3hahrw/_/zz0a"] = _page(
+                tree[0], {"kind": "t1", "data": replies[0]["data"]}, [deeper]
             )
             deep["zz0c"] = deeper["data"]
         deep[f"zz{n}a"] = replies[0]["data"]
-        replay.add(f"/www/r/funny/comments/3hahrw/_/{parent[3:]}.json", _page(tree[0], focus, replies))
+        pages[f"/r/funny/comments/3hahrw/_/{parent[3:]}"] = _page(tree[0], focus, replies)
+    for path, body in pages.items():
+        replay.add(f"/www{path}.json", body)  # anonymous
+        replay.add(f"/oauth{path}", body)  # OAuth: the same path on oauth.reddit.com
 
     source = f"""
         [[sources]]
@@ -164,3 +167,25 @@ def test_reddit_continue_this_thread_yields_deep_replies_once_with_parent_links(
         f"/www/r/funny/comments/3hahrw/_/{parents[0][3:]}.json"
     ]
     assert summary["stats"]["mamori/reddit/continue_skipped"] == 5 + 1  # and the cut below zz0a
+
+    # Over OAuth: the same paths on oauth_api_url (no .json), with the bearer token.
+    token = load_capture(shared_data / "captures" / "reddit" / "TestMore.test_comments.json")
+    replay.add("/api/v1/access_token", token.find("/api/v1/access_token").reply())
+    replay.add("/oauth/r/funny/new", json.dumps(tree[0]))
+    replay.add("/oauth/comments/3hahrw", json.dumps(tree))
+    replay.requests.clear()
+    oauth = f"""
+        auth_url = "{replay.url("/api/v1/access_token")}"
+        oauth_api_url = "{replay.url("/oauth")}"
+        client_id = "my-client"
+        client_secret = "my-secret"
+        """
+    config = make_config(
+        feed_setting(tmp_path) + source.replace('name = "deep"', 'name = "deep-oauth"') + oauth
+    )
+    summary = crawl(config, "deep-oauth")
+    assert {i["id"] for i in scraped_items(tmp_path)} == set(ids)
+    continued = [r for r in replay.requests if "/_/" in r.path]
+    assert sorted(r.path for r in continued) == sorted(f"/oauth{path}" for path in pages)
+    assert all(r.headers["authorization"] == "bearer <ACCESS_TOKEN>" for r in continued)
+    assert summary["stats"]["mamori/reddit/continued"] == 7
