@@ -4,14 +4,111 @@ Aliases match through full-/half-width forms, kana folding, variant kanji, inser
 or symbols (ミ ナ ト 通 信) and leet digits (M1nato); a latin alias must be a whole word
 (``Minato`` in ``Minatoku`` is not a mention). The title is read as well as the text
 (:mod:`detectors.fields`).
+
+Two more forms, because writers shorten and mask names:
+
+- **Masked**: an alias of four or more characters with one character replaced by a symbol
+  (ツ○メコミュ, さくら○リニック, Nor*hwind).
+- **Short name**: an alias without its generic suffix (さくらクリニック → さくら, Tsubame
+  Communications → Tsubame). Short names are often ordinary words (さくら is a cherry tree),
+  so they count only when staff are named with them (さくらの看護師, tsubameのやつら, Tsubame
+  call centre staff, Lan from Tsubame) or when they are spelled out to evade filters
+  (T s u b a m e).
 """
 
 from __future__ import annotations
 
+import re
+
 from crawler.items import Finding, Post
 from detectors.base import Detector, DetectorContext
 from detectors.fields import post_text
+from detectors.lexicon_ja import PERSON_NOUNS as JA_PERSONS
 from detectors.matching import MultiMatcher
+from detectors.normalize import compact_key, is_separator
+
+GENERIC_SUFFIX = re.compile(
+    r"(?:\s+(?:communications?|comms|clinic|clinics|medical|group|goods|holdings|corporation|corp|inc|ltd|co|"
+    r"company|telecom|bank|foods|express|logistics|pharmacy|hospital|japan|services?|stores?|shops?|electric|"
+    r"industries|denki|tsushin|unyu|ginko|shoji)\b\.?)+$|"
+    r"(?:コミュニケーションズ|クリニック|病院|医院|薬局|通信|電機|電気|電器|銀行|運輸|物流|急便|フーズ|食品|商事|"
+    r"サービス|工業|製作所|建設|不動産|商会|商店|産業|ストア|百貨店|"
+    r"ホールディングス|グループ|会|株式会社|\(株\)|（株）)+$",
+    re.IGNORECASE,
+)
+_COMPANY_PREFIX = re.compile(r"^(?:株式会社|医療法人\S*|\(株\)|（株）)\s*")
+MASKS = frozenset("○●◯◎〇*＊×✕☓□■◇◆△▲☆★?？_＿")
+_STAFF_WORDS = (
+    r"staff|agents?|employees?|workers?|reps?|operators?|team|management|managers?|people|guys?|folks|nurses?|"
+    r"doctors?|receptionists?|clerks?|cashiers?|drivers?|supervisors?|ceo|boss|support|call\s+cent(?:re|er)|"
+    r"customer\s+service|warehouse|store|shop|branch|desk|front\s+desk|interpreters?|pharmacists?"
+)
+_STAFF_AFTER_EN = re.compile(r"^(?:'s)?\s+(?:[A-Za-z-]+\s+){0,2}?(?:" + _STAFF_WORDS + r")\b", re.IGNORECASE)
+_FROM_BEFORE_EN = re.compile(r"\b(?:from|at|@|with|of)\s+(?:the\s+)?$", re.IGNORECASE)
+_JA_STAFF = "|".join(
+    re.escape(w)
+    for w in sorted(
+        {
+            *JA_PERSONS,
+            "先生",
+            "医師",
+            "看護師",
+            "ナース",
+            "受付",
+            "通訳",
+            "事務",
+            "院長",
+            "オペレーター",
+            "社員",
+            "職員",
+            "やつら",
+            "奴ら",
+            "連中",
+            "人たち",
+            "SV",
+            "QA",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_STAFF_AFTER_JA = re.compile(
+    r"^(?:の|で働く|にいる|に勤める)?(?:[^、。！？\s「」()（）]{0,5}?)(?:"
+    + _JA_STAFF
+    + r"|[\u4e00-\u9fff]{1,3}(?:長|員|師|士))"
+)
+
+
+def _short_names(names: tuple[str, ...]) -> set[str]:
+    out = set()
+    for name in names:
+        base = _COMPANY_PREFIX.sub("", name.strip())
+        short = GENERIC_SUFFIX.sub("", base).strip()
+        if short and short != base and len(compact_key(short)) >= (4 if short.isascii() else 2):
+            out.add(short)
+        if " " in base and base.isascii():
+            first = base.split()[0]
+            if len(first) >= 4:
+                out.add(first)
+    return out
+
+
+def _masked_forms(names: tuple[str, ...]) -> dict[str, str]:
+    """Each alias of four or more characters with one character removed, its words kept apart
+    (a symbol stands in its place in the original; checked when matching)."""
+    out: dict[str, str] = {}
+    keys = {compact_key(n) for n in names}
+    for name in names:
+        name = name.strip()
+        if len(compact_key(name)) < (5 if name.isascii() else 4):
+            continue
+        for i, ch in enumerate(name):
+            if ch.isspace():
+                continue
+            form = name[:i] + name[i + 1 :]
+            if compact_key(form) not in keys and form.strip():
+                out.setdefault(form, name)
+    return out
 
 
 class CompanyMentionDetector(Detector):
@@ -21,14 +118,38 @@ class CompanyMentionDetector(Detector):
 
     def __init__(self, context: DetectorContext) -> None:
         super().__init__(context)
-        names = (context.company_name, *context.company_aliases)
-        self.matcher: MultiMatcher[str] = MultiMatcher({n: context.company_name for n in names if n.strip()})
+        names = tuple(n for n in (context.company_name, *context.company_aliases) if n.strip())
+        self.matcher: MultiMatcher[str] = MultiMatcher({n: "name" for n in names})
+        full = {compact_key(n) for n in names}
+        shorts = {s: "short" for s in _short_names(names) if compact_key(s) not in full}
+        masked = {k: "masked" for k in _masked_forms(names) if k not in full}
+        self.extra: MultiMatcher[str] = MultiMatcher({**masked, **shorts}, leet=False)
+
+    def _extra_ok(self, text: str, start: int, end: int, kind: str) -> bool:
+        inside = text[start:end]
+        if kind == "masked":
+            return any(c in MASKS for c in inside)
+        if len([c for c in inside if is_separator(c)]) >= 2:
+            return True  # T s u b a m e: spelled out to evade filters
+        after = text[end : end + 30]
+        return bool(
+            _STAFF_AFTER_JA.match(after)
+            or _STAFF_AFTER_EN.match(after)
+            or _FROM_BEFORE_EN.search(text[max(0, start - 12) : start])
+        )
 
     def detect(self, post: Post) -> list[Finding]:
         read = post_text(post)
-        spans = [read.span(m.o_start, m.o_end) for m in self.matcher.search(read.text)]
-        if not spans:
+        text = read.text
+        found = [(m.o_start, m.o_end) for m in self.matcher.search(text)]
+        for m in self.extra.search(text):
+            if any(s < m.o_end and m.o_start < e for s, e in found):
+                continue
+            if self._extra_ok(text, m.o_start, m.o_end, m.payload):
+                found.append((m.o_start, m.o_end))
+        if not found:
             return []
+        spans = [read.span(s, e) for s, e in sorted(found)]
         words = ", ".join(dict.fromkeys(s.text for s in spans))
         return [
             Finding(

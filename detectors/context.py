@@ -146,10 +146,22 @@ _OTHER_PERSON_AFTER = re.compile(
 )
 
 
-def other_person_after(text: str, end: int) -> bool:
+_OTHER_IN_BRACKETS = re.compile(
+    r"^\s*[(（][^)）]{0,12}(?:アイドル|俳優|女優|歌手|声優|芸人|選手|youtuber|配信者|vtuber|推し|キャラ|actor|actress|"
+    r"singer|player|idol|character|streamer)",
+    re.IGNORECASE,
+)
+
+
+def other_person_after(text: str, end: int, *, staff_titles: bool = False) -> bool:
     """True when the name ending at ``end`` is followed by a marker of a public figure or
-    someone else (John Smith the actor, 田中選手)."""
-    return bool(_OTHER_PERSON_AFTER.search(text[end : end + 30]))
+    someone else (John Smith the actor, 田中選手, ゆかりん(推しのアイドル)). With
+    ``staff_titles`` (the company is mentioned) 先生 is a title of its staff, not a marker."""
+    after = text[end : end + 30]
+    m = _OTHER_PERSON_AFTER.search(after)
+    if m and staff_titles and "先生" in m.group(0):
+        m = None
+    return bool(m or _OTHER_IN_BRACKETS.search(after))
 
 
 @lru_cache(maxsize=256)

@@ -42,6 +42,8 @@ HONORIFICS = terms("""
 """)
 
 
+_AT_COMPANY = re.compile(r"\s*(?:from|at|of|with|@|\(|（)?\s*(?:the\s+)?", re.IGNORECASE)
+
 _KUNREI = (
     ("shi", "si"),
     ("chi", "ti"),
@@ -119,17 +121,49 @@ def _strong_keys(emp: Employee) -> set[str]:
 def _weak_keys(emp: Employee) -> dict[str, str]:
     reading = emp.reading.replace("\u3000", " ").split()
     romaji = emp.romaji.split()
+    parts = emp.name.replace("\u3000", " ").split()
     keys: dict[str, str] = {emp.family_name: "family"}
     if emp.given_name:
         keys[emp.given_name] = "given"
+    if len(parts) > 2:
+        keys.setdefault(parts[-1], "given")  # グエン ティ ラン: the last part is the given name
     if reading:
         keys.setdefault(reading[0], "family")
-        if len(reading) == 2:
-            keys.setdefault(reading[1], "given")
+        if len(reading) >= 2:
+            keys.setdefault(reading[-1], "given")
+    if len(romaji) > 2:
+        romaji = [romaji[0], romaji[-1]]
     for i, part in enumerate(romaji[:2]):
         for v in romaji_variants(part):
             keys.setdefault(v, "family" if i == 0 else "given")
     return keys
+
+
+def _foreign(emp: Employee) -> bool:
+    """A name written in katakana or latin letters (グエン ティ ラン, Jessica Moore): its parts
+    are not also common words read in kana, so they need context but no honorific."""
+    return not any("\u4e00" <= c <= "\u9fff" for c in emp.name)
+
+
+# A latin name used as a thing, not a person: my Tom Baker scarf, Big Marc's burger joint,
+# Tom Baker was the best Doctor (a public figure ranked in a role).
+_NAME_AS_THING_BEFORE = re.compile(r"\b(?:my|a|an|our|your|this|that|these|those)\s+$", re.IGNORECASE)
+_NAME_AS_THING_AFTER = re.compile(
+    r"^(?:'s|’s)\s+(?:\w+\s+)?(?:burger|pizza|restaurant|bar|pub|diner|cafe|café|joint|shop|store|salon|garage|"
+    r"bakery|grill|kitchen|tacos?|bbq|barbershop|gym|band|album|show|podcast|channel)\b|"
+    r"^\s+(?:\w+\s+)?(?:scarf|replica|costume|poster|figure|album|novel|movie|film|episode|era|fan|fans|cosplay)\b|"
+    r"^\s+(?:is|was)\s+(?:the|my)\s+(?:best|greatest|worst|favou?rite|definitive|only real)\s+[A-Z]",
+)
+
+
+def name_as_thing(text: str, start: int, end: int) -> bool:
+    """True when a latin-letter name names a thing or a public figure's role, not a person here."""
+    if not text[start:end].isascii():
+        return False
+    return bool(
+        _NAME_AS_THING_BEFORE.search(text[max(0, start - 8) : start])
+        or _NAME_AS_THING_AFTER.search(text[end : end + 40])
+    )
 
 
 class EmployeeNameDetector(Detector):
@@ -144,9 +178,13 @@ class EmployeeNameDetector(Detector):
         for emp in context.roster:
             for key in _strong_keys(emp):
                 strong.setdefault(key, emp.employee_id)
+            foreign = _foreign(emp)
             for key, kind in _weak_keys(emp).items():
                 ck = compact_key(key)
-                needs = kind == "given" or _is_kana(ck) or len(ck) <= 1
+                if foreign:
+                    needs = len(ck) <= 2 and not ck.isascii()
+                else:
+                    needs = kind == "given" or _is_kana(ck) or len(ck) <= 1
                 weak_all.setdefault(ck, []).append(_Weak(emp.employee_id, kind, needs))
         strong_norm = {compact_key(k) for k in strong}
         weak: dict[str, _Weak] = {}
@@ -161,11 +199,12 @@ class EmployeeNameDetector(Detector):
             f"(?:{roles}|[\u4e00-\u9fff]{{1,4}}(?:員|師|士|長))(?:の|さん|の人|のひと|of|at)?$"
         )
         self.role_after = re.compile(
-            f"^(?:さん|氏|様)?(?:って|という|とかいう|の|は|が|from|at|of|in|the)?(?:{roles})"
+            f"^(?:さん|氏|様)?(?:って|という|とかいう|の|は|が|from|at|of|in|the)?(?:{roles}|先生|"
+            f"[\u4e00-\u9fff]{{0,3}}(?:院長|部長|課長|所長|店長|社長|事務長|センター長|室長|係長|工場長))"
         )
         hon = "|".join(re.escape(compact_key(h)) for h in sorted(HONORIFICS, key=len, reverse=True))
         self.honorific_after = re.compile(f"^(?:{hon})")
-        self.honorific_before = re.compile(r"(?:mr|mrs|ms|miss)$")
+        self.honorific_before = re.compile(r"(?:mr|mrs|ms|miss|dr|doctor|nurse)$")
         self.company: MultiMatcher[str] = MultiMatcher(
             {n: "company" for n in (context.company_name, *context.company_aliases)}
         )
@@ -178,6 +217,12 @@ class EmployeeNameDetector(Detector):
         honorific = bool(self.honorific_after.match(after) or self.honorific_before.search(before))
         return role, honorific
 
+    @staticmethod
+    def _with_company(text: str, end: int, own: tuple[tuple[int, int], ...]) -> bool:
+        """The name is placed at the company right after it (Lan from Tsubame, グエン(ツバメのオペ),
+        Rena from the Northwind store)."""
+        return any(0 <= s - end <= 14 and _AT_COMPANY.fullmatch(text[end:s]) is not None for s, _ in own)
+
     def detect(self, post: Post) -> list[Finding]:
         if not self.strong.payload and not self.weak.payload:
             return []
@@ -187,19 +232,32 @@ class EmployeeNameDetector(Detector):
         text = folded.text
         hits: dict[str, list[Span]] = {}
         taken: list[tuple[int, int]] = []
-        for m in self.strong.search(original, folded):
-            if other_person_after(original, m.o_end):
-                continue  # John Smith the actor, 田中美咲選手
-            hits.setdefault(m.payload, []).append(read.span(m.o_start, m.o_end))
-            taken.append((m.start, m.end))
         own = tuple((c.o_start, c.o_end) for c in self.company.search(original, folded))
         company_context = bool(own) or any(f.label == "company_mentioned" for f in post.findings)
+        if company_context:
+            read_own = [
+                (read.position(s), read.position(s) + s.end - s.start)
+                for f in post.findings
+                if f.label == "company_mentioned"
+                for s in f.spans
+            ]
+            own = tuple(sorted({*own, *read_own}))
+        for m in self.strong.search(original, folded):
+            if other_person_after(original, m.o_end, staff_titles=company_context):
+                continue  # John Smith the actor, 田中美咲選手
+            if not company_context and name_as_thing(original, m.o_start, m.o_end):
+                continue  # my Tom Baker scarf
+            hits.setdefault(m.payload, []).append(read.span(m.o_start, m.o_end))
+            taken.append((m.start, m.end))
         weak_only: set[str] = set()
         for w in self.weak.search(original, folded):
             if any(s < w.end and w.start < e for s, e in taken):
                 continue
             role, honorific = self._context(text, w.start, w.end)
-            if other_person_before(original, w.o_start, own) or other_person_after(original, w.o_end):
+            role = role or self._with_company(original, w.o_end, own)
+            if other_person_before(original, w.o_start, own) or other_person_after(
+                original, w.o_end, staff_titles=company_context
+            ):
                 continue
             entry = w.payload
             if entry.needs_honorific:

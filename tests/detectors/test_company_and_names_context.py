@@ -1,0 +1,93 @@
+"""Short and masked company names, foreign names, names placed at the company, names used as
+things (sentences written for these tests, not taken from the labelled sets)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from crawler.evaluation.text import text_detector_paths
+from crawler.items import Post
+from crawler.roster import Employee, Roster
+from detectors.base import DetectorContext, DetectorSet
+
+COMPANY = ("株式会社カモメ電器サービス", ("カモメ電器サービス", "かもめ電器", "Kamome Denki Service"))
+ROSTER = Roster(
+    (
+        Employee("K1", "大西 悠真", "おおにし ゆうま", "Onishi Yuma"),
+        Employee("K2", "アナ ロドリゲス", "アナ ロドリゲス", "Ana Rodriguez"),
+        Employee("K3", "チャン ヴァン ミン", "チャン ヴァン ミン", "Tran Van Minh"),
+        Employee("K4", "Peter Grant", "ピーター グラント", "Peter Grant", ("Pete G",)),
+        Employee("K5", "桑原 芽衣", "くわばら めい", "Kuwabara Mei"),
+    )
+)
+
+
+@lru_cache(maxsize=1)
+def detectors() -> DetectorSet:
+    return DetectorSet.from_paths(text_detector_paths(), DetectorContext(COMPANY[0], COMPANY[1], ROSTER))
+
+
+def run(text: str) -> Post:
+    post = Post(platform="t", source="t", id="t", url="", text=text)
+    detectors().run(post)
+    for f in post.findings:
+        for s in f.spans:
+            assert post.field_text(s.field)[s.start : s.end] == s.text
+    return post
+
+
+def company(text: str) -> bool:
+    return any(f.label == "company_mentioned" for f in run(text).findings)
+
+
+def employees(text: str) -> set[str]:
+    return {f.employee_id or "" for f in run(text).findings if f.label == "employee_named"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("カモメの修理担当、態度が悪い。", True),  # short name with staff after it
+        ("kamomeのやつら全員おかしい", True),
+        ("Kamome repair staff never show up on time.", True),
+        ("K a m o m e is a joke of a company", True),  # spelled out to evade filters
+        ("カ○メ電器サービスの対応", True),  # masked
+        ("Kamome Den*i Service charged me twice", True),
+        ("海辺でカモメが鳴いていた。", False),  # the bird
+        ("A kamome flew over the harbour.", False),
+    ],
+)
+def test_short_and_masked_company_names(text: str, expected: bool) -> None:
+    assert company(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("カモメ電器サービスのロドリゲス、対応が雑。", {"K2"}),  # katakana family name, company context
+        ("ミンさん、カモメ電器サービスの修理員だった", {"K3"}),  # last part of a three-part name
+        ("Minh from Kamome Denki Service came twice.", {"K3"}),  # placed at the company
+        ("Ana (Kamome Denki Service support) hung up on me.", {"K2"}),
+        ("ロドリゲスのゴール、すごかった。", set()),  # no company: someone else
+        ("カモメ電器サービスの大西先生", {"K1"}),  # 先生 is a staff title when the company is named
+        ("大西先生の数学の授業", set()),
+    ],
+)
+def test_foreign_and_placed_names(text: str, expected: set[str]) -> None:
+    assert employees(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Peter Grant called me about the repair.", {"K4"}),
+        ("My Peter Grant poster finally arrived.", set()),
+        ("Pete G's burger joint has the best fries.", set()),
+        ("Peter Grant was the greatest Batman ever.", set()),
+        ("くわばらめい(推しのアイドル)の新曲", set()),
+    ],
+)
+def test_names_used_as_things_or_public_figures(text: str, expected: set[str]) -> None:
+    assert employees(text) == expected
