@@ -69,13 +69,35 @@ _SUBJECT_AFTER = re.compile(r"^(?:は|が|、|,|って|も|ってさ|ってば)"
 _Mention = tuple[int, int, str, "Target | None"]  # start, end, kind ("target"/"other"/"self"), target
 
 
+# The company named only to say it is not meant (うちの部長（ツバメとは関係ない会社）, my manager
+# (not Northwind)), or its name used for something else (つばめ軍団: a sports team).
+_DISOWNED_AFTER = re.compile(
+    r"^(?:さん)?(?:とは|と)(?:全然|全く|まったく|一切|何の|なんの)?関係(?:も|は)?(?:ない|ねえ|ねー|無い|ありません|なし|のない)|"
+    r"^(?:じゃなくて|ではなくて|ではなく|じゃない方)|^(?:軍団|球団|打線|投手陣|ナイン|イレブン|ファンクラブ)"
+)
+_DISOWNED_BEFORE = re.compile(
+    r"(?:\(|（|,|—|-)\s*(?:not|definitely not|thankfully not|not at)\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
+def disowned(text: str, start: int, end: int) -> bool:
+    """True when a company mention says the company is not the one meant."""
+    return bool(
+        _DISOWNED_AFTER.match(text[end : end + 16])
+        or _DISOWNED_BEFORE.search(text[max(0, start - 20) : start])
+    )
+
+
 @lru_cache(maxsize=64)
 def _mentions(text: str, targets: tuple[Target, ...]) -> list[_Mention]:
     """Targets and other mentions, sorted; computed once per post (cached)."""
     covered = bytearray(len(text) + 1)
     for t in targets:
         covered[t.start : t.end] = b"\x01" * (t.end - t.start)
-    mentions: list[_Mention] = [(t.start, t.end, "target", t) for t in targets]
+    mentions: list[_Mention] = [
+        (t.start, t.end, "other" if t.employee_id is None and disowned(text, t.start, t.end) else "target", t)
+        for t in targets
+    ]
     for s, e, kind in other_entities(text):
         if any(covered[s:e]):
             continue
@@ -98,7 +120,9 @@ def attribute(text: str, targets: list[Target], start: int, end: int, label: str
         # The writer blocks only an insult that follows closely (私がバカだった, I was stupid).
         return label == "insult" and before_word and 0 <= start - m[1] <= 12
 
-    inside = [m[3] for m in mentions if m[3] is not None and start <= m[0] and m[1] <= end]
+    inside = [
+        m[3] for m in mentions if m[2] == "target" and m[3] is not None and start <= m[0] and m[1] <= end
+    ]
     if inside:  # a phrase that names its own target: teach that Minato manager a lesson
         named = next((t for t in inside if t.employee_id), inside[0])
         return Attribution(named.employee_id, named.text, True)

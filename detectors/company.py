@@ -25,7 +25,7 @@ from detectors.base import Detector, DetectorContext
 from detectors.fields import post_text
 from detectors.lexicon_ja import PERSON_NOUNS as JA_PERSONS
 from detectors.matching import MultiMatcher
-from detectors.normalize import compact_key, is_separator
+from detectors.normalize import compact, compact_key, is_separator
 
 GENERIC_SUFFIX = re.compile(
     r"(?:\s+(?:communications?|comms|clinic|clinics|medical|group|goods|holdings|corporation|corp|inc|ltd|co|"
@@ -123,7 +123,7 @@ class CompanyMentionDetector(Detector):
         full = {compact_key(n) for n in names}
         shorts = {s: "short" for s in _short_names(names) if compact_key(s) not in full}
         masked = {k: "masked" for k in _masked_forms(names) if k not in full}
-        self.extra: MultiMatcher[str] = MultiMatcher({**masked, **shorts}, leet=False)
+        self.extra: MultiMatcher[str] = MultiMatcher({**masked, **shorts})
 
     def _extra_ok(self, text: str, start: int, end: int, kind: str) -> bool:
         inside = text[start:end]
@@ -141,8 +141,9 @@ class CompanyMentionDetector(Detector):
     def detect(self, post: Post) -> list[Finding]:
         read = post_text(post)
         text = read.text
-        found = [(m.o_start, m.o_end) for m in self.matcher.search(text)]
-        for m in self.extra.search(text):
+        folded = compact(text)
+        found = [(m.o_start, m.o_end) for m in self.matcher.search(text, folded)]
+        for m in self.extra.search(text, folded):
             if any(s < m.o_end and m.o_start < e for s, e in found):
                 continue
             if self._extra_ok(text, m.o_start, m.o_end, m.payload):

@@ -18,7 +18,10 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-_SENT_END = re.compile(r"[。！？!?\n]+|(?<=[a-z0-9)\"'])\.(?:\s+|$)", re.IGNORECASE)
+_SENT_END = re.compile(
+    r"[。！？!?\n]+|(?<=[a-z0-9)\"'])(?<!\bdr)(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bst)(?<!\bvs)(?<!\bno)\.(?:\s+|$)",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=256)
@@ -247,15 +250,19 @@ _CONDEMN_EN = re.compile(
     r"\b(?:not ok(?:ay)?|unacceptable|uncalled for|out of line|stop|don't|shouldn't|should not|wrong|"
     r"shame|ashamed|disgusting|harass(?:ment|ing)?|report(?:ed)?|abus(?:e|ive)|bully(?:ing)?|"
     r"cruel|unfair|no excuse|be kind|leave (?:them|her|him) alone|false|untrue|baseless|debunked|"
-    r"nonsense|lies?|defend|sorry for|feel bad|deserve better|toxic)\b",
+    r"nonsense|lies?|defend|sorry for|feel bad|deserve better|toxic|garbage|rubbish|deleted|removed|made up|"
+    r"trolling)\b",
     re.IGNORECASE,
 )
 
 
+_APOSTROPHE = re.compile(r"(?<=[A-Za-z0-9])['’](?=[A-Za-z])")
+
+
 def in_quotes(text: str, start: int, end: int) -> bool:
     s_start, s_end = sentence_of(text, start)
-    before = text[s_start:start]
-    after = text[end:s_end]
+    before = _APOSTROPHE.sub("_", text[s_start:start])  # Northwind's, don't: not quotes
+    after = _APOSTROPHE.sub("_", text[end:s_end])
     opened = max((before.rfind(q) for q in _QUOTE_OPEN), default=-1)
     if opened < 0:
         return False
@@ -336,6 +343,17 @@ _SOMEONE_ELSES = re.compile(
     r"[^、。！？\s]{0,4}$|\b(?:unlike|compared to|compared with|better than|at least (?:they|it)'?s? not)\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
+# A word that only modifies a product (ポンコツアプリ, ゴミ仕様): criticism of the product.
+_PRODUCT_AFTER = re.compile(
+    r"^(?:な|の)?(?:アプリ|サイト|システム|ページ|ソフト|回線|プラン|サービス|製品|商品|端末|ルーター|機械|機種|UI|ui|"
+    r"設計|仕様|料金|CM|cm|予約システム|HP|ホームページ|app|website|site|software|update|router)"
+)
+# Prevention of the act, not an accusation (私的流用を防ぐ仕組み, 不正の撲滅).
+_PREVENTION_AFTER = re.compile(
+    r"^(?:を|の|が)?(?:防ぐ|防い|防止|対策|撲滅|根絶|なくす|無くす|阻止|監視|チェック|見抜|検知|許さない|起きない)"
+)
+# An impression, not a factual claim (ぼったくり感ある, 詐欺っぽい値段).
+IMPRESSION_AFTER = re.compile(r"^(?:感|っぽい値段|気味|くさい値段)")
 # Adverbial or praise use (バカみたいに混んでる, 犯罪級に速い, アホほど安い, エロかっこいい).
 _INTENSIFIER_AFTER = re.compile(
     r"^(?:みたいに|みてーに|ほど|並みに|なみに|級に|レベルで|レベルに|的に|的な(?:うまさ|速さ|安さ|美味しさ|かわいさ))|"
@@ -347,7 +365,12 @@ def not_about_target(text: str, start: int, end: int) -> bool:
     """True when the term only compares (…とは大違い), belongs to someone unnamed (どっかの
     クソ会社), or is used as an intensifier or in praise (バカみたいに速い, エロかっこいい)."""
     after = text[end : end + 16]
-    if _INTENSIFIER_AFTER.match(after) or _COMPARED_AFTER.match(after):
+    if (
+        _INTENSIFIER_AFTER.match(after)
+        or _COMPARED_AFTER.match(after)
+        or _PRODUCT_AFTER.match(after)
+        or _PREVENTION_AFTER.match(after)
+    ):
         return True
     s_start, _ = sentence_of(text, start)
     return bool(_SOMEONE_ELSES.search(text[max(s_start, start - 40) : start]))

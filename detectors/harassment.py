@@ -29,6 +29,7 @@ from detectors import lexicon_en, lexicon_ja
 from detectors.attribution import Attribution, attribute, targets_of
 from detectors.base import Detector, DetectorContext
 from detectors.context import (
+    IMPRESSION_AFTER,
     aimed_at_writer,
     answered_no,
     condemned,
@@ -85,6 +86,7 @@ _IDIOM_OBJECT = re.compile(
     r"炎|ゴミ|落ち葉|書類|データ|虫|バグ|ウイルス|菌|雑草)(?:を|は|も)?$"
 )
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
+_NOUN_END = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]")
 _PREDICATE_END = re.compile(
     r"^(?:だ|です|すぎ|過ぎ|じゃん|でしょ|やろ|だろ|だな|だわ|かよ|だよ|やん|やな|だね|[。！!？?…wｗ草\n]|$)"
 )
@@ -159,7 +161,9 @@ class HarassmentDetector(Detector):
             "|".join(re.escape(p) for p in sorted(set(persons), key=len, reverse=True))
         )
         ja_persons = "|".join(re.escape(p) for p in sorted(lexicon_ja.PERSON_NOUNS, key=len, reverse=True))
-        self.person_topic_re = re.compile(f"(?:{ja_persons})(?:さん|ども|たち|ら|共)?(?:、|は|が|って|も|,)")
+        self.person_topic_re = re.compile(
+            f"(?:{ja_persons}|[\u4e00-\u9fff]{{0,3}}(?:長|員|師|士|医))(?:さん|ども|たち|ら|共)?(?:、|は|が|って|も|,)"
+        )
 
     # -- cues ---------------------------------------------------------------------------
     def _cues(self, text: str, target_ends: tuple[int, ...] = ()) -> list[Cue]:
@@ -195,6 +199,8 @@ class HarassmentDetector(Detector):
                     cues.append(Cue(label, s, e, PATTERN, "pattern"))
         for cue, c_start, c_end, latin in weak:
             s_start, s_end = sentence_of(text, cue.start)
+            if any(c.label == cue.label and c.start < cue.end and cue.start < c.end for c in cues):
+                continue  # part of a longer cue (ブラック in ブラック職場): that one decides
             second = any(s_start <= c.start < s_end and c.label == cue.label for c in cues)
             if latin and _DETERMINER_BEFORE.search(lowered_before(text, cue.start)):
                 aimed = False  # take out the trash, one man's trash
@@ -266,11 +272,16 @@ class HarassmentDetector(Detector):
             return []
         grouped: dict[tuple[str, str | None], list[tuple[Cue, Attribution | None, bool]]] = {}
         for cue in self._cues(text, tuple(t.end for t in targets)):
-            denied = negated(text, cue.start, cue.end, verb=cue.how == "verb", after_too=cue.how != "pattern")
+            # A phrase pattern carries its own predicate; one that ends in a noun (ブラック病院) can
+            # still be denied after it (ブラック病院じゃない).
+            after_too = cue.how != "pattern" or bool(_NOUN_END.match(text[cue.end - 1 : cue.end]))
+            denied = negated(text, cue.start, cue.end, verb=cue.how == "verb", after_too=after_too)
             if denied or condemned(text, cue.start, cue.end) or aimed_at_writer(text, cue.start, cue.end):
                 continue
             if not_about_target(text, cue.start, cue.end) or answered_no(text, cue.start):
                 continue
+            if cue.label == "defamation" and IMPRESSION_AFTER.match(text[cue.end : cue.end + 6]):
+                continue  # ぼったくり感ある: an impression of the price, not a factual claim
             if cue.label == "defamation" and impersonation(text, cue.start):
                 continue  # 「ミナト通信を名乗る詐欺メール」: the company is the victim
             if cue.label in ("defamation", "threat") and is_news(text, cue.start):

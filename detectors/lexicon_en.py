@@ -26,7 +26,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         kickbacks, ripoff artists, cheated customers, cheats customers, cheating customers,
         cheated me, cheated us,
         steal your, steals your, stole my, stole our, stealing our, stealing your, con men, bait and switch, fake reviews, cooked books, kickback*,
-        criminals
+        criminals, falsifies, falsifying, falsification, struck off, malpractice, license revoked, licence revoked,
+        lost her license, lost his license, counterfeit*, knock-offs, knockoffs, fake designer, embezzles
     """),
     "insult": terms("""
         idiot*, idiotic, moron*, moronic, stupid, dumb, dumbass*, scum*, scumbag*, loser*,
@@ -37,7 +38,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         cunt*, wanker*, douche*, douchebag*, shithead*, dipshit*, fatass, trash people, human
         garbage, scumbags, degenerate*, lowlife*, dimwit*, airhead*, dirtbag*, stfu, shut the
         fuck up, such a dick, a dick, pussies, bitchass,
-        buffoon*, dunce*, brain dead, braindead, knucklehead*, bloodsucker*, leeches, snakes, vultures, morons, useless bunch
+        buffoon*, dunce*, brain dead, braindead, knucklehead*, bloodsucker*, leeches, snakes, vultures, morons, useless bunch,
+        excuse for a human, excuse of a human, waste of skin, waste of air
     """),
     "threat": terms("""
         i know where you live, i know where she lives, i know where he lives, i know where they
@@ -50,7 +52,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         out where she lives, find out where he lives, show up at your, show up at her, show up
         at his, break your legs, bash your, slit your, behead, lynch,
         make you pay, you'll pay, you will pay, you're going to pay, i'm coming for, i am coming for, put a bullet, i'll be waiting, we'll be waiting, see you after work, i will find you, i'll find you, burn your house, burn their house, shoot you, stab you,
-        follow her home, follow him home, followed her home, followed him home, stalk her, stalk him, stalking her, stalking him, i'll stalk, track you down, track her down, track him down
+        follow her home, follow him home, followed her home, followed him home, stalk her, stalk him, stalking her, stalking him, i'll stalk, track you down, track her down, track him down,
+        firebomb*, fire bomb, molotov*, pipe bomb*, shame if something happened, something happens to you, something happened to you,
+        something bad happens, watch yourself, watch herself, watch himself, you've been warned, you have been warned, consider yourself warned
     """),
     "discrimination": terms("""
         nigger*, nigga*, chink*, gook*, jap, japs, spic*, wetback*, beaner*, kike*, towelhead*,
@@ -58,7 +62,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         mongoloid*, go back to your country, go back to where, diversity hire*, affirmative
         action hire, broken english, can't even speak english, cant even speak english, can't
         speak english, coon*, paki*, gypsies, gypsy, ching chong, slant eye*, slanty, ladyboy*,
-        shemale*, homo, homos, cripples, retarted, niggah, nicca*, white trash
+        shemale*, homo, homos, cripples, retarted, niggah, nicca*, white trash, polack*, old fossils, ancient grannies, old hags,
+        old geezers, old farts
     """),
     "sexual": terms("""
         sexy, boobs, tits, titties, nice rack, cleavage, sleep with her, sleep with him, bang
@@ -67,7 +72,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         whore*, hooker*, milf, thicc, blowjob*, suck my, dick pic*, sexual favors, sexual
         favours, slept her way, slept his way, her body, hot body, upskirt, grope*, fondle*,
         booty, pussy, wet dream, jerk off, get her naked, take her clothes off, what she wears
-        under, undress*, sex with, have sex, hoe, hoes, thot, thots
+        under, undress*, sex with, have sex, hoe, hoes, thot, thots, wild in bed, good in bed, jerk off to
     """),
 }
 
@@ -90,11 +95,29 @@ WEAK: dict[str, tuple[str, ...]] = {
 
 PATTERNS: dict[str, tuple[str, ...]] = {
     "defamation": (
+        r"\bknowingly\s+(?:sells?|selling|sold|ships?|shipping|lies?|lied|hid|hides|hiding|covers?|covered|cheats?|overcharg\w*)\b",
+        r"\b(?:hiding|hid|hide|hides|conceal(?:s|ed|ing)?|covering up|covered up|cover up|bur(?:y|ied|ying))\s+(?:the\s+)?(?:\w+\s+)?"
+        r"(?:recalls?|recall notices|defects?|injur\w*|accidents?|evidence|complaints|safety)\b",
+        r"\bskim(?:s|ming|med)?\s+(?:[\w']+\s+){0,2}?(?:card|credit|cards|data|money|cash|tips|payroll)\b",
+        r"\bpocket(?:s|ing|ed)\s+(?:the\s+)?(?:\w+\s+)?(?:items|money|cash|refunds|tips|donations|returns)\b|"
+        r"\bresell(?:s|ing)?\s+(?:them|returned|stolen|customers?)\b",
+        r"\breus(?:es|ing|ed)\s+(?:dirty\s+|used\s+)?(?:needles|syringes|gloves)\b",
+        r"\b(?:that'?s|that is|it'?s|this is)\s+(?:just\s+|absolutely\s+|downright\s+|literally\s+)?(?:criminal|illegal|fraud)\b",
         r"\b(?:secretly\s+|illegally\s+)?(?:sell|sells|selling|sold|leak|leaks|leaking|leaked|hand(?:s|ing|ed)? over)\s+"
         r"(?:(?:our|your|my|their|the|customer|customers'?|user|users'?|patient|patients'?|private|personal|location|"
         r"medical|credit card|phone)\s+){1,3}(?:data|information|info|details|records|numbers|histories)\b",
     ),
+    "insult": (
+        r"\b(?:is|are|was|were|'s|'re)\s+(?:a|an|such a|such an|just a|nothing but a)\s+"
+        r"(?!(?:[\w,-]+\s+){0,3}?(?:cute|adorable|sweet|lovely|friendly|cartoon|mascot|pet|stuffed|toy|lucky)\b)"
+        r"(?:[\w,-]+\s+){0,3}?"
+        r"(?:worm|weasel|pig|rat|snake|swine|slug|cockroach|maggot|leech|toad|hyena|cow)s?\b",
+    ),
     "threat": (
+        r"\b(?:coming|going|come|go|show(?:ing)? up|headed|heading)\s+(?:to|into|down to)\s+[^.!?\n]{0,40}?\bwith\s+(?:my|a|an)\s+"
+        r"(?:\w+\s+)?(?:rifle|gun|shotgun|pistol|knife|machete|bat|axe|crowbar)\b",
+        r"\b(?:getting|get|gets|receive|receiving|send(?:ing)?|deliver(?:ing)?)\s+(?:\w+\s+){0,2}?(?:a|some)\s+bombs?\b",
+        r"\bi know where\s+(?:[\w.'-]+\s+){0,6}?(?:lives?|works?|parks?|sleeps?|stays?)\b",
         r"\b(?:teach|teaching)\s+(?:him|her|them|you|(?:that|the|those|this)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+a lesson\b|"
         r"\bpay\s+(?:him|her|them|you|the \w+)\s+a (?:little )?visit\b|"
         r"\b(?:kill|murder|shoot|stab|strangle|choke|hang|beat|punch|hurt|attack|rape|slap|smash)\s+"
@@ -120,11 +143,14 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:woman|girl|female|foreigner|immigrant|asian|chinese|korean|black|gay|lesbian|trans|old|disabled|"
         r"muslim|jew(?:ish)?|indian|mexican)\b",
         r"\b(?:too old|too fat|too ugly) (?:to|for)\b",
+        r"\b(?:anyone|everyone|people|staff|workers)\s+(?:over|past|above)\s+(?:\d{2}|fifty|sixty|seventy)\s+should\b",
+        r"\bof course\s+(?:they|she|he)\s+(?:put|hired|hire|gave|got)\s+(?:\w+\s+)?(?:an?\s+)?(?:indian|chinese|mexican|asian|"
+        r"black|woman|girl|immigrant|foreigner|pole|muslim)\b",
         r"\b(?:foreigners?|immigrants?|refugees?|illegals|aliens)\b[^.!?\n]{0,60}?\b(?:send (?:them|her|him) back|"
         r"deport(?:ed)?|go home|don'?t belong|kick (?:them|her|him) out|"
         r"(?:can'?t even|cannot even|barely|can barely|hardly|can hardly) (?:read|speak|write|talk|understand))",
         r"\b(?:go|get|send (?:her|him|them)|should go|needs? to go) back to (?:your|her|his|their) (?:own |home )?"
-        r"(?:country|countries|village|jungle)\b|\bback to (?:where|wherever) (?:you|she|he|they) came from\b",
+        r"(?:country|countries|village|jungle|call cent(?:re|er)|homeland|hut)\b|\bback to (?:where|wherever) (?:you|she|he|they) came from\b",
         r"\b(?:hire|hiring|employ|employing)\s+(?:\w+\s+)?(?:foreigners|immigrants|women|girls|gays|old people)\b"
         r"(?:[^.!?\n]{0,30}\b(?:stupid|mistake|problem|why|idiots?|useless|incompetent))?",
     ),
@@ -133,6 +159,9 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:i'?d|i would|would|wanna|want to|gonna)\s+(?:totally |so )?(?:do|tap|hit|bang|smash|screw|ride)"
         r"\s+(?:her|him|that)\b",
         r"\b(?:her|his)\s+(?:ass|butt|boobs|tits|chest|legs|thighs|body|lips)\s+(?:is|are|was|were|look)\b",
+        r"\bha(?:s|ve)\s+(?:a|such a|the)\s+(?:great|nice|hot|amazing|banging|killer|perfect|sexy|best)\s+"
+        r"(?:body|figure|rack|a(?:ss|\$\$)|butt|booty)(?!\w)|\bthe best a(?:ss|\$\$)(?!\w)|\bget (?:her|him) alone\b",
+        r"\b(?:bet|i bet)\s+(?:she|he)'?s\s+(?:\w+\s+){0,2}?(?:in bed|a freak)\b",
         r"\b(?:body|ass|butt|tits|boobs|legs|thighs)\b[^.!?\n]{0,30}?\b(?:get|put|lay)\s+my\s+hands\s+on\b|"
         r"\b(?:get|put|lay)\s+my\s+hands\s+on\s+(?:her|him)\b",
     ),

@@ -68,23 +68,49 @@ class MultiMatcher(Generic[T]):
             return []
         folded = folded or compact(original, leet=self.leet)
         out: list[Match[T]] = []
-        for m in self.pattern.finditer(folded.text):
-            key = m.group(0)
-            o_start, o_end = folded.span_back(m.start(), m.end())
-            latin = key[0].isascii() or key[-1].isascii()
-            if latin and not latin_span_ok(original, o_start, o_end, self.shape[key]):
-                # The longest key ran into the next word (Saito Mihoo|nly): try shorter keys here.
-                for length in range(len(key) - 1, 0, -1):
-                    shorter = key[:length]
-                    if shorter in self.payload:
-                        o_start, o_end = folded.span_back(m.start(), m.start() + length)
-                        if latin_span_ok(original, o_start, o_end, self.shape[shorter]):
-                            key = shorter
-                            break
-                else:
-                    continue
-            out.append(Match(m.start(), m.start() + len(key), o_start, o_end, key, self.payload[key]))
+        text = folded.text
+        last_end = 0
+        for m in self.pattern.finditer(text):
+            if m.start() < last_end:
+                continue
+            found = self._accept(original, folded, m.start(), m.group(0))
+            if found is None:
+                # Not a word here (ass in "was struck"): a word may start inside it (struck off).
+                found = self._rescue(original, folded, m.start() + 1, m.end())
+            if found is not None:
+                out.append(found)
+                last_end = found.end
         return out
+
+    def _accept(self, original: str, folded: Folded, start: int, key: str) -> Match[T] | None:
+        """The match of ``key`` at compact ``start``, or of the longest shorter key that is a
+        whole word in the original (the longest key may run into the next word)."""
+        o_start, o_end = folded.span_back(start, start + len(key))
+        latin = key[0].isascii() or key[-1].isascii()
+        if latin and not latin_span_ok(original, o_start, o_end, self.shape[key]):
+            for length in range(len(key) - 1, 0, -1):
+                shorter = key[:length]
+                if shorter in self.payload:
+                    o_start, o_end = folded.span_back(start, start + length)
+                    if latin_span_ok(original, o_start, o_end, self.shape[shorter]):
+                        key = shorter
+                        break
+            else:
+                return None
+        return Match(start, start + len(key), o_start, o_end, key, self.payload[key])
+
+    def _rescue(self, original: str, folded: Folded, start: int, end: int) -> Match[T] | None:
+        assert self.pattern is not None
+        for pos in range(start, end):
+            o = folded.starts[pos]
+            if o > 0 and _latin_alnum(original[o - 1]) and original[o].isascii():
+                continue  # inside a latin word: no word starts here
+            m = self.pattern.match(folded.text, pos)
+            if m is not None:
+                found = self._accept(original, folded, pos, m.group(0))
+                if found is not None:
+                    return found
+        return None
 
 
 def trie_regex(keys: Iterable[str]) -> str:

@@ -35,7 +35,7 @@ ROLE_WORDS = terms("""
     operator, agent, staff, clerk, employee, manager, rep, representative, support, supervisor, technician, engineer,
     salesman, saleswoman, ceo, director, spokesperson, receptionist, cashier, worker, installer, teller, banker, advisor,
     adviser, consultant, driver, courier, associate, specialist, officer, coordinator, trainer, instructor, guard,
-    pharmacist, nurse
+    pharmacist, nurse, SV, QA, センター長, 院長, 事務長, 看護師長, 通訳
 """)
 HONORIFICS = terms("""
     さん, 様, さま, 氏, ちゃん, くん, 君, 殿, san, sama, shi, chan, kun, mr, mrs, ms, miss
@@ -250,9 +250,12 @@ class EmployeeNameDetector(Detector):
             hits.setdefault(m.payload, []).append(read.span(m.o_start, m.o_end))
             taken.append((m.start, m.end))
         weak_only: set[str] = set()
+        capitalised = any(c.isupper() for c in original)
         for w in self.weak.search(original, folded):
             if any(s < w.end and w.start < e for s, e in taken):
                 continue
+            if capitalised and w.key.isascii() and not original[w.o_start].isupper():
+                continue  # "post more selfies": a lower-case word, not Moore
             role, honorific = self._context(text, w.start, w.end)
             role = role or self._with_company(original, w.o_end, own)
             if other_person_before(original, w.o_start, own) or other_person_after(

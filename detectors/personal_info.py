@@ -34,20 +34,21 @@ _TIME = r"(?:\d{1,2}\s*時(?:\s*\d{1,2}\s*分|半)?|\d{1,2}:\d{2}|\d{1,2}(?::\d{
 KINDS: dict[str, tuple[str, str]] = {
     # kind: (regex over folded text — lower case, NFKC, hiragana —, description)
     "phone": (
-        r"(?<![\d-])(?:\+81[\s-]?\(?0?\d{1,4}\)?|0\d{1,4})[\s-]?\(?\d{1,4}\)?[\s-]?\d{3,4}(?![\d-])|"
+        r"(?<![\d-])(?:\+81[\s-]?\(?0?\d{1,4}\)?|0\d{1,4})[\s\-ー‐−–—]?\(?\d{1,4}\)?[\s\-ー‐−–—]?\d{3,4}(?![\d-])|"
         r"(?<![\d-])\+\d{1,3}[\s.-]?\(?\d{1,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?!\d)|"
         r"(?<!\d)\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)",
         "a phone number",
     ),
     "email": (
-        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+\s*[\[(]\s*dot\s*[\])]\s*\w+",
+        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+\s*[\[(]\s*dot\s*[\])]\s*\w+|"
+        r"[\w.+-]+\s+at\s+[\w-]+\s+dot\s+(?:com|net|org|jp|co|io|me)\b",
         "an e-mail address",
     ),
     "address": (
         rf"(?:{_PREF})[^\s、。,]{{0,20}}?(?:市|区|町|村|郡)(?:[^\s、。,\d]{{0,10}}\d+\s*(?:丁目|番地?|-\d+(?:-\d+)?))?|"
         r"[\u4e00-\u9fff\u3041-\u3096]{1,6}(?:市|区)[\u4e00-\u9fff\u3041-\u3096]{1,8}?\d+\s*(?:丁目|-\d+(?:-\d+)?)|"
         r"\d+\s*丁目|\d+\s*番地|(?<![\d:])\d{1,4}-\d{1,4}-\d{1,4}(?![\d-])|〒\s*\d{3}-?\d{4}|\d+\s*号室|"
-        r"自宅|じたく|住所|家は|家の場所|住んで|実家|まんしょん|あぱーと|"
+        r"自宅|じたく|住所|家は|家の場所|(?<!どこに)(?<!どこで)住んで|実家|まんしょん|あぱーと|"
         r"\b\d{1,5}\s+[a-z]+(?:\s[a-z]+)?\s+(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|blvd|boulevard|"
         r"court|ct|way|place|pl)\b|\b(?:home address|her address|his address|lives (?:at|in|on|near|off|"
         r"right)|apartment \d+|apt\.? \d+|where (?:she|he) lives is)\b",
@@ -57,6 +58,10 @@ KINDS: dict[str, tuple[str, str]] = {
         rf"[^\s、。,]{{1,8}}駅[^。！？\n]{{0,20}}?{_TIME}|{_TIME}[^。！？\n]{{0,20}}?[^\s、。,]{{1,8}}駅|"
         rf"最寄り(?:駅)?|(?:いつも|毎日|毎朝|毎晩|毎週)[^。！？\n]{{0,12}}?(?:駅|{_TIME}|帰|通勤|出勤|退勤|電車|ばす|乗)|"
         rf"(?:帰り|通勤|退勤|出勤)(?:は|の時間|時間|ルート)|[^\s、。,]{{1,6}}線(?:で通|に乗って|で帰|を使って通)|"
+        rf"(?:月|火|水|木|金|土|日)曜(?:日)?[^。！？\n]{{0,12}}?(?:{_TIME}|朝|夜|夕方)|"
+        rf"毎(?:日|朝|晩|週|月)[^。！？\n]{{0,20}}?(?:で|に)[^。！？\n]{{0,12}}?(?:してる|している|してます|通って|走って|いる)|"
+        rf"{_TIME}[^。！？\n]{{0,8}}?(?:に|から)?[^。！？\n]{{0,8}}?(?:出てくる|出て来る|帰る|帰って|退勤|出勤|上がる|出る)|"
+        rf"\bclocks? (?:out|in|off) at|"
         rf"\b(?:leaves? (?:work|the office|home) at|gets? off (?:work )?at|takes? the (?:[\w:-]+\s){0, 3}?(?:train|bus|line|subway|ferry)|(?:station|stop)\b[^.!?\n]{{0,30}}{_TIME}|{_TIME}[^.!?\n]{{0,30}}\b(?:station|stop)\b|"
         rf"(?:train|bus) at {_TIME}|every (?:morning|evening|day|night) at|walks? home|parks? (?:her|his) car|"
         rf"commutes?|(?:her|his) (?:schedule|route home|gym)|at {_TIME} (?:every|each))\b",
@@ -70,7 +75,7 @@ KINDS: dict[str, tuple[str, str]] = {
         "a private account or social handle",
     ),
     "photo": (
-        r"盗撮|隠し撮り|隠し撮|顔写真|顔晒|写真(?:を)?(?:貼|晒|撮っ|撮った|載せ|うp|あっぷ|upし)|画像(?:を)?(?:貼|晒|載せ)|"
+        r"盗撮|隠し撮り|隠し撮|顔写真|顔晒|写真(?:を)?(?:貼|晒|撮っ|撮った|載せ|うp|あっぷ|upし|あげ|上げ)|画像(?:を)?(?:貼|晒|載せ|あげ|上げ)|"
         r"\b(?:photos?|pictures?|pics?|video) of (?:her|him)\b|\b(?:took|snapped|got) (?:a |some )?"
         r"(?:photos?|pictures?|pics?|video)\b|\bsecretly (?:filmed|recorded|photographed)\b",
         "a photo of them",
@@ -78,10 +83,14 @@ KINDS: dict[str, tuple[str, str]] = {
     "family": (
         r"車のなんばー|なんばーぷれーと|子供の学校|子どもの学校|娘の学校|息子の学校|娘さんの|息子さんの|"
         r"\b(?:license plate|plate number|(?:her|his) (?:kids?|children|daughter|son)'?s? school|"
-        r"(?:her|his) (?:car|husband|wife))\b",
+        r"(?:her|his) (?:car|husband|wife)|drives? an? \w+|plate:? [a-z0-9-]{4,})\b|"
+        r"(?:車|愛車)(?:は|が|、)|[一-龥]{1,4}\s?\d{3}\s?[あ-ん]\s?\d{1,2}-?\d{2}",
         "details about their car or family",
     ),
 }
+
+
+_BUSINESS_NUMBER = re.compile(r"^\(?(?:0120|0800|0570|0088|\+?1[\s.-]?\(?8(?:00|33|44|55|66|77|88)\))")
 
 
 # Cheap literal triggers: a kind's full pattern runs only when its trigger occurs (speed).
@@ -89,11 +98,11 @@ TRIGGERS: dict[str, str] = {
     "phone": r"\d{3}",
     "email": r"@|\bat\b",
     "address": r"[都道府県市区町村郡丁番号〒]|自宅|じたく|住|実家|まんしょん|あぱーと|\d\s+[a-z]|address|lives|apartment|apt",
-    "schedule": r"駅|\d|最寄|いつも|毎|帰り|通勤|退勤|出勤|線|leave|gets? off|take|train|bus|every|walk|park|commut|"
-    r"schedule|route|gym",
+    "schedule": r"駅|\d|最寄|いつも|毎|帰り|通勤|退勤|出勤|線|曜|leave|gets? off|take|train|bus|every|walk|park|commut|"
+    r"schedule|route|gym|clock",
     "account": r"@|\.com/|line|あか|垢|いんすた|ふぇいす|private|secret|personal|alt\b|insta|facebook|twitter|tiktok|snap",
     "photo": r"撮|写真|画像|顔|photo|picture|pic|video|took|snapped|got|secretly",
-    "family": r"なんばー|学校|娘|息子|license|plate|kid|child|daughter|son|car|husband|wife",
+    "family": r"なんばー|学校|娘|息子|車|\d{3}|license|plate|kid|child|daughter|son|car|husband|wife|drive",
 }
 
 
@@ -142,8 +151,10 @@ class PersonalInfoDetector(Detector):
                     c in compact_key(m.group(0)) for c in self.company_keys
                 ):
                     continue  # the company's own account or address (@minato_support)
-                if kind == "phone" and sum(c.isdigit() for c in m.group(0)) < 10:
-                    continue
+                if kind == "phone" and (
+                    sum(c.isdigit() for c in m.group(0)) < 10 or _BUSINESS_NUMBER.match(m.group(0))
+                ):
+                    continue  # too short, or a toll-free business line (0120, 0570, 1-800)
                 o_start, o_end = folded.span_back(m.start(), m.end())
                 idx = sent_index(o_start)
                 close = [(abs(i - idx), i > idx, eid) for i, eid in name_at if abs(i - idx) <= 2]

@@ -1,0 +1,100 @@
+"""Classes of errors found on the blind held-out sets, each tested with a positive and a hard
+negative written for these tests (not the sets' sentences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.detectors.helpers import assert_spans_original, labels, run
+
+
+def found(text: str) -> set[str]:
+    assert_spans_original(text, run(text))
+    return labels(text) - {"employee_named"}
+
+
+CASES = [
+    # A company named only to say it is not meant, or its name used for a sports team.
+    ("うちの課長（ミナト通信とは何の関係もない会社）、マジで無能。", set()),
+    ("The guy at my gym (not Minato Tsushin, luckily) is a total moron.", set()),
+    ("ミナト軍団、今年も最下位。監督が無能すぎ。", set()),
+    ("ミナトの店員、無能すぎ。", {"insult"}),
+    # Waiting at a place, carrying a weapon, regards to the family, knowing where they live.
+    ("ミナト通信の佐藤健太、裏口で待ってるからな。", {"threat"}),
+    ("ミナト通信のショップ、駅で待ってますって言われて30分待った。", set()),
+    ("ミナト通信の本社にバット持っていくわ。", {"threat"}),
+    ("ミナト通信の料理教室に包丁持参して参加した。", set()),
+    ("ミナト通信の田中美咲、息子さんによろしく。", {"threat"}),
+    ("ミナト通信の田中美咲さん、ご家族によろしくお伝えください。", set()),
+    ("ミナト通信の佐藤健太の住所はもう特定した。", {"threat"}),
+    ("ミナト通信の本社の住所は知ってる。", set()),
+    ("ミナト通信の田中美咲が何時に帰るか知ってる。", {"threat"}),
+    ("ミナト通信の窓口が何時に開くか知ってる？", set()),
+    ("I'm going to the Minato Tsushin office with my bat tomorrow.", {"threat"}),
+    ("I'm going to the Minato Tsushin store with my kid tomorrow.", set()),
+    ("Minato Tsushin HQ is getting a bomb in the mail.", {"threat"}),
+    ("Minato Tsushin's new plan is the bomb.", set()),
+    ("I know where that Minato Tsushin agent Kenta Sato lives.", {"threat"}),
+    ("I know where the Minato Tsushin store is.", set()),
+    ("Misaki Tanaka from Minato Tsushin better watch herself.", {"threat"}),
+    ("Minato Tsushin taught me to watch my data usage.", set()),
+    # Damaging claims described by the act.
+    ("Minato Tsushin knowingly ships defective routers.", {"defamation"}),
+    ("Minato Tsushin openly ships refurbished routers, it says so on the box.", set()),
+    ("Minato Tsushin has been concealing safety complaints about its towers.", {"defamation"}),
+    ("Minato Tsushin published the safety complaints about its towers.", set()),
+    ("The Minato Tsushin cashier skims cash from the register.", {"defamation"}),
+    ("I skimmed the Minato Tsushin contract before signing.", set()),
+    ("ミナト通信の部長、経費を私的流用してるらしい。", {"defamation"}),
+    ("ミナト通信は経費の私的流用を防ぐ仕組みを導入した。", set()),
+    ("ミナト通信はブラック職場。", {"defamation"}),
+    ("ミナト通信はブラック職場じゃない。", set()),
+    ("ミナト通信の技術者、営業免許も持ってないらしい。", {"defamation"}),
+    ("ミナト通信の田中美咲さん、車の免許持ってないから電車通勤なんだって。", set()),
+    # Abuse by comparison with animals, without praise.
+    ("That Minato Tsushin rep is a greedy little rat.", {"insult"}),
+    ("Minato Tsushin's mascot is a cute cartoon rat.", set()),
+    # Discrimination.
+    ("ミナト通信の女性主任、感情的すぎ。女に管理職は向いてない。", {"discrimination"}),
+    ("ミナト通信は女性の管理職も多くて働きやすいらしい。", set()),
+    ("ミナト通信のオペ、50過ぎたら辞めろよ。", {"discrimination"}),
+    ("ミナト通信、50歳過ぎても働ける制度があるらしい。", set()),
+    ("ミナト通信の外国人スタッフ、ベトナムに帰れ。", {"discrimination"}),
+    ("ミナト通信の出張でロンドンに帰れなかった。", set()),
+    ("Minato Tsushin support: anyone over 60 should be fired.", {"discrimination"}),
+    ("Minato Tsushin offers a discount: anyone over 60 gets 20% off.", set()),
+    # Sexual remarks.
+    ("ミナト通信の受付さん、制服の下どうなってるか見たい。", {"sexual"}),
+    ("ミナト通信の制服の下に着るシャツ、どこで買えるの？", set()),
+    ("Misaki Tanaka at Minato Tsushin has a great body.", {"sexual"}),
+    ("Misaki Tanaka at Minato Tsushin has a great attitude.", set()),
+    # Impressions and products are criticism, not abuse.
+    ("ミナト通信の料金、ぼったくり感ある。", set()),
+    ("ミナト通信はぼったくり。", {"defamation"}),
+    ("ミナト通信の予約システム、ポンコツシステムすぎ。", set()),
+    ("ミナト通信のオペ、ポンコツすぎ。", {"insult"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_class(text: str, expected: set[str]) -> None:
+    assert found(text) - {"personal_info"} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ミナト通信の田中美咲、水曜は20時に裏口から出てくる。", True),
+        ("ミナト通信のショップは水曜定休、20時閉店。", False),
+        ("Misaki Tanaka from Minato Tsushin drives a red Civic.", True),
+        ("Misaki Tanaka from Minato Tsushin said the van drives fine now.", False),
+        ("ミナト通信の佐藤健太の携帯 ０９０ー１２３４ー５６７８", True),
+        ("ミナト通信の佐藤健太に電話したら ０１２０ー１２３ー４５６ に回された。", False),
+        ("Kenta Sato at Minato Tsushin: kenta.s77 at gmail dot com", True),
+        ("ミナト通信の髙橋由美、毎週日曜は駒沢公園でヨガしてる。", True),
+        ("ミナト通信の髙橋由美さん、日曜のイベントで司会をしていた。", False),
+    ],
+)
+def test_personal_details(text: str, expected: bool) -> None:
+    assert ("personal_info" in labels(text)) is expected
+    assert_spans_original(text, run(text))
