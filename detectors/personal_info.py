@@ -40,7 +40,11 @@ KINDS: dict[str, tuple[str, str]] = {
         "a phone number",
     ),
     "email": (
-        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+\s*[\[(]\s*dot\s*[\])]\s*\w+|"
+        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+        "an e-mail address",
+    ),
+    "email_spelled": (
+        r"[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+\s*[\[(]\s*dot\s*[\])]\s*\w+|"
         r"[\w.+-]+\s+at\s+[\w-]+\s+dot\s+(?:com|net|org|jp|co|io|me)\b",
         "an e-mail address",
     ),
@@ -96,13 +100,14 @@ _BUSINESS_NUMBER = re.compile(r"^\(?(?:0120|0800|0570|0088|\+?1[\s.-]?\(?8(?:00|
 # Cheap literal triggers: a kind's full pattern runs only when its trigger occurs (speed).
 TRIGGERS: dict[str, str] = {
     "phone": r"\d{3}",
-    "email": r"@|\bat\b",
+    "email": r"@",
+    "email_spelled": r"\bdot\b",
     "address": r"[都道府県市区町村郡丁番号〒]|自宅|じたく|住|実家|まんしょん|あぱーと|\d\s+[a-z]|address|lives|apartment|apt",
     "schedule": r"駅|\d|最寄|いつも|毎|帰り|通勤|退勤|出勤|線|曜|leave|gets? off|take|train|bus|every|walk|park|commut|"
     r"schedule|route|gym|clock",
     "account": r"@|\.com/|line|あか|垢|いんすた|ふぇいす|private|secret|personal|alt\b|insta|facebook|twitter|tiktok|snap",
     "photo": r"撮|写真|画像|顔|photo|picture|pic|video|took|snapped|got|secretly",
-    "family": r"なんばー|学校|娘|息子|車|\d{3}|license|plate|kid|child|daughter|son|car|husband|wife|drive",
+    "family": r"なんばー|学校|娘|息子|車|[一-龥]\s?\d{3}|license|plate|kid|child|daughter|son|car|husband|wife|drive",
 }
 
 
@@ -147,7 +152,7 @@ class PersonalInfoDetector(Detector):
             for m in pattern.finditer(folded.text):
                 if m.end() <= m.start():
                     continue
-                if kind in ("account", "email") and any(
+                if kind in ("account", "email", "email_spelled") and any(
                     c in compact_key(m.group(0)) for c in self.company_keys
                 ):
                     continue  # the company's own account or address (@minato_support)
