@@ -1,7 +1,8 @@
 """Regression guard: the labelled development sets in tests/data meet the issue's targets.
 
 minato and hikari were written with the detectors; hokuto, aoba, kestrel, midori and hayate were written afterwards
-as held-out sets (their first, untuned figures are in docs/detectors.md)."""
+as held-out sets; tsubame, sakura_clinic and northwind were written blind by another engineer (their first, untuned
+figures are in docs/detectors.md, with the one corrected gold label)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,21 @@ from crawler.evaluation.text import build_detectors, load_company, load_posts, p
 from tests.conftest import REPO
 
 
-@pytest.mark.parametrize("name", ["minato", "hikari", "hokuto", "aoba", "kestrel", "midori", "hayate"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "minato",
+        "hikari",
+        "hokuto",
+        "aoba",
+        "kestrel",
+        "midori",
+        "hayate",
+        "tsubame",
+        "sakura_clinic",
+        "northwind",
+    ],
+)
 def test_devset_meets_targets(name: str) -> None:
     folder = REPO / "tests" / "data" / name
     examples = load_posts(folder / "posts.jsonl")
