@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from crawler.items import Finding, Post
 from detectors import lexicon_en, lexicon_ja
-from detectors.attribution import Attribution, attribute, targets_of
+from detectors.attribution import Attribution, Target, attribute, targets_of
 from detectors.base import Detector, DetectorContext
 from detectors.context import (
     IMPRESSION_AFTER,
@@ -86,6 +86,7 @@ _IDIOM_OBJECT = re.compile(
     r"炎|ゴミ|落ち葉|書類|データ|虫|バグ|ウイルス|菌|雑草)(?:を|は|も)?$"
 )
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
+_INDEFINITE_BEFORE = re.compile(r"\b(?:some|another|a random|some random|one)\s+$", re.IGNORECASE)
 _NOUN_END = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]")
 _PREDICATE_END = re.compile(
     r"^(?:だ|です|すぎ|過ぎ|じゃん|でしょ|やろ|だろ|だな|だわ|かよ|だよ|やん|やな|だね|[。！!？?…wｗ草\n]|$)"
@@ -226,6 +227,14 @@ class HarassmentDetector(Detector):
                 cues.append(Cue(cue.label, cue.start, cue.end, 0.6, "weak"))
         return cues
 
+    @staticmethod
+    def _bystander(text: str, cue: Cue, targets: list[Target]) -> bool:
+        """An abusive noun after an indefinite determiner (some idiot, a random moron) names an
+        unknown person, unless a target follows at once (some idiot at Minato support)."""
+        if not _INDEFINITE_BEFORE.search(text[max(0, cue.start - 16) : cue.start]):
+            return False
+        return not any(0 <= t.start - cue.end <= 24 for t in targets)
+
     def _person_topic(self, text: str, cue: Cue) -> bool:
         """A weak word that is the predicate of a clause whose topic is a person (窓口の女、態度
         悪いしマジでゴミ): no other topic or object comes between the person and the word."""
@@ -285,6 +294,8 @@ class HarassmentDetector(Detector):
                 continue
             if cue.label == "defamation" and IMPRESSION_AFTER.match(text[cue.end : cue.end + 6]):
                 continue  # ぼったくり感ある: an impression of the price, not a factual claim
+            if cue.label == "insult" and self._bystander(text, cue, targets):
+                continue  # "some idiot on the bus …": the word names a bystander
             if cue.label == "defamation" and impersonation(text, cue.start):
                 continue  # 「ミナト通信を名乗る詐欺メール」: the company is the victim
             if cue.label in ("defamation", "threat") and is_news(text, cue.start):

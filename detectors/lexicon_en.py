@@ -72,7 +72,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         whore*, hooker*, milf, thicc, blowjob*, suck my, dick pic*, sexual favors, sexual
         favours, slept her way, slept his way, her body, hot body, upskirt, grope*, fondle*,
         booty, pussy, wet dream, jerk off, get her naked, take her clothes off, what she wears
-        under, undress*, sex with, have sex, hoe, hoes, thot, thots, wild in bed, good in bed, jerk off to
+        under, undress*, sex with, have sex, hoe, hoes, thot, thots, wild in bed, good in bed, jerk off to, in the sack, fun in bed
     """),
 }
 
@@ -95,6 +95,8 @@ WEAK: dict[str, tuple[str, ...]] = {
 
 PATTERNS: dict[str, tuple[str, ...]] = {
     "defamation": (
+        r"\b(?:quietly|secretly|deliberately|systematically|routinely|knowingly)\s+(?:over(?:bill|charg)\w*|cheat\w*|"
+        r"scam\w*|rob\w*|defraud\w*|double[- ]bill\w*)\b",
         r"\bknowingly\s+(?:sells?|selling|sold|ships?|shipping|lies?|lied|hid|hides|hiding|covers?|covered|cheats?|overcharg\w*)\b",
         r"\b(?:hiding|hid|hide|hides|conceal(?:s|ed|ing)?|covering up|covered up|cover up|bur(?:y|ied|ying))\s+(?:the\s+)?(?:\w+\s+)?"
         r"(?:recalls?|recall notices|defects?|injur\w*|accidents?|evidence|complaints|safety)\b",

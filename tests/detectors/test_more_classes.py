@@ -68,6 +68,17 @@ CASES = [
     ("ミナト通信の制服の下に着るシャツ、どこで買えるの？", set()),
     ("Misaki Tanaka at Minato Tsushin has a great body.", {"sexual"}),
     ("Misaki Tanaka at Minato Tsushin has a great attitude.", set()),
+    # Deliberate overbilling, double charging; bystanders named by an abusive noun.
+    ("Minato Tsushin deliberately overcharges pensioners on every bill.", {"defamation"}),
+    ("Minato Tsushin overcharged me once, support refunded it the same day.", set()),
+    ("ミナト通信、通話料を二重に請求してくるらしい。", {"defamation"}),
+    ("ミナト通信の二重請求防止の仕組み、よくできてる。", set()),
+    ("A random moron in line kept shouting about his Minato Tsushin bill.", set()),
+    ("Some moron at Minato Tsushin support hung up on me twice.", {"insult"}),
+    ("ミナト通信ってシニア雇ってるせいで手続きが遅い。", {"discrimination"}),
+    ("ミナト通信はシニアを雇っていて、手続きが丁寧。", set()),
+    ("Misaki Tanaka from Minato Tsushin must be fun in bed.", {"sexual"}),
+    ("Misaki Tanaka from Minato Tsushin was sick in bed all week, get well soon!", set()),
     # Impressions and products are criticism, not abuse.
     ("ミナト通信の料金、ぼったくり感ある。", set()),
     ("ミナト通信はぼったくり。", {"defamation"}),
