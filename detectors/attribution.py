@@ -65,6 +65,7 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:at|from|of|in|with|for)\s+$", re.IGNOREC
 _OBLIQUE_AFTER = re.compile(
     r"^(?:さん|様|氏)?(?:の[^、。！？\s]{1,6}?)?(?:に(?!は)|を|へ|から|について|に関して|で(?!す)|と(?:の|一緒))"
 )
+_CONTRAST = re.compile(r"けど|けれど|のに|一方|が、|\b(?:but|whereas|while|unlike|however)\b", re.IGNORECASE)
 _SUBJECT_AFTER = re.compile(r"^(?:は|が|、|,|って|も|ってさ|ってば)")
 _Mention = tuple[int, int, str, "Target | None"]  # start, end, kind ("target"/"other"/"self"), target
 
@@ -130,6 +131,8 @@ def attribute(text: str, targets: list[Target], start: int, end: int, label: str
     before = [m for m in in_sent if m[1] <= start and relevant(m, True)]
     after = [m for m in in_sent if m[0] >= end and relevant(m, False)]
     chosen = before[-1] if before else (after[0] if after else None)
+    if not before and chosen is not None and _CONTRAST.search(text[end : chosen[0]]):
+        return None  # 前の管理会社はクズだったけど、ミナトは早い: the word belongs to the other clause
     if (
         chosen is not None
         and chosen[2] == "target"

@@ -101,7 +101,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:hiding|hid|hide|hides|conceal(?:s|ed|ing)?|covering up|covered up|cover up|bur(?:y|ied|ying))\s+(?:the\s+)?(?:\w+\s+)?"
         r"(?:recalls?|recall notices|defects?|injur\w*|accidents?|evidence|complaints|safety)\b",
         r"\bskim(?:s|ming|med)?\s+(?:[\w']+\s+){0,2}?(?:card|credit|cards|data|money|cash|tips|payroll)\b",
-        r"\bpocket(?:s|ing|ed)\s+(?:the\s+)?(?:\w+\s+)?(?:items|money|cash|refunds|tips|donations|returns)\b|"
+        r"\bpocket(?:s|ing|ed)\s+(?:the\s+)?(?:[\w']+\s+)?(?:items|money|cash|refunds|tips|donations|returns|deposits|rent|"
+        r"fees|payments)\b|\bforg(?:es|ing)\s+(?:[\w']+\s+){0,2}?(?:reports?|documents?|signatures?|records?|receipts?)\b|"
         r"\bresell(?:s|ing)?\s+(?:them|returned|stolen|customers?)\b",
         r"\breus(?:es|ing|ed)\s+(?:dirty\s+|used\s+)?(?:needles|syringes|gloves)\b",
         r"\b(?:that'?s|that is|it'?s|this is)\s+(?:just\s+|absolutely\s+|downright\s+|literally\s+)?(?:criminal|illegal|fraud)\b",
@@ -153,6 +154,10 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:can'?t even|cannot even|barely|can barely|hardly|can hardly) (?:read|speak|write|talk|understand))",
         r"\b(?:go|get|send (?:her|him|them)|should go|needs? to go) back to (?:your|her|his|their) (?:own |home )?"
         r"(?:country|countries|village|jungle|call cent(?:re|er)|homeland|hut)\b|\bback to (?:where|wherever) (?:you|she|he|they) came from\b",
+        r"\b(?:won'?t|will not|refuses? to|refused to|doesn'?t|don'?t|never)\s+(?:rent|sell|lease|serve)\s+to\s+(?:foreigners|"
+        r"immigrants|blacks|black people|gays|koreans|chinese|muslims|indians|mexicans|asians)\b",
+        r"\b(?:korean|chinese|foreign|mexican|indian|asian|filipino|vietnamese|african|muslim)\b[^.!?\n]{0,40}?"
+        r"\b(?:should|needs? to|must|can)\s+go\s+(?:back\s+)?home\b",
         r"\b(?:hire|hiring|employ|employing)\s+(?:\w+\s+)?(?:foreigners|immigrants|women|girls|gays|old people)\b"
         r"(?:[^.!?\n]{0,30}\b(?:stupid|mistake|problem|why|idiots?|useless|incompetent))?",
     ),

@@ -42,6 +42,7 @@ HONORIFICS = terms("""
 """)
 
 
+_CALLED = re.compile(r"^(?:とかいう|っていう|という|って人|ってやつ|とかいうやつ)")
 _AT_COMPANY = re.compile(r"\s*(?:from|at|of|with|@|\(|（)?\s*(?:the\s+)?", re.IGNORECASE)
 
 _KUNREI = (
@@ -152,7 +153,9 @@ _NAME_AS_THING_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:\w+\s+)?(?:burger|pizza|restaurant|bar|pub|diner|cafe|café|joint|shop|store|salon|garage|"
     r"bakery|grill|kitchen|tacos?|bbq|barbershop|gym|band|album|show|podcast|channel)\b|"
     r"^\s+(?:\w+\s+)?(?:scarf|replica|costume|poster|figure|album|novel|movie|film|episode|era|fan|fans|cosplay)\b|"
-    r"^\s+(?:is|was)\s+(?:the|my)\s+(?:best|greatest|worst|favou?rite|definitive|only real)\s+[A-Z]",
+    r"^\s+(?:is|was)\s+(?:the|my)\s+(?:best|greatest|worst|favou?rite|definitive|only real)\s+[A-Z]|"
+    r"^\s+(?:scored|played|pitched|sang|starred|directed|won the|signed with|homered|hit a home run|was traded|"
+    r"retired from)\b",
 )
 
 
@@ -214,7 +217,11 @@ class EmployeeNameDetector(Detector):
         before = text[max(0, start - 12) : start]
         after = text[end : end + 16]
         role = bool(self.role_before.search(before) or self.role_after.match(after))
-        honorific = bool(self.honorific_after.match(after) or self.honorific_before.search(before))
+        honorific = bool(
+            self.honorific_after.match(after)
+            or self.honorific_before.search(before)
+            or _CALLED.match(after)  # パクとかいう…: "someone called Park"
+        )
         return role, honorific
 
     @staticmethod

@@ -72,6 +72,8 @@ def test_short_and_masked_company_names(text: str, expected: bool) -> None:
         ("Ana (Kamome Denki Service support) hung up on me.", {"K2"}),
         ("ロドリゲスのゴール、すごかった。", set()),  # no company: someone else
         ("カモメ電器サービスの大西先生", {"K1"}),  # 先生 is a staff title when the company is named
+        ("ミンとかいうカモメ電器サービスの修理員", {"K3"}),  # "someone called Minh"
+        ("ミンと遊んだ。", set()),
         ("大西先生の数学の授業", set()),
     ],
 )
@@ -86,6 +88,8 @@ def test_foreign_and_placed_names(text: str, expected: set[str]) -> None:
         ("My Peter Grant poster finally arrived.", set()),
         ("Pete G's burger joint has the best fries.", set()),
         ("Peter Grant was the greatest Batman ever.", set()),
+        ("Peter Grant scored a hat-trick on Sunday.", set()),
+        ("Peter Grant from Kamome Denki Service scored me a discount.", {"K4"}),
         ("くわばらめい(推しのアイドル)の新曲", set()),
     ],
 )

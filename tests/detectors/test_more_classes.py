@@ -79,6 +79,19 @@ CASES = [
     ("ミナト通信はシニアを雇っていて、手続きが丁寧。", set()),
     ("Misaki Tanaka from Minato Tsushin must be fun in bed.", {"sexual"}),
     ("Misaki Tanaka from Minato Tsushin was sick in bed all week, get well soon!", set()),
+    # Abuse in a clause contrasted with the company is about the other party.
+    ("昔の携帯会社はゴミだったけど、ミナト通信は安定してる。", set()),
+    ("The old provider was run by morons, whereas Minato Tsushin actually answers.", set()),
+    ("ミナト通信はゴミだけど、安いから使ってる。", {"insult"}),
+    # Knowing someone's route, arson by petrol, document tampering, refusing a group.
+    ("ミナト通信の佐藤健太、お前の通勤ルートはもう把握してる。", {"threat"}),
+    ("ミナト通信の通勤ルート案内、わかりやすい。", set()),
+    ("ミナト通信のショップに灯油ぶちまけてやる。", {"threat"}),
+    ("ミナト通信の佐藤健太、申込書を勝手に書き換えてた。", {"defamation"}),
+    ("ミナト通信の申込書、住所を書き換えて再提出した。", set()),
+    ("Minato Tsushin refuses to sell to immigrants, shameful store policy.", {"discrimination"}),
+    ("Minato Tsushin refuses to sell to minors without a parent present.", set()),
+    ("The Minato Tsushin rep forging customer signatures got caught.", {"defamation"}),
     # Impressions and products are criticism, not abuse.
     ("ミナト通信の料金、ぼったくり感ある。", set()),
     ("ミナト通信はぼったくり。", {"defamation"}),
