@@ -144,7 +144,8 @@ def other_person_before(text: str, index: int, own: tuple[tuple[int, int], ...] 
 _OTHER_PERSON_AFTER = re.compile(
     r"^(?:,\s*|\s+)(?:the|a|an)\s+(?:famous\s+|former\s+)?(?:actor|actress|singer|footballer|player|author|"
     r"politician|comedian|character|rapper|youtuber|streamer|novelist|artist)\b|"
-    r"^(?:さん)?(?:選手|監督|議員|先生|容疑者|被告|氏（|\(俳優|（俳優)",
+    r"^(?:さん)?(?:選手|監督|議員|先生|容疑者|被告|氏（|\(俳優|（俳優)|"
+    r"^(?:さん|ちゃん)?の(?:新曲|新作|ライブ|ドラマ|映画|写真集|出演|試合|ゴール|cd|CD|アルバム|コンサート|番組|小説|ファン)",
     re.IGNORECASE,
 )
 
@@ -251,7 +252,7 @@ _CONDEMN_EN = re.compile(
     r"shame|ashamed|disgusting|harass(?:ment|ing)?|report(?:ed)?|abus(?:e|ive)|bully(?:ing)?|"
     r"cruel|unfair|no excuse|be kind|leave (?:them|her|him) alone|false|untrue|baseless|debunked|"
     r"nonsense|lies?|defend|sorry for|feel bad|deserve better|toxic|garbage|rubbish|deleted|removed|made up|"
-    r"trolling)\b",
+    r"trolling|ridiculous|absurd|silly|overblown|overreacting|over the top)\b",
     re.IGNORECASE,
 )
 
@@ -424,7 +425,7 @@ def is_news(text: str, start: int) -> bool:
 
 
 _IMPERSONATION = re.compile(
-    r"名乗る|名乗った|装った|装う|なりすまし|成りすまし|偽サイト|偽メール|偽の|フィッシング|"
+    r"名乗る|名乗った|装った|装う|なりすまし|成りすまし|偽サイト|偽メール|偽SMS|偽ＳＭＳ|偽の|フィッシング|"
     r"\b(?:pretending to be|pretend to be|impersonat\w*|phishing|posing as|fake (?:calls?|emails?|"
     r"texts?|sites?|websites?))\b",
     re.IGNORECASE,
@@ -432,6 +433,8 @@ _IMPERSONATION = re.compile(
 
 
 def impersonation(text: str, start: int) -> bool:
-    """True when the sentence warns about scams run in the company's name (the company is the victim)."""
+    """True when the sentence, or the one before it, warns about scams run in the company's
+    name (the company is the victim: ミナト通信を名乗る偽SMSが来た。詐欺だから注意！)."""
     s_start, s_end = sentence_of(text, start)
-    return bool(_IMPERSONATION.search(text[s_start:s_end]))
+    p_start = sentence_of(text, s_start - 1)[0] if s_start > 0 else s_start
+    return bool(_IMPERSONATION.search(text[p_start:s_end]))

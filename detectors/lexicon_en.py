@@ -54,7 +54,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         make you pay, you'll pay, you will pay, you're going to pay, i'm coming for, i am coming for, put a bullet, i'll be waiting, we'll be waiting, see you after work, i will find you, i'll find you, burn your house, burn their house, shoot you, stab you,
         follow her home, follow him home, followed her home, followed him home, stalk her, stalk him, stalking her, stalking him, i'll stalk, track you down, track her down, track him down,
         firebomb*, fire bomb, molotov*, pipe bomb*, shame if something happened, something happens to you, something happened to you,
-        something bad happens, watch yourself, watch herself, watch himself, you've been warned, you have been warned, consider yourself warned
+        something bad happens, watch yourself, watch herself, watch himself, you've been warned, you have been warned, consider yourself warned,
+        catch you alone, catch her alone, catch him alone, better hope i don't, better hope i never
     """),
     "discrimination": terms("""
         nigger*, nigga*, chink*, gook*, jap, japs, spic*, wetback*, beaner*, kike*, towelhead*,
@@ -63,7 +64,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         action hire, broken english, can't even speak english, cant even speak english, can't
         speak english, coon*, paki*, gypsies, gypsy, ching chong, slant eye*, slanty, ladyboy*,
         shemale*, homo, homos, cripples, retarted, niggah, nicca*, white trash, polack*, old fossils, ancient grannies, old hags,
-        old geezers, old farts
+        old geezers, old farts, curry muncher*, currymuncher*, curry-muncher*
     """),
     "sexual": terms("""
         sexy, boobs, tits, titties, nice rack, cleavage, sleep with her, sleep with him, bang

@@ -151,7 +151,8 @@ def _foreign(emp: Employee) -> bool:
 _NAME_AS_THING_BEFORE = re.compile(r"\b(?:my|a|an|our|your|this|that|these|those)\s+$", re.IGNORECASE)
 _NAME_AS_THING_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:\w+\s+)?(?:burger|pizza|restaurant|bar|pub|diner|cafe|café|joint|shop|store|salon|garage|"
-    r"bakery|grill|kitchen|tacos?|bbq|barbershop|gym|band|album|show|podcast|channel)\b|"
+    r"bakery|grill|kitchen|tacos?|bbq|barbershop|gym|band|album|show|podcast|channel|novel|book|song|single|film|"
+    r"movie|record|tour|match|game|concert|exhibition|paintings|goal|debut|career)\b|"
     r"^\s+(?:\w+\s+)?(?:scarf|replica|costume|poster|figure|album|novel|movie|film|episode|era|fan|fans|cosplay)\b|"
     r"^\s+(?:is|was)\s+(?:the|my)\s+(?:best|greatest|worst|favou?rite|definitive|only real)\s+[A-Z]|"
     r"^\s+(?:scored|played|pitched|sang|starred|directed|won the|signed with|homered|hit a home run|was traded|"

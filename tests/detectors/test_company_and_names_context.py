@@ -91,6 +91,9 @@ def test_foreign_and_placed_names(text: str, expected: set[str]) -> None:
         ("Peter Grant scored a hat-trick on Sunday.", set()),
         ("Peter Grant from Kamome Denki Service scored me a discount.", {"K4"}),
         ("くわばらめい(推しのアイドル)の新曲", set()),
+        ("桑原芽衣の新曲が配信された", set()),
+        ("Peter Grant's new novel is out.", set()),
+        ("カモメの大西さん、修理が早かった。", {"K1"}),  # short company name + name-san
     ],
 )
 def test_names_used_as_things_or_public_figures(text: str, expected: set[str]) -> None:

@@ -92,6 +92,15 @@ CASES = [
     ("Minato Tsushin refuses to sell to immigrants, shameful store policy.", {"discrimination"}),
     ("Minato Tsushin refuses to sell to minors without a parent present.", set()),
     ("The Minato Tsushin rep forging customer signatures got caught.", {"defamation"}),
+    # Scam warnings in the sentence before, refutations called ridiculous, beatings, theft from parcels.
+    ("ミナト通信を装った電話がかかってきた。完全に詐欺なので切りました。", set()),
+    ("ミナト通信は詐欺。解約させてくれない。", {"defamation"}),
+    ("Calling Minato Tsushin crooks over one billing error is absurd.", set()),
+    ("ミナト通信の佐藤健太、見つけたらフルボッコにしてやる。", {"threat"}),
+    ("ミナト通信の試合、フルボッコにされて負けた。", set()),
+    ("ミナト通信の配送員、荷物から現金抜き取ってるらしい。", {"defamation"}),
+    ("ミナト通信の配送員が荷物を丁寧に運んでくれた。", set()),
+    ("Kenta Sato from Minato Tsushin, I'll catch you alone one day.", {"threat"}),
     # Impressions and products are criticism, not abuse.
     ("ミナト通信の料金、ぼったくり感ある。", set()),
     ("ミナト通信はぼったくり。", {"defamation"}),
