@@ -47,7 +47,15 @@ _STAFF_WORDS = (
     r"doctors?|receptionists?|clerks?|cashiers?|drivers?|supervisors?|ceo|boss|support|call\s+cent(?:re|er)|"
     r"customer\s+service|warehouse|store|shop|branch|desk|front\s+desk|interpreters?|pharmacists?"
 )
-_STAFF_AFTER_EN = re.compile(r"^(?:'s)?\s+(?:[A-Za-z-]+\s+){0,2}?(?:" + _STAFF_WORDS + r")\b", re.IGNORECASE)
+_PLACE_WORDS = r"(?:ward|city|station|district|prefecture|town|area|port|harbou?r|park|hall|line|village|county|beach|bay)"
+_STAFF_AFTER_EN = re.compile(
+    r"^(?:'s)?\s+(?!(?:[A-Za-z-]+\s+){0,2}?"
+    + _PLACE_WORDS
+    + r"\b)(?:[A-Za-z-]+\s+){0,2}?(?:"
+    + _STAFF_WORDS
+    + r")\b",
+    re.IGNORECASE,
+)
 _FROM_BEFORE_EN = re.compile(r"\b(?:from|at|@|with|of)\s+(?:the\s+)?$", re.IGNORECASE)
 _JA_STAFF = "|".join(
     re.escape(w)
@@ -77,10 +85,10 @@ _JA_STAFF = "|".join(
     )
 )
 _STAFF_AFTER_JA = re.compile(
-    r"^(?:の|で働く|にいる|に勤める)?(?:[^、。！？\s「」()（）]{0,5}?)(?:"
+    r"^(?:の|で働く|にいる|に勤める)?(?:[^、。！？\s「」()（）の]{0,2}?)(?:"
     + _JA_STAFF
     + r"|[\u4e00-\u9fff]{1,3}(?:長|員|師|士))|"
-    r"^の[\u4e00-\u9fff\u30a0-\u30ff]{1,6}(?:さん|様|氏|くん|ちゃん)"
+    r"^の[\u4e00-\u9fff\u30a0-\u30ff]{1,6}(?:さん|様|氏|くん|ちゃん|先生)"
 )
 
 

@@ -57,6 +57,9 @@ def employees(text: str) -> set[str]:
         ("Kamome Den*i Service charged me twice", True),
         ("海辺でカモメが鳴いていた。", False),  # the bird
         ("A kamome flew over the harbour.", False),
+        ("Kamome ward office staff were slow today.", False),  # a place, not the company
+        ("かもめの売店の店員、無愛想だった。", False),  # too far from the staff word
+        ("かもめの店員、無愛想だった。", True),
     ],
 )
 def test_short_and_masked_company_names(text: str, expected: bool) -> None:
