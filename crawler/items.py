@@ -83,10 +83,17 @@ class Finding:
     extra: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["spans"] = [asdict(s) for s in self.spans]
-        data["extra"] = dict(self.extra)
-        return data
+        # Field by field: ``asdict`` deep-copies, and every hit document is made of these.
+        return {
+            "detector": self.detector,
+            "label": self.label,
+            "severity": self.severity,
+            "score": self.score,
+            "explanation": self.explanation,
+            "spans": [{"start": s.start, "end": s.end, "text": s.text, "field": s.field} for s in self.spans],
+            "employee_id": self.employee_id,
+            "extra": dict(self.extra),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:

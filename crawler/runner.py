@@ -7,6 +7,7 @@ the source's ``last_success``/``last_error``.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -14,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import update
@@ -77,6 +79,11 @@ def record_source_result(state: State, source: str, stats: dict[str, Any]) -> No
     state.set_value(source, "items_seen", int(state.get_value(source, "items_seen", 0)) + summary["items"])
 
 
+def _freeze_startup_objects() -> None:
+    gc.collect()
+    gc.freeze()
+
+
 def crawl(config: MamoriConfig, source_name: str) -> dict[str, Any]:
     """Crawl one source to completion in this process; return Scrapy's stats."""
     source = config.source(source_name)
@@ -88,7 +95,14 @@ def crawl(config: MamoriConfig, source_name: str) -> dict[str, Any]:
         root.setLevel(settings.get("LOG_LEVEL"))
     settings.set("LOG_INSTALL_ROOT_HANDLER", not configured, priority="cmdline")
     process = CrawlerProcess(settings)
+    if configured:
+        # Scrapy's logging set-up gives the ``scrapy`` logger level DEBUG, which the root
+        # level does not filter: without this, every scraped item would be logged.
+        logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
     crawler = process.create_crawler(spider_cls)
+    # Detectors, lexicons and dictionaries built at start-up live for the whole crawl: keep
+    # them out of the garbage collector's full passes, which parsing triggers constantly.
+    crawler.signals.connect(_freeze_startup_objects, signal=signals.spider_opened)
     process.crawl(crawler, source_name=source.name)
     process.start()
     stats = dict(crawler.stats.get_stats() if crawler.stats else {})

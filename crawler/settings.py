@@ -40,7 +40,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RateHeadersMiddleware": 950,
 }
 
-# The pipeline: dedupe -> detectors -> index hand-off -> alert outbox.
+# The pipeline: dedupe -> media -> detectors -> index hand-off -> evidence queue -> alert
+# outbox -> re-upload check -> mark seen (last: a post is remembered once every stage took it).
 ITEM_PIPELINES = {
     "crawler.pipelines.dedupe.DedupePipeline": 100,
     "crawler.pipelines.media.MediaPipeline": 150,
@@ -49,6 +50,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.evidence.EvidenceQueuePipeline": 350,
     "crawler.pipelines.alerts.AlertOutboxPipeline": 400,
     "cases.pipeline.ReuploadCasePipeline": 450,
+    "crawler.pipelines.dedupe.MarkSeenPipeline": 1000,
 }
 
 # Detectors, in the order they run (names first: harassment needs a target).
@@ -100,5 +102,13 @@ MAMORI_DAEMON_TASKS: dict[str, float | None] = {
     "crawler.tasks.evidence_retention": 24 * 3600,
 }
 
-# Posts per state-database transaction during a crawl (see crawler/batch.py).
+# Posts per state-database transaction during a crawl, and the longest wait before one is
+# committed (see crawler/batch.py).
 MAMORI_BATCH_SIZE = 500
+MAMORI_BATCH_SECONDS = 2.0
+
+# Text detection in a worker process (0: in the crawl process), in batches of posts, started
+# only after the first posts of a crawl (small crawls never fork it); see crawler/detect_worker.py.
+MAMORI_DETECT_WORKERS = 1
+MAMORI_DETECT_BATCH = 100
+MAMORI_DETECT_WORKER_AFTER = 500

@@ -28,6 +28,7 @@ from sqlalchemy import (
     event,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
@@ -109,6 +110,15 @@ alert_outbox = Table(
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def insert_ignoring_conflicts(conn: Connection, table: Table) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` for the connection's dialect (SQLite or PostgreSQL).
+
+    Unlike catching ``IntegrityError``, this leaves the surrounding transaction usable, so a
+    batch of rows can hold duplicates without failing as a whole."""
+    module = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing()
 
 
 class State:

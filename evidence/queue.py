@@ -20,11 +20,11 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection
 
 from crawler.exceptions import EvidenceError
 from crawler.items import Post, severity_rank
-from crawler.state import State, now
+from crawler.state import State, insert_ignoring_conflicts, now
 from evidence import db
 from evidence.db import evidence_queue
 
@@ -40,24 +40,35 @@ def should_capture(post: Post, min_severity: str) -> bool:
 def enqueue(state: State, post: Post, doc: dict[str, Any] | None = None) -> bool:
     """Queue ``post`` for capture; False if this version of it is already queued or captured."""
     db.ensure(state)
+    with state.begin() as conn:
+        return write_queue_rows(conn, [queue_row(post, doc)]) == 1
+
+
+def queue_row(post: Post, doc: dict[str, Any] | str | None = None) -> dict[str, Any]:
+    """The capture-queue row of ``post`` (no database access; see :func:`write_queue_rows`).
+
+    ``doc`` is the hit document, or its JSON when the caller already has it."""
     t = now()
-    try:
-        with state.begin() as conn:
-            conn.execute(
-                evidence_queue.insert().values(
-                    hit_id=post.id,
-                    content_hash=post.content_hash(),
-                    severity=post.max_severity or "info",
-                    doc=json.dumps(doc or post.to_dict(), ensure_ascii=False, default=str),
-                    status="pending",
-                    enqueued_at=t,
-                    next_attempt_at=t,
-                    attempts=0,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    if not isinstance(doc, str):
+        doc = json.dumps(doc or post.to_dict(), ensure_ascii=False, default=str)
+    return {
+        "hit_id": post.id,
+        "content_hash": post.content_hash(),
+        "severity": post.max_severity or "info",
+        "doc": doc,
+        "status": "pending",
+        "enqueued_at": t,
+        "next_attempt_at": t,
+        "attempts": 0,
+    }
+
+
+def write_queue_rows(conn: Connection, rows: list[dict[str, Any]]) -> int:
+    """Insert capture-queue rows in ``conn``'s transaction, skipping versions already queued;
+    returns how many were new."""
+    if not rows:
+        return 0
+    return int(conn.execute(insert_ignoring_conflicts(conn, evidence_queue), rows).rowcount)
 
 
 @dataclass

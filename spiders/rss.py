@@ -48,7 +48,9 @@ class FeedSpider(SourceSpider):
         return urls
 
     async def start(self) -> AsyncIterator[Any]:
-        validators = self.get_cursor("http_validators", {}) or {}
+        # Read once per crawl and kept here; written back only when a feed's validators change.
+        self._validators: dict[str, list[str | None]] = self.get_cursor("http_validators", {}) or {}
+        validators = self._validators
         for url in self.feed_urls():
             headers = {}
             if self.options.conditional_get and url in validators:
@@ -83,15 +85,19 @@ class FeedSpider(SourceSpider):
             post = self.entry_to_post(entry, response.url, feed_lang, parsed.feed)
             if post is not None:
                 yield post
-        validators = self.get_cursor("http_validators", {}) or {}
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
         if etag or modified:
-            validators[response.url] = [
+            if "_validators" not in self.__dict__:
+                self._validators = self.get_cursor("http_validators", {}) or {}
+            validators = self._validators
+            current = [
                 etag.decode("latin-1") if etag else None,
                 modified.decode("latin-1") if modified else None,
             ]
-            self.set_cursor(validators, "http_validators")
+            if validators.get(response.url) != current:
+                validators[response.url] = current
+                self.set_cursor(validators, "http_validators")
 
     def entry_to_post(self, entry: Any, feed_url: str, feed_lang: str, feed: Any) -> Post | None:
         link = entry.get("link") or ""

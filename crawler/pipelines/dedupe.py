@@ -2,8 +2,10 @@
 
 A post is *new* when its id was never seen for the source, or *edited* when its content hash
 changed. The source's known hashes are loaded once when the spider opens. A post is marked seen
-on Scrapy's ``item_scraped`` signal — after the index hand-off and the alert outbox accepted
-it — through :class:`crawler.batch.CrawlBatch`, in the same transaction as its queued hit.
+by :class:`MarkSeenPipeline`, the last stage — after the index hand-off, the evidence queue and
+the alert outbox accepted it — through :class:`crawler.batch.CrawlBatch`, in the same
+transaction as its queued hit, alerts and capture. (A stage rather than a handler of Scrapy's
+``item_scraped`` signal: each signal handler costs an asyncio task per item.)
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scrapy import signals
 from scrapy.exceptions import DropItem
 from sqlalchemy import select
 
@@ -34,9 +35,7 @@ class DedupePipeline:
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
         config = config_from_settings(crawler.settings)
         state = state_for(config)
-        pipeline = cls(state, crawler.stats, CrawlBatch.for_crawler(crawler, state))
-        crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
-        return pipeline
+        return cls(state, crawler.stats, CrawlBatch.for_crawler(crawler, state))
 
     def _known(self, source: str) -> dict[str, str]:
         known = self.known.get(source)
@@ -64,11 +63,26 @@ class DedupePipeline:
             self.batch.edited.add(item.id)
         else:
             self.stats.inc_value("mamori/posts/seen")
-            raise DropItem(f"Post {item.id} was already seen unchanged.")
+            # Normal on every re-crawl: not worth a warning per post.
+            raise DropItem(f"Post {item.id} was already seen unchanged.", log_level="DEBUG")
         # Two copies of one post in one crawl: the second is a duplicate.
         known[item.id] = digest
+        self.batch.digests[item.id] = digest
         return item
 
-    def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:
+
+class MarkSeenPipeline:
+    """The last stage: remember a post every earlier stage accepted (see the module's doc)."""
+
+    def __init__(self, batch: CrawlBatch) -> None:
+        self.batch = batch
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> MarkSeenPipeline:
+        return cls(CrawlBatch.for_crawler(crawler, state_for(config_from_settings(crawler.settings))))
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, Post):
-            self.batch.mark_seen(item.source, item.id, item.content_hash())
+            digest = self.batch.digests.pop(item.id, None) or item.content_hash()
+            self.batch.mark_seen(item.source, item.id, digest)
+        return item

@@ -30,6 +30,6 @@ class IndexHandoffPipeline:
         if isinstance(item, Post) and (item.is_hit or self.index_all):
             # An edited post keeps the status and assignee of its case (a new post has none).
             fields = case_fields(self.state, item.id) if item.id in self.batch.edited else None
-            self.batch.queue_hit(hit_document(item, **(fields or {})))
+            self.batch.queue_hit(hit_document(item, **(fields or {})))  # later stages reuse its JSON
             self.stats.inc_value("mamori/index/queued")
         return item
