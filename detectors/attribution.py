@@ -59,7 +59,9 @@ def targets_of(post: Post, read: PostText | None = None) -> list[Target]:
     return sorted(out, key=lambda t: t.start)
 
 
-_PREPOSITION_BEFORE = re.compile(r"\b(?:at|from|of|in|with|for)\s+$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:at|from|of|in|with|for|on|aboard)\s+(?:my|the|our|a|their)?\s*$", re.IGNORECASE
+)
 # A target marked as object or topic of talk (ミナト通信の店員に怒鳴る, ミナト通信の話になると) is not
 # the subject; an earlier party marked as topic or subject (後ろの男、/ 先輩は) is.
 _OBLIQUE_AFTER = re.compile(

@@ -76,7 +76,8 @@ _ORG_EN = (
 _PERSON_EN = (
     r"\b(?i:my|our|his|her)\s+(?:cat|dog|pet|puppy|kitten|baby|toddler|parrot|hamster|friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|"
     r"boyfriend|girlfriend|brother|sister|son|daughter|mom|dad|mother|father|boss|landlord|ex)\b|"
-    r"\b(?i:the|that|this)\s+(?:customer|guy|woman|man|lady|dude|troll|trolls|person|people)\s+"
+    r"\b(?i:the|that|this)\s+(?:customer|guy|woman|man|lady|dude|troll|trolls|person|people|passenger|passengers|"
+    r"kid|couple|family|tourist|tourists|guest|guests|driver|neighbou?r)\s+"
     r"(?:before|behind|next to|in front of|who)\b|"
     r"\b(?:trolls?|haters?|commenters?)\b|(?<![\w@])@\w{2,}|"
     r"\b(?!(?:The|This|That|Their|Our|Your|His|Her|Its|All|Some|Most|Every|Those|These|My|Any|No|Why|How|"
@@ -252,7 +253,8 @@ _CONDEMN_EN = re.compile(
     r"shame|ashamed|disgusting|harass(?:ment|ing)?|report(?:ed)?|abus(?:e|ive)|bully(?:ing)?|"
     r"cruel|unfair|no excuse|be kind|leave (?:them|her|him) alone|false|untrue|baseless|debunked|"
     r"nonsense|lies?|defend|sorry for|feel bad|deserve better|toxic|garbage|rubbish|deleted|removed|made up|"
-    r"trolling|ridiculous|absurd|silly|overblown|overreacting|over the top)\b",
+    r"trolling|ridiculous|absurd|silly|overblown|overreacting|over the top|unhinged|crazy|laughable|"
+    r"not my experience|disagree|not true)\b",
     re.IGNORECASE,
 )
 

@@ -55,7 +55,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         follow her home, follow him home, followed her home, followed him home, stalk her, stalk him, stalking her, stalking him, i'll stalk, track you down, track her down, track him down,
         firebomb*, fire bomb, molotov*, pipe bomb*, shame if something happened, something happens to you, something happened to you,
         something bad happens, watch yourself, watch herself, watch himself, you've been warned, you have been warned, consider yourself warned,
-        catch you alone, catch her alone, catch him alone, better hope i don't, better hope i never
+        catch you alone, catch her alone, catch him alone, better hope i don't, better hope i never,
+        last week above ground, last day above ground, days are numbered, won't see another
     """),
     "discrimination": terms("""
         nigger*, nigga*, chink*, gook*, jap, japs, spic*, wetback*, beaner*, kike*, towelhead*,
@@ -73,7 +74,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         whore*, hooker*, milf, thicc, blowjob*, suck my, dick pic*, sexual favors, sexual
         favours, slept her way, slept his way, her body, hot body, upskirt, grope*, fondle*,
         booty, pussy, wet dream, jerk off, get her naked, take her clothes off, what she wears
-        under, undress*, sex with, have sex, hoe, hoes, thot, thots, wild in bed, good in bed, jerk off to, in the sack, fun in bed
+        under, undress*, sex with, have sex, hoe, hoes, thot, thots, wild in bed, good in bed, jerk off to, in the sack, fun in bed, legs for days
     """),
 }
 
@@ -102,7 +103,9 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:hiding|hid|hide|hides|conceal(?:s|ed|ing)?|covering up|covered up|cover up|bur(?:y|ied|ying))\s+(?:the\s+)?(?:\w+\s+)?"
         r"(?:recalls?|recall notices|defects?|injur\w*|accidents?|evidence|complaints|safety)\b",
         r"\bskim(?:s|ming|med)?\s+(?:[\w']+\s+){0,2}?(?:card|credit|cards|data|money|cash|tips|payroll)\b",
-        r"\bpocket(?:s|ing|ed)\s+(?:the\s+)?(?:[\w']+\s+)?(?:items|money|cash|refunds|tips|donations|returns|deposits|rent|"
+        r"\bskip(?:s|ped|ping)?\s+(?:the\s+)?(?:safety|maintenance|security|hygiene)\s+(?:checks?|inspections?|procedures?)\b|"
+        r"\b(?:overbill|overcharg|overbook|double[- ]bill)\w*\s+(?:[\w-]+\s+){0,3}?on purpose\b",
+        r"\bpocket(?:s|ing|ed)\s+(?:the\s+)?(?:[\w'-]+\s+)?(?:items|money|cash|refunds|tips|donations|returns|deposits|rent|"
         r"fees|payments)\b|\bforg(?:es|ing)\s+(?:[\w']+\s+){0,2}?(?:reports?|documents?|signatures?|records?|receipts?)\b|"
         r"\bresell(?:s|ing)?\s+(?:them|returned|stolen|customers?)\b",
         r"\breus(?:es|ing|ed)\s+(?:dirty\s+|used\s+)?(?:needles|syringes|gloves)\b",
@@ -121,7 +124,9 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:coming|going|come|go|show(?:ing)? up|headed|heading)\s+(?:to|into|down to)\s+[^.!?\n]{0,40}?\bwith\s+(?:my|a|an)\s+"
         r"(?:\w+\s+)?(?:rifle|gun|shotgun|pistol|knife|machete|bat|axe|crowbar)\b",
         r"\b(?:getting|get|gets|receive|receiving|send(?:ing)?|deliver(?:ing)?)\s+(?:\w+\s+){0,2}?(?:a|some)\s+bombs?\b",
-        r"\bi know where\s+(?:[\w.'-]+\s+){0,6}?(?:lives?|works?|parks?|sleeps?|stays?)\b",
+        r"\bi know where\s+(?:[\w.'-]+\s+){0,6}?(?:lives?|works?|parks?|sleeps?|stays?)\b|"
+        r"\bi know (?:which|what|when)\s+(?:\w+\s+){0,2}?(?:you|she|he)\s+(?:work|works|leave|leaves|take|takes|park|parks|"
+        r"get off|gets off|finish|finishes)\b",
         r"\b(?:teach|teaching)\s+(?:him|her|them|you|(?:that|the|those|this)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+a lesson\b|"
         r"\bpay\s+(?:him|her|them|you|the \w+)\s+a (?:little )?visit\b|"
         r"\b(?:kill|murder|shoot|stab|strangle|choke|hang|beat|punch|hurt|attack|rape|slap|smash)\s+"
@@ -170,6 +175,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bha(?:s|ve)\s+(?:a|such a|the)\s+(?:great|nice|hot|amazing|banging|killer|perfect|sexy|best)\s+"
         r"(?:body|figure|rack|a(?:ss|\$\$)|butt|booty)(?!\w)|\bthe best a(?:ss|\$\$)(?!\w)|\bget (?:her|him) alone\b",
         r"\b(?:bet|i bet)\s+(?:she|he)'?s\s+(?:\w+\s+){0,2}?(?:in bed|a freak)\b",
+        r"\b(?:i'?d|i would)\s+(?:love|like)\s+(?:a|some)\s+private\s+\w+\s+with\s+(?:her|him)\b",
         r"\b(?:body|ass|butt|tits|boobs|legs|thighs)\b[^.!?\n]{0,30}?\b(?:get|put|lay)\s+my\s+hands\s+on\b|"
         r"\b(?:get|put|lay)\s+my\s+hands\s+on\s+(?:her|him)\b",
     ),
@@ -253,5 +259,7 @@ IGNORE = terms("""
     fraud prevention team, idiot-proof, idiot proof, killer app, killer deal, kill switch, the bomb, da bomb, bomb cyclone,
     dead zone, dead zones, dead battery, stupid fast, stupidly fast, insanely good, sick deal, garbage collection,
     trash can, trash bin, trash day, take out the trash, steal of a deal, a steal, scam sites, scam websites, scam links,
-    scam messages, scam blocker, scam protection, stupid cheap, stupid good, stupid easy, fraud in the industry
+    scam messages, scam blocker, scam protection, stupid cheap, stupid good, stupid easy, fraud in the industry,
+    murder on my, murder on your, murder on the, murder the competition, murdered the competition,
+    murdering the competition, murders the competition
 """)

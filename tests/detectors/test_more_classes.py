@@ -101,6 +101,19 @@ CASES = [
     ("ミナト通信の配送員、荷物から現金抜き取ってるらしい。", {"defamation"}),
     ("ミナト通信の配送員が荷物を丁寧に運んでくれた。", set()),
     ("Kenta Sato from Minato Tsushin, I'll catch you alone one day.", {"threat"}),
+    # English idioms, bystanders in a prepositional phrase, denied hearsay, safety shortcuts.
+    ("Minato Tsushin's new router stand is murder on the wrists.", set()),
+    ("Minato Tsushin plans to murder the competition.", set()),  # business idiom
+    ("Someone should murder the Minato Tsushin CEO.", {"threat"}),
+    ("The tourist behind me at the Minato Tsushin counter was a rude idiot.", set()),
+    ("My cousin says Minato Tsushin agents are lazy. Not my experience at all.", set()),
+    ("Calling Minato Tsushin crooks is unhinged.", set()),
+    ("Minato Tsushin technicians skip safety checks on tower climbs.", {"defamation"}),
+    ("Minato Tsushin technicians never skip safety checks, I watched them.", set()),
+    ("ミナト通信、基地局の点検をサボってるらしい。", {"defamation"}),
+    ("Kenta Sato from Minato Tsushin, I know which train you take home.", {"threat"}),
+    ("Kenta Sato from Minato Tsushin, your days are numbered.", {"threat"}),
+    ("ミナト通信の佐藤健太とかいう外国人の技術者、気持ち悪いから辞めさせろ。", {"discrimination", "insult"}),
     # Impressions and products are criticism, not abuse.
     ("ミナト通信の料金、ぼったくり感ある。", set()),
     ("ミナト通信はぼったくり。", {"defamation"}),
