@@ -73,7 +73,7 @@ KINDS: dict[str, tuple[str, str]] = {
     ),
     "account": (
         r"(?<![\w.@])@[a-z0-9_]{3,15}\b|(?:instagram|facebook|twitter|x|tiktok|threads)\.com/[\w.@-]+|"
-        r"line\.me/[\w/-]+|裏あか|裏垢|鍵あか|鍵垢|本あか|本垢|いんすた|ふぇいすぶっく|らいんid|line\s?id|"
+        r"line\.me/[\w/-]+|裏あか|裏垢|鍵あか|鍵垢|本あか|本垢|いんすた|ふぇいすぶっく|らいん(?:の)?id|line(?:の)?\s?id|"
         r"\b(?:private|secret|personal|alt)\s+(?:account|insta(?:gram)?|twitter|facebook|profile)\b|"
         r"\b(?:her|his)\s+(?:instagram|insta|facebook|twitter|tiktok|snapchat|snap|line)\b",
         "a private account or social handle",

@@ -114,6 +114,17 @@ CASES = [
     ("Kenta Sato from Minato Tsushin, I know which train you take home.", {"threat"}),
     ("Kenta Sato from Minato Tsushin, your days are numbered.", {"threat"}),
     ("ミナト通信の佐藤健太とかいう外国人の技術者、気持ち悪いから辞めさせろ。", {"discrimination", "insult"}),
+    # Food and hygiene claims, wrecking threats, group + comma discrimination, quota slurs, innuendo.
+    ("ミナト通信の社食、消費期限切れの肉を出してるらしい。", {"defamation"}),
+    ("ミナト通信の社食、消費期限切れの前に値引きしてくれる。", set()),
+    ("ミナト通信のショップ、ぐちゃぐちゃにしてやるからな。", {"threat"}),
+    ("ミナト通信のショップ、配線がぐちゃぐちゃで直してもらった。", set()),
+    ("ミナト通信の佐藤健太とかいう中国人、日本語通じないし不潔。", {"discrimination"}),
+    ("ミナト通信の中国人スタッフ、日本語も上手で丁寧だった。", set()),
+    ("ミナト通信の女性課長、どうせ女枠で昇進しただけ。", {"discrimination"}),
+    ("ミナト通信の受付の人、一晩いくらなんだろ。", {"sexual"}),
+    ("ミナト通信のCM、頭おかしいくらい耳に残る。", set()),
+    ("ミナト通信のオペ、頭おかしい。", {"insult"}),
     # Impressions and products are criticism, not abuse.
     ("ミナト通信の料金、ぼったくり感ある。", set()),
     ("ミナト通信はぼったくり。", {"defamation"}),
