@@ -320,7 +320,7 @@ def reported_by_others(text: str, start: int, end: int) -> bool:
 
 _DENIAL_START = re.compile(
     r"^\s*(?:no\b|nope\b|not at all|not really|absolutely not|of course not|hardly|nah\b|"
-    r"いいえ|いや(?:、|いや|,|\s)|違う|違います|ちがう|全然|ぜんぜん|まったく違|そんなことない|そんなことはない|"
+    r"いいえ|いや(?:、|いや|,|\s|普通|全然|違|ないない)|違う|違います|ちがう|全然|ぜんぜん|まったく違|そんなことない|そんなことはない|"
     r"ありえない|ないない|ないです)",
     re.IGNORECASE,
 )

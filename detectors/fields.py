@@ -7,6 +7,10 @@ Positions in that string are mapped back with :meth:`PostText.span` to a
 :class:`crawler.items.Span` of the right field (``title`` or ``text``), whose offsets index the
 original characters of that field.
 
+A reply's title (``Re: ミナト通信って詐欺？``) repeats the thread's title, someone else's words:
+it still names the company or an employee, but words in it are not the writer's own
+(:attr:`PostText.title_quoted`).
+
 A title that only repeats the beginning of the body (forums and feeds often cut the first
 line into a title, ``ミナト通信って詐欺…`` over ``ミナト通信って詐欺じゃないよ``) is not read
 again: the cut copy would lose the negation or the context that follows it.
@@ -22,6 +26,7 @@ from crawler.items import Post, Span
 SEPARATOR = "\n"
 _ELLIPSIS = re.compile(r"(?:\s|…|\.{2,}|‥|・{2,}|[-–—]+)+$")
 _SPACE = re.compile(r"\s+")
+_REPLY = re.compile(r"^\s*(?:re|fw|fwd|aw)\s*[:：]|^\s*(?:返信|転送)\s*[:：]|^\s*>>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,11 @@ class PostText:
     text: str
     title: str  # the title as read ("" when it is not read)
     body_start: int  # offset of the post's ``text`` in :attr:`text`
+    title_quoted: bool = False  # a reply's title: the thread's words, not the writer's
+
+    def in_quoted_title(self, start: int) -> bool:
+        """True when position ``start`` lies in a reply's (quoted) title."""
+        return self.title_quoted and start < len(self.title)
 
     def span(self, start: int, end: int) -> Span:
         """The :class:`Span` of the original field for ``text[start:end]`` (a range that runs
@@ -71,4 +81,6 @@ def post_text(post: Post) -> PostText:
     title = post.title
     if not title.strip() or repeats_body(title, post.text):
         return PostText(post.text, "", 0)
-    return PostText(f"{title}{SEPARATOR}{post.text}", title, len(title) + len(SEPARATOR))
+    return PostText(
+        f"{title}{SEPARATOR}{post.text}", title, len(title) + len(SEPARATOR), bool(_REPLY.match(title))
+    )

@@ -284,6 +284,8 @@ class HarassmentDetector(Detector):
             return []
         grouped: dict[tuple[str, str | None], list[tuple[Cue, Attribution | None, bool]]] = {}
         for cue in self._cues(text, tuple(t.end for t in targets)):
+            if read.in_quoted_title(cue.start):
+                continue  # Re: …: the thread's title, quoted by a reply
             # A phrase pattern carries its own predicate; one that ends in a noun (ブラック病院) can
             # still be denied after it (ブラック病院じゃない).
             after_too = cue.how != "pattern" or bool(_NOUN_END.match(text[cue.end - 1 : cue.end]))

@@ -92,3 +92,17 @@ def test_post_without_title_keeps_text_offsets() -> None:
     assert all(s.field == "text" for f in post.findings for s in f.spans)
     (insult,) = found(post, "insult")
     assert insult.spans[0].start == 17
+
+
+def test_reply_title_is_the_threads_words() -> None:
+    post = run("Re: ミナト通信の窓口はクズ？", "そんなことない、いつも丁寧に対応してくれる。")
+    assert found(post, "insult") == []
+    assert found(post, "company_mentioned")  # still names the company for the body
+    post = run("Re: ミナト通信の窓口", "あそこのオペ、マジでクズ。")
+    (insult,) = found(post, "insult")
+    assert insult.spans[0].field == "text"
+
+
+def test_question_in_title_answered_no_in_body() -> None:
+    post = run("ミナト通信って犯罪企業？", "いや普通にまともな会社。")
+    assert found(post, "defamation") == []
