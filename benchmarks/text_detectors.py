@@ -9,6 +9,8 @@ and the dev sets in tests/data), each post processed once (no cache hits):
 - ``all targeted``: every post prefixed with a company mention and an employee's name
   (Japanese posts: ``ミナト通信の田中さん、``; English: ``Minato Tsushin's Tanaka: ``), so every
   detector runs in full, including sudachipy on Japanese text — the worst case.
+- ``targeted + title``: the same posts, each with a title (the first 40 characters of another
+  post), which the detectors read as well.
 
 CPU time is measured with ``time.process_time`` (one process, one thread). Run:
 ``.venv/bin/python benchmarks/text_detectors.py [--limit N]``.
@@ -46,11 +48,12 @@ def corpus(limit: int) -> list[str]:
     return unique[:limit]
 
 
-def run(detectors: object, texts: list[str]) -> tuple[float, int]:
+def run(detectors: object, texts: list[str], titles: list[str] | None = None) -> tuple[float, int]:
     hits = 0
     started = time.process_time()
     for i, text in enumerate(texts):
-        post = Post(platform="bench", source="bench", id=str(i), url="", text=text)
+        title = titles[i] if titles else ""
+        post = Post(platform="bench", source="bench", id=str(i), url="", text=text, title=title)
         detectors.run(post)  # type: ignore[attr-defined]
         hits += post.is_hit
     return time.process_time() - started, hits
@@ -81,10 +84,16 @@ def main() -> None:
         "ミ ナ ト 通 信 の オペ、",
     )
     ja_targeted = [f"{p}{t}" for p in prefixes for t in ja_texts]
-    batches = (("as crawled", texts), ("all targeted", targeted), ("JA targeted", ja_targeted))
-    for name, batch in batches:
-        seconds, hits = run(detectors, batch)
-        print(f"{name:>13}: {len(batch) / seconds:8.0f} posts/s  ({seconds:.2f} s CPU, {hits} hits)")
+    titles = [texts[(i + 1) % len(texts)][:40] for i in range(len(targeted))]
+    batches = (
+        ("as crawled", texts, None),
+        ("all targeted", targeted, None),
+        ("JA targeted", ja_targeted, None),
+        ("targeted + title", targeted, titles),
+    )
+    for name, batch, batch_titles in batches:
+        seconds, hits = run(detectors, batch, batch_titles)
+        print(f"{name:>16}: {len(batch) / seconds:8.0f} posts/s  ({seconds:.2f} s CPU, {hits} hits)")
 
 
 if __name__ == "__main__":

@@ -97,9 +97,10 @@ _ORG_SUFFIX = re.compile(
 )
 _ORG_NAME_CHAR = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z]")
 # The same as _ORG_JA without its costly leading character class (found from the suffix back).
-OTHER_RE = re.compile(
-    f"(?:他社|別の会社|よその会社|前の会社|競合|ライバル会社)|{_PERSON_JA}|{_ORG_EN}|{_PERSON_EN}"
-)
+# Split by script: the Japanese forms (all need kana or kanji) run only on Japanese text.
+OTHER_JA_RE = re.compile(f"(?:他社|別の会社|よその会社|前の会社|競合|ライバル会社)|{_PERSON_JA}")
+OTHER_EN_RE = re.compile(f"{_ORG_EN}|{_PERSON_EN}")
+_HAS_JA = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 # The writer's own workplace (うちの課長, 俺の職場の先輩, 前職の店長, my manager at work): someone
 # else, unless the writer says they work for the company (then うちの課長 is its staff).
 _OWN_SIDE_RE = re.compile(
@@ -173,7 +174,9 @@ def other_person_after(text: str, end: int, *, staff_titles: bool = False) -> bo
 def other_entities(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` of mentions of someone else: kind ``other`` (another
     organisation or person) or ``self`` (the writer)."""
-    found = [(m.start(), m.end(), "other") for m in OTHER_RE.finditer(text)]
+    found = [(m.start(), m.end(), "other") for m in OTHER_EN_RE.finditer(text)]
+    if _HAS_JA.search(text):
+        found += [(m.start(), m.end(), "other") for m in OTHER_JA_RE.finditer(text)]
     if not _INSIDER_RE.search(text):
         found += [(m.start(), m.end(), "other") for m in _OWN_SIDE_RE.finditer(text)]
     for m in _ORG_SUFFIX.finditer(text):

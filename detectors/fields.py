@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.items import Post, Span
 
@@ -77,10 +78,17 @@ def repeats_body(title: str, text: str) -> bool:
 
 
 def post_text(post: Post) -> PostText:
-    """The string the detectors analyse for ``post``."""
-    title = post.title
-    if not title.strip() or repeats_body(title, post.text):
+    """The string the detectors analyse for ``post`` (computed once for the detectors that
+    read the same post one after another)."""
+    if not post.title:
         return PostText(post.text, "", 0)
+    return _post_text(post.title, post.text)
+
+
+@lru_cache(maxsize=64)
+def _post_text(title: str, text: str) -> PostText:
+    if not title.strip() or repeats_body(title, text):
+        return PostText(text, "", 0)
     return PostText(
-        f"{title}{SEPARATOR}{post.text}", title, len(title) + len(SEPARATOR), bool(_REPLY.match(title))
+        f"{title}{SEPARATOR}{text}", title, len(title) + len(SEPARATOR), bool(_REPLY.match(title))
     )

@@ -167,9 +167,10 @@ def latin_span_ok(original: str, start: int, end: int, shape: tuple[int, ...]) -
     key's words (``shape`` = letters per word), or every chunk is a single letter."""
     if not is_ascii_word_boundary(original, start, end):
         return False
-    chunks = [
-        sum(1 for c in chunk if not is_separator(c) or c in "!@$|") for chunk in original[start:end].split()
-    ]
+    parts = original[start:end].split()
+    if len(parts) <= 1:
+        return True  # one word: nothing to line up
+    chunks = [sum(1 for c in chunk if not is_separator(c) or c in "!@$|") for chunk in parts]
     chunks = [c for c in chunks if c]
     if tuple(chunks) == shape or len(chunks) == 1:
         return True

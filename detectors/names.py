@@ -240,16 +240,17 @@ class EmployeeNameDetector(Detector):
         text = folded.text
         hits: dict[str, list[Span]] = {}
         taken: list[tuple[int, int]] = []
-        own = tuple((c.o_start, c.o_end) for c in self.company.search(original, folded))
-        company_context = bool(own) or any(f.label == "company_mentioned" for f in post.findings)
-        if company_context:
-            read_own = [
+        # The company detector's mentions when it ran and found some (they include its short
+        # and masked forms); else this detector's own search of the aliases.
+        own = tuple(
+            sorted(
                 (read.position(s), read.position(s) + s.end - s.start)
                 for f in post.findings
                 if f.label == "company_mentioned"
                 for s in f.spans
-            ]
-            own = tuple(sorted({*own, *read_own}))
+            )
+        ) or tuple((c.o_start, c.o_end) for c in self.company.search(original, folded))
+        company_context = bool(own)
         for m in self.strong.search(original, folded):
             if other_person_after(original, m.o_end, staff_titles=company_context):
                 continue  # John Smith the actor, 田中美咲選手

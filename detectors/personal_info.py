@@ -152,10 +152,10 @@ class PersonalInfoDetector(Detector):
             for m in pattern.finditer(folded.text):
                 if m.end() <= m.start():
                     continue
-                if kind in ("account", "email", "email_spelled") and any(
-                    c in compact_key(m.group(0)) for c in self.company_keys
-                ):
-                    continue  # the company's own account or address (@minato_support)
+                if kind in ("account", "email", "email_spelled"):
+                    key = compact_key(m.group(0))
+                    if any(c in key for c in self.company_keys):
+                        continue  # the company's own account or address (@minato_support)
                 if kind == "phone" and (
                     sum(c.isdigit() for c in m.group(0)) < 10 or _BUSINESS_NUMBER.match(m.group(0))
                 ):
