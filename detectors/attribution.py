@@ -67,6 +67,11 @@ _PREPOSITION_BEFORE = re.compile(
 _OBLIQUE_AFTER = re.compile(
     r"^(?:さん|様|氏)?(?:の[^、。！？\s]{1,6}?)?(?:に(?!は)|を|へ|から|について|に関して|で(?!す)|と(?:の|一緒))"
 )
+# "the guy at Minato support": the company's staff, not a customer located there.
+_AFFILIATION_AFTER = re.compile(
+    r"^(?:'s)?\s+(?:customer\s+)?(?:support|staff|service|help\s*desk|hotline|call\s+cent(?:re|er)|team)\b",
+    re.IGNORECASE,
+)
 _CONTRAST = re.compile(r"けど|けれど|のに|一方|が、|\b(?:but|whereas|while|unlike|however)\b", re.IGNORECASE)
 _SUBJECT_AFTER = re.compile(r"^(?:は|が|、|,|って|も|ってさ|ってば)")
 _Mention = tuple[int, int, str, "Target | None"]  # start, end, kind ("target"/"other"/"self"), target
@@ -143,6 +148,7 @@ def attribute(text: str, targets: list[Target], start: int, end: int, label: str
         and len(before) > 1
         and before[-2][2] == "other"
         and _PREPOSITION_BEFORE.search(text[max(0, chosen[0] - 8) : chosen[0]])
+        and not _AFFILIATION_AFTER.match(text[chosen[1] : chosen[1] + 24])
     ):
         return None  # "the guy before me at Minato was an idiot": the company only locates the other
 

@@ -80,6 +80,8 @@ _PERSON_EN = (
     r"kid|couple|family|tourist|tourists|guest|guests|driver|neighbou?r)\s+"
     r"(?:before|behind|next to|in front of|who)\b|"
     r"\b(?:trolls?|haters?|commenters?)\b|(?<![\w@])@\w{2,}|"
+    r"\b(?i:some|another|one)\s+(?:random\s+)?(?:guy|dude|woman|man|lady|kid|member|customer|person|girl|boy|couple|"
+    r"passenger|tourist)\b|"
     r"\b(?!(?:The|This|That|Their|Our|Your|His|Her|Its|All|Some|Most|Every|Those|These|My|Any|No|Why|How|"
     r"What|When|And|But|So|Customer|Support|Tech|Sales|Store|Shop|Call|Their|Its)\b)[A-Z][\w&-]+(?:'s)?\s+(?:staff|support|agents?|employees?|reps?|people|team|"
     r"customer service|drivers?|workers|cashiers?|clerks?)\b|"

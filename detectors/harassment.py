@@ -112,7 +112,9 @@ def _terms() -> dict[str, tuple[str, float]]:
 
 _EN_PERSON = (
     r"(?:they|you|u|he|she|him|her|them|staff|agents?|employees?|people|workers|reps?|operators?|team|"
-    r"management|ceo|managers?|guys?|woman|women|man|men|lady|ladies|y'?all|clerks?|technicians?|folks)"
+    r"management|ceo|managers?|guys?|woman|women|man|men|lady|ladies|y'?all|clerks?|technicians?|folks|trainers?|"
+    r"coach(?:es)?|instructors?|teachers?|doctors?|nurses?|drivers?|pilots?|cashiers?|receptionists?|tellers?|bankers?|"
+    r"pharmacists?|guards?|officers?|supervisors?|mechanics?|couriers?)"
 )
 _EN_WEAK_BEFORE = re.compile(
     r"(?<![\w'])" + _EN_PERSON + r"(?:'re|(?<=he|it)'s| are| is| r| was| were| be| look| looks| seem| seems)?"

@@ -81,7 +81,7 @@ TERMS: dict[str, tuple[str, ...]] = {
 WEAK: dict[str, tuple[str, ...]] = {
     "insult": terms("""
         useless, incompetent, trash, garbage, pathetic, fools, fool, sucks, suck,
-        shitty, crap, crappy, lazy, disgusting, creeps, creep, freaks, freak, ugly
+        shitty, crap, crappy, lazy, disgusting, creeps, creep, freaks, freak, ugly, creepy
     """),
     "sexual": terms("""
         hot, ass, legs, body, curves, butt
@@ -111,8 +111,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\breus(?:es|ing|ed)\s+(?:dirty\s+|used\s+)?(?:needles|syringes|gloves)\b",
         r"\b(?:that'?s|that is|it'?s|this is)\s+(?:just\s+|absolutely\s+|downright\s+|literally\s+)?(?:criminal|illegal|fraud)\b",
         r"\b(?:secretly\s+|illegally\s+)?(?:sell|sells|selling|sold|leak|leaks|leaking|leaked|hand(?:s|ing|ed)? over)\s+"
-        r"(?:(?:our|your|my|their|the|customer|customers'?|user|users'?|patient|patients'?|private|personal|location|"
-        r"medical|credit card|phone)\s+){1,3}(?:data|information|info|details|records|numbers|histories)\b",
+        r"(?:[\w']+\s+){1,3}?(?:data|information|info|details|records|numbers|histories)\b",
+        r"\b(?:push(?:es|ing)?|sell(?:s|ing)?|deal(?:s|ing)?)\s+(?:illegal\s+)?(?:steroids|drugs|meth|cocaine|pills|opioids)\b",
     ),
     "insult": (
         r"\b(?:is|are|was|were|'s|'re)\s+(?:a|an|such a|such an|just a|nothing but a)\s+"
@@ -162,6 +162,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:country|countries|village|jungle|call cent(?:re|er)|homeland|hut)\b|\bback to (?:where|wherever) (?:you|she|he|they) came from\b",
         r"\b(?:won'?t|will not|refuses? to|refused to|doesn'?t|don'?t|never)\s+(?:rent|sell|lease|serve)\s+to\s+(?:foreigners|"
         r"immigrants|blacks|black people|gays|koreans|chinese|muslims|indians|mexicans|asians)\b",
+        r"\b(?:send|ship)\s+(?:him|her|them)\s+back\s*(?:home\s*)?[.!]",
         r"\b(?:korean|chinese|foreign|mexican|indian|asian|filipino|vietnamese|african|muslim)\b[^.!?\n]{0,40}?"
         r"\b(?:should|needs? to|must|can)\s+go\s+(?:back\s+)?home\b",
         r"\b(?:hire|hiring|employ|employing)\s+(?:\w+\s+)?(?:foreigners|immigrants|women|girls|gays|old people)\b"
@@ -175,7 +176,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bha(?:s|ve)\s+(?:a|such a|the)\s+(?:great|nice|hot|amazing|banging|killer|perfect|sexy|best)\s+"
         r"(?:body|figure|rack|a(?:ss|\$\$)|butt|booty)(?!\w)|\bthe best a(?:ss|\$\$)(?!\w)|\bget (?:her|him) alone\b",
         r"\b(?:bet|i bet)\s+(?:she|he)'?s\s+(?:\w+\s+){0,2}?(?:in bed|a freak)\b",
-        r"\b(?:i'?d|i would)\s+(?:love|like)\s+(?:a|some)\s+private\s+\w+\s+with\s+(?:her|him)\b",
+        r"\b(?:i'?d|i would)\s+(?:love|like)\s+(?:a|some)\s+private\s+\w+\s+with\s+(?:her|him)\b|"
+        r"\b(?:i'?d|i would)\s+pay\s+to\s+(?:watch|see)\s+(?:her|him)\b",
         r"\b(?:body|ass|butt|tits|boobs|legs|thighs)\b[^.!?\n]{0,30}?\b(?:get|put|lay)\s+my\s+hands\s+on\b|"
         r"\b(?:get|put|lay)\s+my\s+hands\s+on\s+(?:her|him)\b",
     ),

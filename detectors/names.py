@@ -155,8 +155,8 @@ _NAME_AS_THING_AFTER = re.compile(
     r"movie|record|tour|match|game|concert|exhibition|paintings|goal|debut|career)\b|"
     r"^\s+(?:\w+\s+)?(?:scarf|replica|costume|poster|figure|album|novel|movie|film|episode|era|fan|fans|cosplay)\b|"
     r"^\s+(?:is|was)\s+(?:the|my)\s+(?:best|greatest|worst|favou?rite|definitive|only real)\s+[A-Z]|"
-    r"^\s+(?:scored|played|pitched|sang|starred|directed|won the|signed with|homered|hit a home run|was traded|"
-    r"retired from)\b",
+    r"^\s+(?:scored|played|pitched|sang|starred|directed|won the|wins|won|takes gold|took gold|signed with|homered|"
+    r"hit a home run|was traded|retired from|sets? a (?:new )?record|breaks? the record)\b",
 )
 
 

@@ -92,6 +92,7 @@ def test_foreign_and_placed_names(text: str, expected: set[str]) -> None:
         ("Pete G's burger joint has the best fries.", set()),
         ("Peter Grant was the greatest Batman ever.", set()),
         ("Peter Grant scored a hat-trick on Sunday.", set()),
+        ("Peter Grant wins gold in the marathon!", set()),
         ("Peter Grant from Kamome Denki Service scored me a discount.", {"K4"}),
         ("くわばらめい(推しのアイドル)の新曲", set()),
         ("桑原芽衣の新曲が配信された", set()),

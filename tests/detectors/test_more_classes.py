@@ -125,6 +125,17 @@ CASES = [
     ("ミナト通信の受付の人、一晩いくらなんだろ。", {"sexual"}),
     ("ミナト通信のCM、頭おかしいくらい耳に残る。", set()),
     ("ミナト通信のオペ、頭おかしい。", {"insult"}),
+    # Indefinite bystanders located at the company vs its support staff; job nouns; drugs; data.
+    ("Some dude at the Minato Tsushin store cut the line, total jerk.", set()),
+    ("Some guy at Minato Tsushin support hung up on me, total jerk.", {"insult"}),
+    ("Misaki Tanaka at Minato Tsushin is a lazy, useless technician.", {"insult"}),
+    ("Misaki Tanaka at Minato Tsushin is a patient technician.", set()),
+    ("Minato Tsushin installers sell pills to kids in the neighbourhood.", {"defamation"}),
+    ("Minato Tsushin sells phones to kids with parental controls on.", set()),
+    ("Minato Tsushin sells subscribers' browsing data to advertisers.", {"defamation"}),
+    ("Minato Tsushin hired Kenta Sato? Send him back.", {"discrimination"}),
+    ("Misaki Tanaka from Minato Tsushin, I'd pay to watch her bend over.", {"sexual"}),
+    ("ミナト通信の佐藤健太、お前の車のナンバー控えたからな。", {"threat"}),
     # Impressions and products are criticism, not abuse.
     ("ミナト通信の料金、ぼったくり感ある。", set()),
     ("ミナト通信はぼったくり。", {"defamation"}),
