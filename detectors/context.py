@@ -70,8 +70,9 @@ _PERSON_JA = (
 _ORG_EN = (
     r"\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*\s+(?:Corp|Corporation|Inc|Ltd|LLC|Co|Company|Bank|"
     r"Telecom|Airlines|Group|Holdings|Mobile|Logistics|Motors|Electric)\b\.?|"
-    r"\b(?:another|other|a different|my old|my previous|the other|competitor's?|rival)\s+"
-    r"(?:company|provider|carrier|firm|shop|store)\b"
+    r"\b(?i:another|other|a different|my old|my previous|my last|my former|the other|competitor's?|rival)\s+"
+    r"(?i:company|provider|carrier|firm|shop|store|insurer|bank|gym|airline|hospital|clinic|pharmacy|landlord|agency|"
+    r"retailer|brand|employer|isp|dealer|dealership)\b"
 )
 _PERSON_EN = (
     r"\b(?i:my|our|his|her)\s+(?:cat|dog|pet|puppy|kitten|baby|toddler|parrot|hamster|friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|"
@@ -363,6 +364,11 @@ _PREVENTION_AFTER = re.compile(
 )
 # An impression, not a factual claim (ぼったくり感ある, 詐欺っぽい値段).
 IMPRESSION_AFTER = re.compile(r"^(?:感|っぽい値段|気味|くさい値段)")
+# Ironic praise in English (so stupid I love it, a cult in the best way).
+_PRAISE_AFTER_EN = re.compile(
+    r"^[^.!?\n]{0,6}?\b(?:(?:and\s+|but\s+)?i\s+(?:love|adore)\s+it|in (?:a|the) (?:good|best) way)\b",
+    re.IGNORECASE,
+)
 # Adverbial or praise use (バカみたいに混んでる, 犯罪級に速い, アホほど安い, エロかっこいい).
 _INTENSIFIER_AFTER = re.compile(
     r"^(?:みたいに|みてーに|ほど|並みに|なみに|級に|レベルで|レベルに|的に|くらい|ぐらい|的な(?:うまさ|速さ|安さ|美味しさ|かわいさ))|"
@@ -379,6 +385,7 @@ def not_about_target(text: str, start: int, end: int) -> bool:
         or _COMPARED_AFTER.match(after)
         or _PRODUCT_AFTER.match(after)
         or _PREVENTION_AFTER.match(after)
+        or _PRAISE_AFTER_EN.match(text[end : end + 30])
     ):
         return True
     s_start, _ = sentence_of(text, start)

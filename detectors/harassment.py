@@ -89,7 +89,8 @@ _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2}")
 _INDEFINITE_BEFORE = re.compile(r"\b(?:some|another|a random|some random|one)\s+$", re.IGNORECASE)
 _NOUN_END = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]")
 _PREDICATE_END = re.compile(
-    r"^(?:だ|です|すぎ|過ぎ|じゃん|でしょ|やろ|だろ|だな|だわ|かよ|だよ|やん|やな|だね|[。！!？?…wｗ草\n]|$)"
+    r"^(?:だ|です|すぎ|過ぎ|じゃん|でしょ|やろ|だろ|だな|だわ|かよ|だよ|やん|やな|だね|ばっか|ばかり|しかいない|"
+    r"[。！!？?…wｗ草\n]|$)"
 )
 _TOPIC_GAP = re.compile(r"は|が|って|を|の(?:方|ほう)")
 _PARTICLES = re.compile(r"(?:は|が|って|も|の|、|,|\s|マジで|まじで|ほんと|本当に|全員|みんな)*")

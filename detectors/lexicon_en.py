@@ -39,7 +39,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         garbage, scumbags, degenerate*, lowlife*, dimwit*, airhead*, dirtbag*, stfu, shut the
         fuck up, such a dick, a dick, pussies, bitchass,
         buffoon*, dunce*, brain dead, braindead, knucklehead*, bloodsucker*, leeches, snakes, vultures, morons, useless bunch,
-        excuse for a human, excuse of a human, waste of skin, waste of air
+        excuse for a human, excuse of a human, waste of skin, waste of air, prick*
     """),
     "threat": terms("""
         i know where you live, i know where she lives, i know where he lives, i know where they
@@ -56,7 +56,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         firebomb*, fire bomb, molotov*, pipe bomb*, shame if something happened, something happens to you, something happened to you,
         something bad happens, watch yourself, watch herself, watch himself, you've been warned, you have been warned, consider yourself warned,
         catch you alone, catch her alone, catch him alone, better hope i don't, better hope i never,
-        last week above ground, last day above ground, days are numbered, won't see another
+        last week above ground, last day above ground, days are numbered, won't see another,
+        better have good security, better hire security, i'm done talking, im done talking
     """),
     "discrimination": terms("""
         nigger*, nigga*, chink*, gook*, jap, japs, spic*, wetback*, beaner*, kike*, towelhead*,
@@ -99,6 +100,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "defamation": (
         r"\b(?:quietly|secretly|deliberately|systematically|routinely|knowingly)\s+(?:over(?:bill|charg)\w*|cheat\w*|"
         r"scam\w*|rob\w*|defraud\w*|double[- ]bill\w*)\b",
+        r"\b(?:deliberately|intentionally|purposely|purposefully)\s+(?:loses?|losing|lost|delays?|delaying|denies|denying|"
+        r"ignores?|hides?|hiding|destroys?|shreds?|shredding|misplaces?)\b",
         r"\bknowingly\s+(?:sells?|selling|sold|ships?|shipping|lies?|lied|hid|hides|hiding|covers?|covered|cheats?|overcharg\w*)\b",
         r"\b(?:hiding|hid|hide|hides|conceal(?:s|ed|ing)?|covering up|covered up|cover up|bur(?:y|ied|ying))\s+(?:the\s+)?(?:\w+\s+)?"
         r"(?:recalls?|recall notices|defects?|injur\w*|accidents?|evidence|complaints|safety)\b",

@@ -136,6 +136,16 @@ CASES = [
     ("Minato Tsushin hired Kenta Sato? Send him back.", {"discrimination"}),
     ("Misaki Tanaka from Minato Tsushin, I'd pay to watch her bend over.", {"sexual"}),
     ("ミナト通信の佐藤健太、お前の車のナンバー控えたからな。", {"threat"}),
+    # Ironic praise, a former provider named by its role, deliberate loss, family threats, groups of trash.
+    ("The Minato Tsushin jingle is so dumb and I love it.", set()),
+    ("Minato Tsushin's support is so dumb.", {"insult"}),
+    ("My former employer, Acme Widgets, were total crooks. Minato Tsushin pays on time.", set()),
+    ("Minato Tsushin intentionally delays refunds until people give up.", {"defamation"}),
+    ("Minato Tsushin sometimes delays refunds during the holidays.", set()),
+    ("ミナト通信の佐藤健太、払わないなら子供がどうなるか分かってるよな。", {"threat"}),
+    ("ミナト通信のキッズ携帯、子供がどうなるか心配な親向けらしい。", set()),
+    ("ミナト通信の営業、ゴミばっか。", {"insult"}),
+    ("ミナト通信のショップ前、ゴミばっか落ちてて汚い。", set()),
     # Impressions and products are criticism, not abuse.
     ("ミナト通信の料金、ぼったくり感ある。", set()),
     ("ミナト通信はぼったくり。", {"defamation"}),
