@@ -19,7 +19,7 @@ from bisect import bisect_right
 from functools import lru_cache
 
 _SENT_END = re.compile(
-    r"[。！？!?\n]+|(?<=[a-z0-9)\"'])(?<!\bdr)(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bst)(?<!\bvs)(?<!\bno)\.(?:\s+|$)",
+    r"[。！？!?\n]+|(?<=[a-z0-9)\"'])(?<!\bdr)(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bst)(?<!\bvs)\.(?:\s+|$)",
     re.IGNORECASE,
 )
 
