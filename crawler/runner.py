@@ -11,6 +11,7 @@ import gc
 import json
 import logging
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,17 @@ def record_source_result(state: State, source: str, stats: dict[str, Any]) -> No
     state.set_value(source, "items_seen", int(state.get_value(source, "items_seen", 0)) + summary["items"])
 
 
-def _freeze_startup_objects() -> None:
-    gc.collect()
-    gc.freeze()
+def _tune_gc(threshold: list[int] | None) -> Callable[[], None]:
+    def tune() -> None:
+        # Detectors, lexicons and dictionaries built at start-up live for the whole crawl: keep
+        # them out of every collection. Parsing makes masses of short-lived objects, so collect
+        # the young generation less often (MAMORI_GC_THRESHOLD; see crawler/settings.py).
+        gc.collect()
+        gc.freeze()
+        if threshold:
+            gc.set_threshold(*threshold)
+
+    return tune
 
 
 def crawl(config: MamoriConfig, source_name: str) -> dict[str, Any]:
@@ -100,9 +109,8 @@ def crawl(config: MamoriConfig, source_name: str) -> dict[str, Any]:
         # level does not filter: without this, every scraped item would be logged.
         logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
     crawler = process.create_crawler(spider_cls)
-    # Detectors, lexicons and dictionaries built at start-up live for the whole crawl: keep
-    # them out of the garbage collector's full passes, which parsing triggers constantly.
-    crawler.signals.connect(_freeze_startup_objects, signal=signals.spider_opened)
+    threshold = [int(n) for n in settings.getlist("MAMORI_GC_THRESHOLD")] or None
+    crawler.signals.connect(_tune_gc(threshold), signal=signals.spider_opened, weak=False)
     process.crawl(crawler, source_name=source.name)
     process.start()
     stats = dict(crawler.stats.get_stats() if crawler.stats else {})

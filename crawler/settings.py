@@ -107,6 +107,11 @@ MAMORI_DAEMON_TASKS: dict[str, float | None] = {
 MAMORI_BATCH_SIZE = 500
 MAMORI_BATCH_SECONDS = 2.0
 
+# Garbage collection in a crawl process: start-up objects are frozen when the spider opens,
+# and the young generation is collected after this many allocations (Python's default is
+# 700, made for programs with fewer short-lived objects than feed parsing); empty: default.
+MAMORI_GC_THRESHOLD = [20000, 50, 100]
+
 # Text detection in a worker process (0: in the crawl process), in batches of posts, started
 # only after the first posts of a crawl (small crawls never fork it); see crawler/detect_worker.py.
 MAMORI_DETECT_WORKERS = 1

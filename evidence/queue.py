@@ -44,16 +44,19 @@ def enqueue(state: State, post: Post, doc: dict[str, Any] | None = None) -> bool
         return write_queue_rows(conn, [queue_row(post, doc)]) == 1
 
 
-def queue_row(post: Post, doc: dict[str, Any] | str | None = None) -> dict[str, Any]:
+def queue_row(
+    post: Post, doc: dict[str, Any] | str | None = None, content_hash: str | None = None
+) -> dict[str, Any]:
     """The capture-queue row of ``post`` (no database access; see :func:`write_queue_rows`).
 
-    ``doc`` is the hit document, or its JSON when the caller already has it."""
+    ``doc`` is the hit document, or its JSON, and ``content_hash`` the post's content hash,
+    when the caller already has them."""
     t = now()
     if not isinstance(doc, str):
         doc = json.dumps(doc or post.to_dict(), ensure_ascii=False, default=str)
     return {
         "hit_id": post.id,
-        "content_hash": post.content_hash(),
+        "content_hash": content_hash or post.content_hash(),
         "severity": post.max_severity or "info",
         "doc": doc,
         "status": "pending",

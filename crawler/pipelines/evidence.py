@@ -37,7 +37,8 @@ class EvidenceQueuePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Post) or not should_capture(item, self.min_severity):
             return item
-        self.batch.add(self._write, queue_row(item, self.batch.documents.get(item.id)))
+        row = queue_row(item, self.batch.documents.get(item.id), self.batch.digests.get(item.id))
+        self.batch.add(self._write, row)
         return item
 
     def _write(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
