@@ -209,9 +209,12 @@ class Daemon:
 
     def schedule_tasks(self) -> None:
         """Periodic maintenance tasks from ``MAMORI_DAEMON_TASKS`` (dotted path -> seconds)."""
-        from crawler import settings
+        from crawler.runner import with_defaults
 
-        for path, seconds in dict(settings.MAMORI_DAEMON_TASKS).items():
+        tasks = with_defaults(
+            {"MAMORI_DAEMON_TASKS": self.config.crawler.settings.get("MAMORI_DAEMON_TASKS", {})}
+        )
+        for path, seconds in tasks["MAMORI_DAEMON_TASKS"].items():
             if not seconds:
                 continue
             self.scheduler.add_job(

@@ -50,9 +50,24 @@ def build_settings(config: MamoriConfig, source: SourceConfig) -> Settings:
         },
         priority="project",
     )
-    settings.setdict(dict(c.settings), priority="cmdline")
-    settings.setdict(dict(source.settings), priority="cmdline")
+    settings.setdict(with_defaults(c.settings), priority="cmdline")
+    settings.setdict(with_defaults(source.settings, settings), priority="cmdline")
     return settings
+
+
+def with_defaults(overrides: Any, current: Any = None) -> dict[str, Any]:
+    """Settings from the configuration, with component dictionaries merged into mamori's.
+
+    ``ITEM_PIPELINES = { "my.Pipeline" = 800 }`` adds a stage instead of replacing every
+    stage, and ``false`` switches a component off (TOML has no ``None``, Scrapy's way)."""
+    merged: dict[str, Any] = {}
+    for name, value in dict(overrides).items():
+        if isinstance(value, dict):
+            base = current.getdict(name) if current is not None else getattr(default_settings, name, None)
+            base = dict(base) if isinstance(base, dict) else {}
+            value = {**base, **{k: (None if v is False else v) for k, v in value.items()}}
+        merged[name] = value
+    return merged
 
 
 def summarize(stats: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Scrapy settings: every default of mamori in one place.
 
-Components are switched on by dotted path in priority dictionaries (lower runs first);
-set a priority to ``None`` in ``[crawler.settings]`` of the config to switch one off.
+Components are switched on by dotted path in priority dictionaries (lower runs first). In
+``[crawler.settings]`` (or a source's ``settings``) of the config, a dictionary is merged into
+the one here: add a component with its priority, switch one off with ``false``.
 Settings specific to mamori carry the ``MAMORI_`` prefix.
 """
 

@@ -275,3 +275,21 @@ def test_crawl_log_has_no_line_per_item(make_config: Any, site: DemoSite) -> Non
     assert "Scraped from" not in first.stderr
     assert "Dropped:" not in again.stderr
     assert crawl(config, "board")["items"] == 0
+
+
+def test_component_settings_merge_into_mamoris_and_false_switches_one_off(
+    make_config: Any, tmp_path: Path, site: DemoSite
+) -> None:
+    docs, logs = crawl_with(
+        make_config,
+        tmp_path,
+        site,
+        "merged",
+        'MAMORI_DETECTORS = { "detectors.harassment.HarassmentDetector" = false }\n'
+        'ITEM_PIPELINES = { "cases.pipeline.ReuploadCasePipeline" = false }',
+    )
+    labels = {label for findings in docs.values() for label, _employee, _spans in findings}
+    assert "employee_named" in labels, "the other detectors and every other stage still run"
+    assert not labels & {"insult", "defamation", "threat"}, "the harassment detector is off"
+    assert "crawler.pipelines.dedupe.DedupePipeline" in logs, "Scrapy lists the enabled pipelines"
+    assert "ReuploadCasePipeline" not in logs
