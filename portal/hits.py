@@ -109,7 +109,8 @@ def view_of(user: User, doc: dict[str, Any]) -> dict[str, Any]:
     )
     out = {k: doc.get(k) for k in keep if k in doc}
     out["text"] = mask_others(str(doc.get("text") or ""), doc, user.employee_id)
-    out["title"] = mask_words(str(doc.get("title") or ""), doc, user.employee_id)
+    title = mask_others(str(doc.get("title") or ""), doc, user.employee_id, field="title")
+    out["title"] = mask_words(title, doc, user.employee_id)
     from portal.thumbs import withheld
 
     # A media item that a finding about another employee points at (their face, their voice).
@@ -129,15 +130,22 @@ def view_of(user: User, doc: dict[str, Any]) -> dict[str, Any]:
 MASK = "●"
 
 
-def mask_others(text: str, doc: dict[str, Any], employee_id: str | None) -> str:
-    """``text`` with the words of findings about *other* employees masked (same length, so
-    the spans of the employee's own findings stay valid)."""
+def span_field(span: dict[str, Any]) -> str:
+    """The field of the post a span's offsets index (``text`` unless it says ``title``)."""
+    return str(span.get("field") or "text")
+
+
+def mask_others(text: str, doc: dict[str, Any], employee_id: str | None, field: str = "text") -> str:
+    """``text`` (the post's ``field``) with the words of findings about *other* employees
+    masked (same length, so the spans of the employee's own findings stay valid)."""
     chars = list(text)
     for f in doc.get("findings") or ():
         other = (f or {}).get("employee_id")
         if not other or other == employee_id:
             continue
         for s in f.get("spans") or ():
+            if span_field(s) != field:
+                continue
             start, end = max(0, int(s.get("start", 0))), min(len(chars), int(s.get("end", 0)))
             for i in range(start, end):
                 chars[i] = MASK
@@ -146,7 +154,7 @@ def mask_others(text: str, doc: dict[str, Any], employee_id: str | None) -> str:
 
 def mask_words(text: str, doc: dict[str, Any], employee_id: str | None) -> str:
     """Mask, anywhere in ``text``, the words that findings about other employees matched
-    (for the title, which findings' spans do not index)."""
+    (for the title: a name found in the body and repeated in the title is masked there too)."""
     for f in doc.get("findings") or ():
         other = (f or {}).get("employee_id")
         if not other or other == employee_id:
@@ -175,11 +183,14 @@ def safe_snippet(snippet: str) -> Markup:
     return Markup(text)
 
 
-def highlight(text: str, findings: list[dict[str, Any]]) -> Markup:
-    """``text`` escaped, with the spans of ``findings`` wrapped in ``<mark>`` (with the label)."""
+def highlight(text: str, findings: list[dict[str, Any]], field: str = "text") -> Markup:
+    """``text`` (the post's ``field``) escaped, with the spans of ``findings`` that index that
+    field wrapped in ``<mark>`` (with the label)."""
     spans: list[tuple[int, int, str]] = []
     for f in findings:
         for s in f.get("spans") or ():
+            if span_field(s) != field:
+                continue
             start, end = int(s.get("start", 0)), int(s.get("end", 0))
             if 0 <= start < end <= len(text):
                 spans.append((start, end, str(f.get("label") or "")))

@@ -161,6 +161,7 @@ def hit(hit_id: str) -> Any:
         doc=doc,
         media=items_for(portal().hits.get(hit_id) or doc),
         text_html=highlight(text, doc.get("findings") or []),
+        title_html=highlight(str(doc.get("title") or ""), doc.get("findings") or [], field="title"),
         captures=captures,
         cases=cases,
         employees=portal().config.employees,
