@@ -4,8 +4,9 @@ is a re-upload of the post of a watched case (see :mod:`cases.reupload`).
 The watched originals are held by one :class:`cases.reupload.ReuploadMatcher` per crawl, so a
 hit that is no re-upload costs microseconds and no query. Only when cases with media
 fingerprints are watched, a hit's images (and audio/video, when recordings are watched) are
-fetched through Scrapy's downloader (same politeness and ``[media]`` limits as the media
-pipeline), fingerprinted in memory and dropped. A failure is logged and counted; it never
+fingerprinted in memory and dropped: the bytes the media pipeline already fetched are taken
+from it (:func:`crawler.pipelines.media.media_handoff`), the others fetched through Scrapy's
+downloader (same politeness and ``[media]`` limits as the media pipeline). A failure is logged and counted; it never
 stops the crawl.
 """
 
@@ -28,6 +29,12 @@ class ReuploadCasePipeline:
         self.crawler = crawler
         self._store: Any = None
         self._matcher: Any = None
+        self.handoff: Any = None
+        if crawler is not None:
+            from crawler.pipelines.media import media_handoff
+
+            self.handoff = media_handoff(crawler)
+            self.handoff.wanted = True
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ReuploadCasePipeline:
@@ -47,7 +54,10 @@ class ReuploadCasePipeline:
         return self._matcher
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, Post) or not item.is_hit:
+        if not isinstance(item, Post):
+            return item
+        fetched = self.handoff.take(item.id) if self.handoff is not None else {}
+        if not item.is_hit:
             return item
         try:
             matcher = self._ready()
@@ -55,7 +65,7 @@ class ReuploadCasePipeline:
                 return item
             match = matcher.match_text(item.id, item.url, item.text)
             if match is None and (matcher.wants_images or matcher.wants_audio):
-                prints = await self._media_prints(item, matcher)
+                prints = await self._media_prints(item, matcher, fetched)
                 if prints:
                     match = matcher.match_media(item.id, item.url, prints)
             if match is not None:
@@ -70,7 +80,7 @@ class ReuploadCasePipeline:
             logger.error("Could not check %s for a re-upload: %s", item.id, exc)
         return item
 
-    async def _media_prints(self, item: Post, matcher: Any) -> list[Any]:
+    async def _media_prints(self, item: Post, matcher: Any, fetched: dict[str, bytes]) -> list[Any]:
         """Fingerprints of the hit's media the matcher can compare (held in memory only)."""
         if not self.config.media.enabled or self.crawler is None:
             return []
@@ -87,7 +97,7 @@ class ReuploadCasePipeline:
         limits = Limits.from_config(self.config)
         prints = []
         for ref in refs:
-            data = await self._download(ref.url, limits.max_bytes)
+            data = fetched.get(ref.url) or await self._download(ref.url, limits.max_bytes)
             if data is None:
                 continue
             try:

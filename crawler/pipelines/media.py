@@ -10,12 +10,17 @@ crawl goes on. The bytes live only while the post's media detectors run.
 
 Media detectors are registered by dotted path in ``MAMORI_MEDIA_DETECTORS``; each is built
 with ``from_config(config)`` and may raise ``DetectorUnavailable`` (logged once, disabled).
+
+A later stage that needs the same bytes (the re-upload check) asks for them through
+:func:`media_handoff` instead of downloading the file again: the bytes of the last few posts
+are kept in memory until that stage takes them, never written anywhere.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -34,6 +39,36 @@ DEFAULT_MEDIA_DETECTORS = {
 _FETCHABLE = ("image", "audio", "video")
 
 
+class MediaHandoff:
+    """Fetched media bytes of the last ``limit`` posts, in memory, for a later stage to take."""
+
+    def __init__(self, limit: int = 32) -> None:
+        self.limit = limit
+        self.wanted = False
+        """Set by a later stage that will :meth:`take` the bytes; nothing is kept otherwise."""
+        self._posts: OrderedDict[str, dict[str, bytes]] = OrderedDict()
+
+    def put(self, post_id: str, url: str, data: bytes) -> None:
+        if not self.wanted:
+            return
+        self._posts.setdefault(post_id, {})[url] = data
+        self._posts.move_to_end(post_id)
+        while len(self._posts) > self.limit:  # a post dropped before the taking stage
+            self._posts.popitem(last=False)
+
+    def take(self, post_id: str) -> dict[str, bytes]:
+        """The bytes fetched for ``post_id`` by URL, forgotten here."""
+        return self._posts.pop(post_id, {})
+
+
+def media_handoff(crawler: Any) -> MediaHandoff:
+    """The crawl's one :class:`MediaHandoff` (created on first use)."""
+    handoff = getattr(crawler, "_mamori_media_handoff", None)
+    if handoff is None:
+        handoff = crawler._mamori_media_handoff = MediaHandoff()
+    return handoff
+
+
 class MediaPipeline:
     def __init__(self, crawler: Any, config: Any) -> None:
         self.crawler = crawler
@@ -41,6 +76,7 @@ class MediaPipeline:
         self.stats = crawler.stats
         self.detectors: list[Any] | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self.handoff = media_handoff(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> MediaPipeline:
@@ -93,6 +129,7 @@ class MediaPipeline:
                 media.close()
                 continue
             self.stats.inc_value(f"mamori/media/{media.kind}")
+            self.handoff.put(item.id, ref.url, data)
             fetched.append(media)
         if not fetched:
             return item

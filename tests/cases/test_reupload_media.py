@@ -314,12 +314,21 @@ def test_a_re_encoded_recording_matches_and_another_does_not(
     assert matcher.match_media("rss:6", "https://m.example/6", other) is None
 
 
+@pytest.mark.parametrize("media_stage_fetches", [False, True])
 def test_crawl_of_a_reuploaded_image_opens_a_linked_case(
-    make_config: Callable[..., Path], replay: ReplayServer, shared_data: Path
+    make_config: Callable[..., Path], replay: ReplayServer, shared_data: Path, media_stage_fetches: bool
 ) -> None:
     original = photo(shared_data, "examples__obama.jpg")
+    # With a media detector running, the media stage fetches the hit's images and the
+    # re-upload check takes its bytes instead of downloading them again.
+    settings = (
+        '[crawler.settings]\nMAMORI_MEDIA_DETECTORS = { "tests.cases.test_reupload_media.SeesMedia" = 50 }\n'
+        if media_stage_fetches
+        else ""
+    )
     path = make_config(
         EVIDENCE
+        + settings
         + f'''
         [[sources]]
         type = "rss"
@@ -362,6 +371,24 @@ def test_crawl_of_a_reuploaded_image_opens_a_linked_case(
     assert linked.linked_case_id == case.id and linked.url.endswith("/p/7.html")
     assert "near-duplicate" in linked.reason
     assert len(rows(config)) == 1  # only the case's own image is fingerprinted, not the hits'
+    assert len(replay.hits("/m/copy.jpg")) == 1, "each image is downloaded once per crawl"
+    assert len(replay.hits("/m/other.jpg")) == 1
+    reupload_fetches = summary["stats"].get("mamori/cases/reupload_media_fetched", 0)
+    assert reupload_fetches == (0 if media_stage_fetches else 2)
+    assert bool(summary["stats"].get("mamori/media/fetched")) == media_stage_fetches
+
+
+class SeesMedia:
+    """A media detector that finds nothing (so the media stage fetches the posts' media)."""
+
+    name = "sees_media"
+
+    @classmethod
+    def from_config(cls, config: Any) -> SeesMedia:
+        return cls()
+
+    def detect(self, post: Any) -> list[Any]:
+        return []
 
 
 class Stats:
