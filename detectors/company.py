@@ -32,11 +32,11 @@ GENERIC_SUFFIX = re.compile(
     r"company|telecom|bank|foods|express|logistics|pharmacy|hospital|japan|services?|stores?|shops?|electric|"
     r"industries|denki|tsushin|unyu|ginko|shoji|realty|motors|airlines?|dental|bakery|cafe|hotels?|insurance|"
     r"pharma|pharmaceuticals|transport|taxi|travel|academy|school|gym|salon|consulting|partners|labs?|systems|"
-    r"solutions|technologies|tech)\b\.?)+$|"
+    r"solutions|technologies|tech|care|nursing|welfare)\b\.?)+$|"
     r"(?:コミュニケーションズ|クリニック|病院|医院|薬局|通信|電機|電気|電器|銀行|運輸|物流|急便|フーズ|食品|商事|"
     r"サービス|工業|製作所|建設|不動産|商会|商店|産業|ストア|百貨店|運送|交通|タクシー|観光|旅行|ホテル|旅館|保険|証券|"
     r"生命|損保|製薬|薬品|化学|工務店|歯科|デンタル|整骨院|動物病院|美容室|サロン|学園|塾|スクール|ジム|カフェ|食堂|"
-    r"ベーカリー|システムズ|ソリューションズ|テクノロジーズ|ラボ|航空|エアライン|エアラインズ|"
+    r"ベーカリー|システムズ|ソリューションズ|テクノロジーズ|ラボ|航空|エアライン|エアラインズ|介護|ケア|福祉|保育園|保育|"
     r"ホールディングス|グループ|会|株式会社|\(株\)|（株）)+$",
     re.IGNORECASE,
 )

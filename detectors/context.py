@@ -99,6 +99,10 @@ _ORG_SUFFIX = re.compile(
     r"スーパー|ホテル|旅館|生命|損保|自動車|モーターズ|タクシー|信金|信用金庫|学園|事務所|ドラッグ"
 )
 _ORG_NAME_CHAR = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z]")
+# Service words that also end ordinary compounds (在宅介護, 訪問看護): an organisation only when
+# the name before them has katakana or latin letters (ヤマト総合介護, Aoi Care).
+_ORG_SUFFIX_NAMED = re.compile(r"介護|ケア|福祉|看護|保育園|こども園")
+_NAME_SCRIPT = re.compile(r"[\u30a1-\u30faA-Za-z]")
 # The same as _ORG_JA without its costly leading character class (found from the suffix back).
 # Split by script: the Japanese forms (all need kana or kanji) run only on Japanese text.
 OTHER_JA_RE = re.compile(f"(?:他社|別の会社|よその会社|前の会社|競合|ライバル会社)|{_PERSON_JA}")
@@ -188,6 +192,12 @@ def other_entities(text: str) -> tuple[tuple[int, int, str], ...]:
             start -= 1
         if start < m.start():
             found.append((start, m.end(), "other"))
+    for m in _ORG_SUFFIX_NAMED.finditer(text) if _HAS_JA.search(text) else ():
+        start = m.start()
+        while start > 0 and m.start() - start < 12 and _ORG_NAME_CHAR.match(text[start - 1]):
+            start -= 1
+        if start < m.start() and _NAME_SCRIPT.search(text[start : m.start()]):
+            found.append((start, m.end(), "other"))
     found += [(m.start(), m.end(), "self") for m in SELF_RE.finditer(text)]
     return tuple(sorted(found))
 
@@ -199,7 +209,8 @@ _NEG_AFTER_JA = re.compile(
     r"^(?:なんて|なんか|とか|は|も|を)?(?:して|やって|し|やら)(?:い)?(?:ない|ません|ねえ|ねー|なかった)(?!か|の[?？])|"
     r"^(?:なんて|とか|は|が|なんか)?(?:ありえない|あり得ない|ありえん|ないない|ない、|ないから)|"
     r"^(?:か|だ|じゃないか)?と(?:思った|思ってた|疑った|思いきや|思ったら)(?:けど|が|ら|のに)?|"
-    r"^(?:って|という|とかいう|との|なんて|なんか|とか)?(?:の|噂|話|情報)?(?:は|も)?(?:デマ|嘘|うそ|ウソ|誤解|間違い|根拠のない|事実無根)|"
+    r"^(?:して(?:る|いる|た)|した|する|てる|ている|てた)?(?:って|という|とかいう|との|なんて|なんか|とか)?(?:の|噂|話|情報)?(?:は|も)?"
+    r"(?:デマ|嘘|うそ|ウソ|誤解|間違い|根拠のない|事実無根)|"
     # Degree denied: 詐欺ってほどではない, 無能とまでは言わない, 犯罪ってわけじゃない.
     r"^(?:だ|です)?(?:って|という|と言う|っていう|と)?(?:ほど|ほどの|レベル|わけ)(?:こと)?(?:では|じゃ|でも|は)?"
     r"(?:ない|ありません|なかった|ねえ|ねー)|"
@@ -219,6 +230,12 @@ _NEG_AFTER_EN = re.compile(
 )
 
 
+_RETRACTED_BEFORE_EN = re.compile(
+    r"\b(?:i|we)\s+(?:first\s+|initially\s+|honestly\s+)?(?:thought|assumed|was sure|figured)\b", re.I
+)
+_RETRACTED_AFTER_EN = re.compile(r"\b(?:but|turns out|turned out|actually|until)\b", re.IGNORECASE)
+
+
 def negated(text: str, start: int, end: int, *, verb: bool = False, after_too: bool = True) -> bool:
     """True when the term at ``text[start:end]`` is denied (``after_too=False``: a phrase
     pattern that already contains its own predicate is checked only for a denial before it)."""
@@ -231,6 +248,10 @@ def negated(text: str, start: int, end: int, *, verb: bool = False, after_too: b
     before = text[max(s_start, start - 40) : start]
     if _NEG_BEFORE_EN.search(before):
         return True
+    if _RETRACTED_BEFORE_EN.search(before) and _RETRACTED_AFTER_EN.search(
+        text[end : sentence_of(text, start)[1]]
+    ):
+        return True  # I thought they were a scam at first, but they are legit
     return after_too and bool(_NEG_AFTER_EN.match(text[end : end + 60]))
 
 
@@ -238,20 +259,20 @@ _QUOTE_OPEN = "「『\"“'‘"
 _QUOTE_CLOSE = "」』\"”'’"
 _REPORT_JA = re.compile(
     r"(?:呼ばわり|と呼|って呼|と言|って言|とか言|なんて言|っていう人|と書|って書|とか書|"
-    r"と罵|と怒鳴|と叫|などと|といった|とかいう|発言|書き込み|コメント)"
+    r"と罵|と怒鳴|と叫|などと|といった|とかいう|という噂|って噂|との噂|という疑惑|発言|書き込み|コメント)"
 )
 _CONDEMN_JA = re.compile(
     r"(?:やめ(?:よう|て|ろ|るべき|ましょう|なさい)|ひどい|酷い|良くない|よくない|許せ|許さ|最低|おかしい|"
     r"ダメ|だめ|違う|間違|デマ|嘘|誹謗中傷|中傷|名誉毀損|通報|残念|悲しい|かわいそう|可哀想|気の毒|"
     r"守ろう|味方|言い過ぎ|いいすぎ|筋違い|八つ当たり|すべきでない|べきじゃない|胸が痛|"
     r"無理がある|言いがかり|いいがかり|大げさ|大袈裟|的外れ|誇張|極端|盛りすぎ|盛り過ぎ|根拠(?:が|も)?(?:ない|無い)|"
-    r"勘違い|被害妄想|逆恨み|決めつけ|決め付け|風評|根も葉もない|"
+    r"勘違い|被害妄想|逆恨み|決めつけ|決め付け|風評|根も葉もない|否定され|否定した|事実はなかった|事実は無かった|"
     r"(?:人|奴|やつ|連中|方|人たち)(?:が|も)?(?:いる|多い|おる)(?:けど|けれど|が|みたいだけど))"
 )
 _REPORT_EN = re.compile(
     r"\b(?:call(?:s|ed|ing)?|nam(?:e|ed|ing)|label(?:l?ed|l?ing)?|said|says|saying|wrote|writes|posted|"
     r"scream(?:ed|ing)?|yell(?:ed|ing)?|shout(?:ed|ing)?|comments? like|words like|threats?|insults?|"
-    r"accus(?:e|ed|ing|ations?)|claims?|rumou?rs?)\b",
+    r"accus(?:e|ed|ing|ations?)|claim(?:s|ed|ing)?|rumou?rs?)\b",
     re.IGNORECASE,
 )
 _CONDEMN_EN = re.compile(
@@ -426,6 +447,21 @@ _NEWS = re.compile(
     r"investigation|regulators?)\b",
     re.IGNORECASE,
 )
+
+
+_FICTION = re.compile(
+    r"(?:ゲーム|小説|漫画|マンガ|映画|ドラマ|アニメ|物語|夢|舞台|劇)(?:で|の中で|の中の|の中|では|内で|の話|のネタ|の敵|のキャラ|の悪役|の犯人)|"
+    r"(?:殺す|燃やす|襲う|刺す)話|ネタ[:：]|\b(?:in|of|from)\s+(?:the|a|an|my|this|that)\s+(?:video\s+)?(?:game|novel|movie|film|"
+    r"show|series|book|story|dream|play|episode)\b|\b(?:villain|murder mystery|escape room|board game|video game|plot twist)\b",
+    re.IGNORECASE,
+)
+
+
+def fictional(text: str, start: int) -> bool:
+    """True when the sentence frames the act as fiction or play (ゲームで敵のアジトを燃やした,
+    the villain in the movie burns down…, a murder mystery game): not a threat."""
+    s_start, s_end = sentence_of(text, start)
+    return bool(_FICTION.search(text[s_start:s_end]))
 
 
 def hedged(text: str, start: int) -> bool:

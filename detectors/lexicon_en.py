@@ -19,7 +19,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         illegally, embezzl*, launder*, money laundering, tax evasion, bribe*, bribery, corrupt,
         thieves, thief, con artist*, swindl*, defraud*, ripping people off, rip people off,
         ponzi, pyramid scheme, black company, sweatshop, sell your data, sells your data, sold
-        my data, selling our data, cover up, covered up, cover-up, cooked the books, cooking the
+        my data, selling our data, cover-up, cover-ups, cooked the books, cooking the
         books, mafia, gangsters, extortion, extort*, sexual harassment, sexually harass*,
         molest*, predator*, pedophile*, wage theft, stole, stolen, stealing from, steal from,
         steals from, liars, lying, racketeer*, unlicensed, falsified, falsify, forged,
@@ -65,7 +65,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         mongoloid*, go back to your country, go back to where, diversity hire*, affirmative
         action hire, broken english, can't even speak english, cant even speak english, can't
         speak english, coon*, paki*, gypsies, gypsy, ching chong, slant eye*, slanty, ladyboy*,
-        shemale*, homo, homos, cripples, retarted, niggah, nicca*, white trash, polack*, old fossils, ancient grannies, old hags,
+        shemale*, homo, homos, cripples, retarted, niggah, nicca*, white trash, polack*, old fossils, ancient grannies, old hags, old hag, hag, hags,
         old geezers, old farts, curry muncher*, currymuncher*, curry-muncher*
     """),
     "sexual": terms("""
@@ -116,12 +116,41 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:secretly\s+|illegally\s+)?(?:sell|sells|selling|sold|leak|leaks|leaking|leaked|hand(?:s|ing|ed)? over)\s+"
         r"(?:[\w']+\s+){1,3}?(?:data|information|info|details|records|numbers|histories)\b",
         r"\b(?:push(?:es|ing)?|sell(?:s|ing)?|deal(?:s|ing)?)\s+(?:illegal\s+)?(?:steroids|drugs|meth|cocaine|pills|opioids)\b",
+        # Money taken: pockets / siphons / skims / helps himself to … money of others.
+        r"\b(?:pocket(?:s|ed|ing)?|siphon(?:s|ed|ing)?|skim(?:s|med|ming)?|embezzl\w*|help(?:s|ed|ing)?\s+(?:him|her|them|it)"
+        r"sel(?:f|ves)\s+to)\s+(?:[\w'-]+\s+){0,3}?(?:money|cash|pensions?|savings|funds?|donations|tips|deposits|wages|"
+        r"salaries|allowances?|benefits|refunds|fees)\b",
+        # Harm or evidence concealed (covers up falls, covered it up).
+        r"\bcover(?:s|ed|ing)?\s+(?:it|this|that|everything|things|them|stuff)\s+up\b|"
+        r"\bcover(?:s|ed|ing)?[- ]up\s+(?:[\w'-]+\s+){0,3}?(?:falls?|abuse|injur\w*|deaths?|accidents?|mistakes?|errors?|"
+        r"bedsores|sores|complaints?|evidence|incidents?|crimes?|assaults?|harassment|neglect|fraud|theft|leaks?|breach\w*|"
+        r"problems|defects?|the truth|what happened|outages?|failures?|scandals?|misconduct|losses|damage|contamination)\b|"
+        r"\b(?:a|the|massive|huge)\s+cover[- ]?up\b",
+        # Victims defrauded (rips off families, running a con).
+        r"\brip(?:s|ped|ping)?\s+off\s+(?:\w+\s+)?(?:customers|families|people|patients|residents|clients|tenants|us|me|"
+        r"everyone|elderly|seniors|the elderly|old people|students|guests|buyers|investors)\b|"
+        r"\b(?:runs?|running|ran)\s+(?:a|an)\s+(?:\w+\s+)?(?:con|racket|scam|grift|swindle)\b",
+        # Billing for what never happened.
+        r"\b(?:bill(?:s|ed|ing)?|charg(?:e|es|ed|ing)|invoic(?:e|es|ed|ing))\s+(?:[\w'-]+\s+){0,5}?for\s+(?:[\w'-]+\s+){0,4}?"
+        r"(?:that|which)\s+(?:never|didn'?t|did not|were never|was never)\s+(?:happen\w*|take place|took place|(?:get\s+)?"
+        r"(?:done|provided|performed|delivered|made))",
+        # Records rigged (doctored the inspection report).
+        r"\b(?:doctor(?:s|ed|ing)?|fudg(?:e|es|ed|ing)|tamper(?:s|ed|ing)?\s+with|alter(?:s|ed|ing)?|backdat(?:e|es|ed|ing)|"
+        r"fabricat(?:e|es|ed|ing)|rig(?:s|ged|ging)?)\s+(?:[\w'-]+\s+){0,3}?(?:reports?|records?|logs?|charts?|books|numbers|"
+        r"results|data|documents|invoices|timesheets|inspections?|audits?|figures|receipts|evidence)\b",
+        # Sexual misconduct or abuse of those in care, stated as fact.
+        r"\b(?:grop(?:es|ed|ing)|fondl(?:es|ed|ing)|molest(?:s|ed|ing))\b|"
+        r"\b(?:drug(?:s|ged|ging)|abus(?:e|es|ed|ing)|neglect(?:s|ed|ing)?|beat(?:s|ing)?|hit(?:s|ting)?|slap(?:s|ped|ping)?|"
+        r"restrain(?:s|ed|ing)?|tie(?:s|d)?\s+up)\s+(?:the\s+)?(?:\w+\s+)?(?:residents|patients|kids|children|elderly|seniors|"
+        r"clients|pupils|students|animals|pets|inmates)\b",
     ),
     "insult": (
-        r"\b(?:is|are|was|were|'s|'re)\s+(?:a|an|such a|such an|just a|nothing but a)\s+"
+        r"\b(?:is|are|was|were|[a-z]+'s|[a-z]+'re)\s+(?:a|an|such a|such an|just a|nothing but a)\s+"
         r"(?!(?:[\w,-]+\s+){0,3}?(?:cute|adorable|sweet|lovely|friendly|cartoon|mascot|pet|stuffed|toy|lucky)\b)"
         r"(?:[\w,-]+\s+){0,3}?"
         r"(?:worm|weasel|pig|rat|snake|swine|slug|cockroach|maggot|leech|toad|hyena|cow)s?\b",
+        r"\b(?:is|are|was|were|[a-z]+'s|[a-z]+'re)\s+(?:a|an|such a|such an|just a|nothing but a)\s+waste of (?:a |an |the )?(?:good\s+)?"
+        r"(?:uniform|badge|salary|paycheck|job|position|desk|chair|name tag|nametag|payroll|human|person|life|breath)\b",
     ),
     "threat": (
         r"\b(?:coming|going|come|go|show(?:ing)? up|headed|heading)\s+(?:to|into|down to)\s+[^.!?\n]{0,40}?\bwith\s+(?:my|a|an)\s+"
@@ -141,8 +170,23 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:outside|at|near)\s+(?:your|her|his|their)\s+(?:house|home|place|door|apartment|office|car)\b",
         r"\b(?:wait(?:ing)?|be waiting)\s+(?:for (?:you|her|him|them)\s+)?(?:outside|after work|at the (?:door|exit|station))\b",
         r"\b(?:better|should)\s+watch\s+(?:your|her|his|their)\s+(?:back|step)\b",
-        r"\b(?:will|gonna|going to|is going to|'ll)\s+(?:get|receive|find)\s+(?:a\s+)?(?:bomb|bullet|pipe bomb)\b|"
+        r"\b(?:will|gonna|going to|is going to|[a-z]+'ll)\s+(?:get|receive|find)\s+(?:a\s+)?(?:bomb|bullet|pipe bomb)\b|"
         r"\bbomb (?:in|through) the mail\b",
+        # Veiled consequences: keep doing that and see what happens; won't always have security.
+        r"\b(?:keep\s+\w+ing\s+(?:me|my|us|our|him|her|them|people|customers|residents|patients)\b|do that again|"
+        r"try (?:that|it) again|one more time)[^.!?\n]{0,60}?\band\s+(?:see|find out|watch)\s+what\s+happens\b|"
+        r"\bwhat (?:happens|will happen|could happen) to (?:your|her|his|their) (?:building|car|house|home|family|kids|office|"
+        r"staff|face)\b",
+        r"\b(?:won'?t|will not|can'?t|cannot)\s+(?:always\s+)?(?:have|hide behind|count on|be protected by)\s+(?:\w+\s+){0,2}?"
+        r"(?:security|guards?|protection|bodyguards?|cops|police)\b",
+        r"\b(?:think twice|be careful|better be careful|better not|should(?:n'?t)? be careful)\b[^.!?\n]{0,50}?\balone\b"
+        r"(?:[^.!?\n]{0,20}?\b(?:at night|after dark|after work|in the dark))?",
+        r"\b(?:someone|somebody|people|you|he|she|they|staff)\s+(?:is|are|'s|'re)?\s*(?:going to|gonna|will|is gonna)\s+"
+        r"(?:get|end up)\s+(?:hurt|killed|burned|shot|stabbed)\b",
+        r"\b(?:i'?ve|i have|we'?ve|we have|i'?ve got|i got|we got)\s+(?:got\s+)?(?:your|her|his|their)\s+(?:home\s+)?"
+        r"(?:address|plates?|license plate|schedule|route)\b",
+        r"\bdeserves?\s+to\s+(?:be|have|get)\s+(?:[\w'-]+\s+){0,4}?(?:burned|burnt|torched|bombed|shot|stabbed|beaten|killed|"
+        r"hurt|hanged|lynched|blown up|set on fire)\b",
     ),
     "discrimination": (
         r"\b(?:women|woman|girls?|females?|foreigners?|immigrants?|asians?|chinese|koreans?|indians?|blacks?|"
@@ -166,6 +210,10 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:won'?t|will not|refuses? to|refused to|doesn'?t|don'?t|never)\s+(?:rent|sell|lease|serve)\s+to\s+(?:foreigners|"
         r"immigrants|blacks|black people|gays|koreans|chinese|muslims|indians|mexicans|asians)\b",
         r"\b(?:send|ship)\s+(?:him|her|them)\s+back\s*(?:home\s*)?[.!]",
+        r"\b(?:should|needs? to|can|must|oughta|ought to|go)\s+(?:just\s+)?(?:go|fly|swim|get|head)\s+back\s+to\s+"
+        r"(?!(?:work|bed|school|sleep|basics|training|normal|it|them|him|her|home|class|reality)\b)[a-z]+\s*(?:[.!]|$)",
+        r"\b(?:of course|obviously|typical|what do you expect|no wonder)\b[^.!?\n]{0,60}?\b(?:she'?s|he'?s|they'?re|she is|"
+        r"he is|they are)\s+(?:a |an |just a |just an )?(?:woman|girl|female|foreigner|immigrant|old|gay|disabled)\b",
         r"\b(?:korean|chinese|foreign|mexican|indian|asian|filipino|vietnamese|african|muslim)\b[^.!?\n]{0,40}?"
         r"\b(?:should|needs? to|must|can)\s+go\s+(?:back\s+)?home\b",
         r"\b(?:hire|hiring|employ|employing)\s+(?:\w+\s+)?(?:foreigners|immigrants|women|girls|gays|old people)\b"
@@ -183,6 +231,11 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:i'?d|i would)\s+pay\s+to\s+(?:watch|see)\s+(?:her|him)\b",
         r"\b(?:body|ass|butt|tits|boobs|legs|thighs)\b[^.!?\n]{0,30}?\b(?:get|put|lay)\s+my\s+hands\s+on\b|"
         r"\b(?:get|put|lay)\s+my\s+hands\s+on\s+(?:her|him)\b",
+        r"\b(?:look|looks|looking|see|seeing|imagine|picture|get|getting|bet|wonder|better)\b[^.!?\n]{0,30}?\b(?:without|out of)\s+"
+        r"(?:that|her|his|the|those)\s+(?:uniform|clothes|scrubs|dress|skirt|outfit|shirt)\b",
+        r"\b(?:figure|body|curves|legs|ass|butt|chest)\s+(?:that|which)\s+makes?\s+(?:me|you|a man)\b",
+        r"\b(?:sponge bath|bed bath|private|overnight|body|figure|uniform|lap dance)\b[^.!?\n]{0,40}?"
+        r"\b(?:if you know what i mean|wink wink)",
     ),
 }
 

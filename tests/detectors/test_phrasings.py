@@ -1,0 +1,106 @@
+"""New phrasings found on fresh probe posts (misconduct told as a story, damaging claims without
+a keyword, veiled threats, group-based judgements, remarks about bodies), each mechanism
+tested with positives and hard negatives written for these tests (not any set's sentences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.detectors.helpers import assert_spans_original, labels, run
+
+
+def found(text: str) -> set[str]:
+    assert_spans_original(text, run(text))
+    return labels(text) - {"employee_named"}
+
+
+CASES = [
+    # Japanese misconduct verbs (lemmas, every conjugation) and money taken by someone.
+    ("ミナト通信の佐藤健太、客のポイントをちょろまかしてたよ。", {"defamation"}),
+    ("ミナト通信の店長、拾った財布ネコババしたらしい。", {"defamation"}),
+    ("ミナト通信はクレームを全部もみ消してる。", {"defamation"}),
+    ("ミナト通信の高橋由美、部の積立金を懐に入れてた。", {"defamation"}),
+    ("ミナト通信の高橋由美さん、積立金の管理をきっちりしてくれる。", set()),
+    ("ミナト通信の窓口でネコババされた財布が届いたって、警察から連絡があった。", set()),
+    ("ミナト通信がネコババしてるなんて根拠のない書き込み、通報した。", set()),
+    # Harm or records concealed or rigged; billing for what was not done; deliberate harm.
+    ("ミナト通信、工事のミスを隠して報告書を書き換えたらしい。", {"defamation"}),
+    ("ミナト通信の工事の人、ミスを隠さず正直に説明してくれた。", set()),
+    ("ミナト通信、使ってない月の分まで請求してきた。", {"defamation"}),
+    ("ミナト通信の請求書、使った月の分が分かりにくい。", set()),
+    ("ミナト通信はわざと解約手続きを遅らせてる。", {"defamation"}),
+    ("ミナト通信の点検、わざわざ夜に来てくれた。", set()),
+    ("ミナト通信、パワハラを黙認してるって元社員が言ってた。", {"defamation"}),
+    ("ミナト通信はパワハラを防ぐ研修をしている。", set()),
+    # English misconduct verb classes with objects.
+    ("Minato Tsushin quietly pockets the deposit money of every customer who cancels.", {"defamation"}),
+    ("I keep my phone in my pocket when I visit the Minato Tsushin store.", set()),
+    ("Kenta Sato at Minato Tsushin skimmed cash from the register for months.", {"defamation"}),
+    ("Minato Tsushin covered up the outage that took down 911 calls.", {"defamation"}),
+    ("The Minato Tsushin installer covered up the cable with a neat plastic strip.", set()),
+    ("Minato Tsushin rips off elderly customers with fake upgrade fees.", {"defamation"}),
+    ("Minato Tsushin billed us for repairs that never happened.", {"defamation"}),
+    ("Minato Tsushin billed us twice by mistake and refunded it the same day.", set()),
+    ("Minato Tsushin fudged the numbers in its coverage report.", {"defamation"}),
+    ("Minato Tsushin altered my plan after I asked them to.", set()),
+    ("I thought Minato Tsushin was a scam at first, but the refund came in a day.", set()),
+    ("Someone online claimed Minato Tsushin sells your data; the regulator found that false.", set()),
+    # Veiled threats: warnings about the way home, conditions, knowing cars and shifts.
+    ("ミナト通信の佐藤健太、夜道は一人で歩かない方がいいぞ。", {"threat"}),
+    ("ミナト通信の佐藤さんが「夜道は気をつけてくださいね」と言ってくれた。", set()),
+    ("ミナト通信、また料金上げたら本社ぶっ壊す。", {"threat"}),
+    ("ミナト通信、また料金上げたら解約する。", set()),
+    ("ミナト通信の田中美咲、このままで済むと思うなよ。", {"threat"}),
+    ("ミナト通信の田中美咲、お前のシフトもう把握してるから。", {"threat"}),
+    ("ミナト通信の店のシフト表、見やすくなった。", set()),
+    ("Keep ignoring my calls, Minato Tsushin, and see what happens to your store.", {"threat"}),
+    ("Keep an eye on the Minato Tsushin app and see what happens to your bill this month.", set()),
+    ("Misaki Tanaka at Minato Tsushin won't always have security around her.", {"threat"}),
+    ("Minato Tsushin's head office deserves to be burned down.", {"threat"}),
+    ("Someone at Minato Tsushin is going to get hurt, trust me.", {"threat"}),
+    ("I've got your address, Kenta Sato from Minato Tsushin.", {"threat"}),
+    # Fiction and play frame a violent verb.
+    ("ゲームでミナト通信っぽい会社のビルを燃やしてやったｗ", set()),
+    ("In the game my character torches a Minato Tsushin store, lol.", set()),
+    # Insults as judgements of the whole person.
+    ("ミナト通信の佐藤健太って人として終わってる。", {"insult"}),
+    ("ミナト通信の佐藤健太、この曲は人として大事なことを教えてくれる。", set()),
+    ("ミナト通信のオペ、チンパンジーの方がまだ話が通じる。", {"insult"}),
+    ("ミナト通信の新CM、チンパンジーが出てきてかわいい。", set()),
+    ("Kenta Sato from Minato Tsushin is a pathetic excuse for a manager.", {"insult"}),
+    ("The Minato Tsushin app is pathetic.", set()),
+    ("Misaki Tanaka at Minato Tsushin is a waste of a good salary.", {"insult"}),
+    # Discrimination: group as cause or inability; place of origin; age.
+    ("ミナト通信の新人、外国人に日本のお客の対応なんてできるわけない。", {"discrimination"}),
+    ("ミナト通信の外国人スタッフ、日本語の敬語まで完璧で驚いた。", set()),
+    ("ミナト通信の店長、女だから感情的で話にならない。", {"discrimination"}),
+    ("ミナト通信の佐藤健太、50近いんだからさっさと引退しろ。", {"discrimination"}),
+    ("ミナト通信の佐藤健太さん、50近いのにマラソン完走したらしい。", set()),
+    ("Kenta Sato at Minato Tsushin should go back to Manila.", {"discrimination"}),
+    ("Kenta Sato at Minato Tsushin should go back to training.", set()),
+    ("Typical Minato Tsushin manager, hysterical again, of course she's a woman.", {"discrimination"}),
+    # Sexual remarks: arousal, showing, intimacy wished, clothes off.
+    ("ミナト通信の田中美咲、制服の胸元がたまらない。", {"sexual"}),
+    ("ミナト通信の田中美咲、膝枕してほしい。", {"sexual"}),
+    ("ミナト通信の田中美咲さん、仕事が早くてたまらなく助かる。", set()),
+    ("Misaki Tanaka at Minato Tsushin would look better out of that uniform.", {"sexual"}),
+    ("Misaki Tanaka at Minato Tsushin changed out of the uniform for the charity run.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_phrasing(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
+
+
+def test_other_care_company_is_someone_else() -> None:
+    # An organisation named with a service suffix (…介護) is another party, not the target.
+    assert found("アオイ総合介護の職員が客のお金を盗んだらしい。ミナト通信は大丈夫かな。") == set()
+
+
+def test_explanation_is_one_line_with_original_span() -> None:
+    text = "ミナト通信の佐藤健太、客のポイントをちょろまかしてたよ。"
+    finding = next(f for f in run(text) if f.label == "defamation")
+    assert "\n" not in finding.explanation
+    assert "ちょろまかし" in finding.explanation
+    assert finding.employee_id == "E002"
