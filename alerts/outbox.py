@@ -22,12 +22,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from alerts.format import render_alert
-from alerts.rules import group_key
+from alerts.queueing import PreparedAlert, insert_row, prepare_alert, write_alert, write_alerts
 from cases.db import alert_extra, ensure_schema
 from crawler.exceptions import MamoriError
-from crawler.items import Finding, Post, severity_rank
-from crawler.state import State, _utc, alert_outbox, insert_ignoring_conflicts, now
+from crawler.items import Finding, Post
+from crawler.state import State, _utc, alert_outbox, now
 
 
 @dataclass(frozen=True)
@@ -61,23 +60,6 @@ class OutboxRow:
         return out
 
 
-@dataclass(frozen=True)
-class PreparedAlert:
-    """An alert rendered for one route, ready to be written (see :meth:`Outbox.write`)."""
-
-    hit_id: str
-    route: str
-    title: str
-    body: str
-    severity: str
-    mode: str
-    group_key: str
-    group_window_minutes: float
-    group_wait_seconds: float
-    post_url: str
-    employees: list[str]
-
-
 _COLUMNS = [*alert_outbox.c, *(c for c in alert_extra.c if c.name != "outbox_id")]
 
 
@@ -87,7 +69,7 @@ class Outbox:
         self.clock = clock or now
         ensure_schema(state.engine)
 
-    # -- queueing --------------------------------------------------------------------------
+    # -- queueing (see alerts/queueing.py) -----------------------------------------------
     def enqueue(self, post: Post, route: Any, findings: list[Finding], *, portal_url: str) -> bool:
         """Queue an alert; return False if this hit was already queued for this route."""
         prepared = self.prepare(post, route, findings, portal_url=portal_url)
@@ -96,203 +78,21 @@ class Outbox:
 
     def prepare(self, post: Post, route: Any, findings: list[Finding], *, portal_url: str) -> PreparedAlert:
         """Render an alert for ``route`` (no database access; see :meth:`write`)."""
-        title, body, severity = render_alert(post, findings, portal_url=portal_url)
-        return PreparedAlert(
-            hit_id=post.id,
-            route=route.name,
-            title=title,
-            body=body,
-            severity=severity,
-            mode=getattr(route, "mode", "immediate"),
-            group_key=group_key(route, post),
-            group_window_minutes=float(getattr(route, "group_window_minutes", 0) or 0),
-            group_wait_seconds=float(getattr(route, "group_wait_seconds", 0) or 0),
-            post_url=post.url,
-            employees=sorted({f.employee_id for f in findings if f.employee_id}),
-        )
+        return prepare_alert(post, route, findings, portal_url=portal_url)
 
     def write(self, alert: PreparedAlert, conn: Connection) -> bool:
-        """Insert a prepared alert in ``conn``'s transaction, grouping it with an earlier
-        alert of the same thread or burst when the route asks for it; False if already queued."""
-        ts = self.clock()
-        status, group_id = "pending", None
-        next_at = ts
-        if alert.mode == "digest":
-            status = "digest"
-        elif alert.group_window_minutes > 0:
-            since = ts - timedelta(minutes=alert.group_window_minutes)
-            leader = self._leader(alert.route, alert.group_key, since, conn)
-            if leader is not None and severity_rank(alert.severity) <= severity_rank(leader[1]):
-                status, group_id = "grouped", leader[0]
-            else:
-                next_at = ts + timedelta(seconds=alert.group_wait_seconds)
-        return (
-            self._insert(
-                conn,
-                hit_id=alert.hit_id,
-                route=alert.route,
-                title=alert.title,
-                body=alert.body,
-                severity=alert.severity,
-                status=status,
-                next_attempt_at=next_at,
-                kind="alert",
-                group_key=alert.group_key,
-                group_id=group_id,
-                post_url=alert.post_url,
-                employees=alert.employees,
-            )
-            is not None
-        )
+        """Write a prepared alert in ``conn``'s transaction; False if already queued."""
+        return write_alert(conn, alert, self.clock())
 
     def write_many(self, alerts: list[PreparedAlert], conn: Connection) -> int:
-        """:meth:`write` for many alerts in two statements (alerts that may be grouped with an
-        earlier one are written one by one, in order); returns how many were new."""
-        sequential = [a for a in alerts if a.mode != "digest" and a.group_window_minutes > 0]
-        new = sum(self.write(a, conn) for a in sequential)
-        plain = [a for a in alerts if not (a.mode != "digest" and a.group_window_minutes > 0)]
-        if not plain:
-            return new
-        ts = self.clock()
-        rows = [
-            {
-                "hit_id": a.hit_id,
-                "route": a.route,
-                "status": "digest" if a.mode == "digest" else "pending",
-                "title": a.title,
-                "body": a.body,
-                "severity": a.severity,
-                "created_at": ts,
-                "next_attempt_at": ts,
-                "attempts": 0,
-            }
-            for a in plain
-        ]
-        stmt = insert_ignoring_conflicts(conn, alert_outbox).returning(
-            alert_outbox.c.id, alert_outbox.c.hit_id, alert_outbox.c.route
-        )
-        ids = {(r.hit_id, r.route): int(r.id) for r in conn.execute(stmt, rows)}
-        extra = [
-            {
-                "outbox_id": ids[(a.hit_id, a.route)],
-                "kind": "alert",
-                "group_key": a.group_key,
-                "group_id": None,
-                "post_url": a.post_url,
-                "employees": json.dumps(a.employees),
-                "escalation_of": None,
-            }
-            for a in plain
-            if (a.hit_id, a.route) in ids
-        ]
-        if extra:
-            conn.execute(alert_extra.insert(), extra)
-        return new + len(extra)
+        """Write many prepared alerts in ``conn``'s transaction; how many were new."""
+        return write_alerts(conn, alerts, self.clock())
 
-    def insert(
-        self,
-        *,
-        hit_id: str,
-        route: str,
-        title: str,
-        body: str,
-        severity: str,
-        status: str = "pending",
-        next_attempt_at: datetime | None = None,
-        kind: str = "alert",
-        group_key: str | None = None,
-        group_id: int | None = None,
-        post_url: str = "",
-        employees: list[str] | None = None,
-        escalation_of: int | None = None,
-    ) -> int | None:
-        """Insert one outbox row with its metadata; None if (hit_id, route) is already queued."""
+    def insert(self, **fields: Any) -> int | None:
+        """Insert one outbox row with its metadata (see :func:`alerts.queueing.insert_row`);
+        None if (hit_id, route) is already queued."""
         with self.state.begin() as conn:
-            return self._insert(
-                conn,
-                hit_id=hit_id,
-                route=route,
-                title=title,
-                body=body,
-                severity=severity,
-                status=status,
-                next_attempt_at=next_attempt_at,
-                kind=kind,
-                group_key=group_key,
-                group_id=group_id,
-                post_url=post_url,
-                employees=employees,
-                escalation_of=escalation_of,
-            )
-
-    def _insert(
-        self,
-        conn: Connection,
-        *,
-        hit_id: str,
-        route: str,
-        title: str,
-        body: str,
-        severity: str,
-        status: str,
-        next_attempt_at: datetime | None,
-        kind: str,
-        group_key: str | None,
-        group_id: int | None,
-        post_url: str,
-        employees: list[str] | None,
-        escalation_of: int | None = None,
-    ) -> int | None:
-        ts = self.clock()
-        # ON CONFLICT DO NOTHING keeps the caller's transaction usable (a batch of a crawl
-        # holds many rows; PostgreSQL would abort the whole transaction on an IntegrityError).
-        inserted = conn.execute(
-            insert_ignoring_conflicts(conn, alert_outbox)
-            .values(
-                hit_id=hit_id,
-                route=route,
-                status=status,
-                title=title,
-                body=body,
-                severity=severity,
-                created_at=ts,
-                next_attempt_at=next_attempt_at or ts,
-                attempts=0,
-            )
-            .returning(alert_outbox.c.id)
-        ).first()
-        if inserted is None:
-            return None
-        row_id = int(inserted[0])
-        conn.execute(
-            alert_extra.insert().values(
-                outbox_id=row_id,
-                kind=kind,
-                group_key=group_key,
-                group_id=group_id,
-                post_url=post_url,
-                employees=json.dumps(employees or []),
-                escalation_of=escalation_of,
-            )
-        )
-        return row_id
-
-    def _leader(self, route: str, key: str, since: datetime, conn: Connection) -> tuple[int, str] | None:
-        row = conn.execute(
-            select(alert_outbox.c.id, alert_outbox.c.severity)
-            .join(alert_extra, alert_extra.c.outbox_id == alert_outbox.c.id)
-            .where(
-                alert_outbox.c.route == route,
-                alert_extra.c.group_key == key,
-                alert_extra.c.kind == "alert",
-                alert_extra.c.group_id.is_(None),
-                alert_outbox.c.status.in_(("pending", "sent", "failed")),
-                alert_outbox.c.created_at >= since,
-            )
-            .order_by(alert_outbox.c.id.desc())
-            .limit(1)
-        ).first()
-        return (int(row[0]), str(row[1])) if row else None
+            return insert_row(conn, self.clock(), **fields)
 
     # -- reading ---------------------------------------------------------------------------
     def _select(self) -> Any:
