@@ -80,9 +80,9 @@ def create_app(config: Any, *, testing: bool = False) -> Flask:
     app.jinja_env.globals.update(csrf_token=csrf_token)
     app.jinja_env.autoescape = True
 
-    from portal.views import alert_rules, api, auth, desk, me, media, ops, work
+    from portal.views import alert_rules, api, auth, authors, desk, me, media, ops, work
 
-    for module in (auth, desk, me, api, ops, work, alert_rules, media):
+    for module in (auth, desk, me, api, ops, work, alert_rules, media, authors):
         app.register_blueprint(module.bp)
 
     @app.get("/")

@@ -123,6 +123,49 @@ def openapi_document() -> dict[str, Any]:
                 ),
                 "delete": _op("Delete an alert rule", "legal, admin", params=[_path("rule_id", "integer")]),
             },
+            "/api/v1/authors": {
+                "get": _op(
+                    "Authors with harassment hits (count, first and last seen, escalation and its case), paged",
+                    "legal, admin",
+                    params=[
+                        _q("sort", "hits (default) or last_seen, both descending"),
+                        _q("page", "page number, from 1", "integer"),
+                        _q("size", "authors per page (1-200, default 50)", "integer"),
+                    ],
+                )
+            },
+            "/api/v1/authors/{platform}/{handle}": {
+                "get": _op(
+                    "An author's history: hits, labels per day, escalation and case, burst incidents, "
+                    "suggested cross-platform links (suggestions only, never merged)",
+                    "legal, admin",
+                    params=[
+                        _path("platform"),
+                        {
+                            **_path("handle"),
+                            "description": "the author key of the authors list (the platform's account id, "
+                            "else the handle); a handle that names one author redirects to it",
+                        },
+                    ],
+                )
+            },
+            "/api/v1/incidents": {
+                "get": _op(
+                    "Burst incidents, newest first, with status and size, paged",
+                    "legal, admin",
+                    params=[
+                        _q("page", "page number, from 1", "integer"),
+                        _q("size", "incidents per page (1-200, default 50)", "integer"),
+                    ],
+                )
+            },
+            "/api/v1/incidents/{incident_id}": {
+                "get": _op(
+                    "One incident: status, hits per hour, top authors and phrases, its hits (hit_list)",
+                    "legal, admin",
+                    params=[_path("incident_id", "integer")],
+                )
+            },
             "/api/v1/me/hits": {"get": _op("The hits naming the signed-in employee", "employee")},
             "/api/v1/me/requests": {
                 "get": _op("The employee's requests for help", "employee"),

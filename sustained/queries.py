@@ -177,3 +177,110 @@ def incident_timeline(state: State, incident_id: int) -> dict[str, Any]:
         "top_authors": authors.most_common(10),
         "top_phrases": phrase_counts(hits).most_common(10),
     }
+
+
+AUTHOR_SORTS = ("hits", "last_seen")
+
+
+def author_listing(
+    state: State, *, sort: str = "hits", offset: int = 0, limit: int = 50
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of :func:`list_authors`, sorted by ``hits`` or ``last_seen`` (newest first), and
+    the total; each author also gets the persistence rule that fired for them, if any."""
+    if sort not in AUTHOR_SORTS:
+        raise MamoriError(f"Authors can be sorted by {' or '.join(AUTHOR_SORTS)}, not {sort!r}.")
+    rows = list_authors(state, limit=2**31)
+    if sort == "last_seen":
+        rows.sort(key=lambda a: (a["last_seen"] or "", a["hits"]), reverse=True)
+    page = rows[max(0, offset) : max(0, offset) + max(0, limit)]
+    with state.engine.connect() as conn:
+        esc = {(r["platform"], r["author_key"]): r for r in conn.execute(select(escalations)).mappings()}
+    for a in page:
+        e = esc.get((a["platform"], a["author"]))
+        a["escalation"] = _escalation(e) if e else None
+    return page, len(rows)
+
+
+def _escalation(row: Any) -> dict[str, Any]:
+    return {
+        "rule": row["rule"],
+        "fired_at": _iso(row["fired_at"]),
+        "severity": row["severity"],
+        "case_id": row["case_id"],
+        "hits": json.loads(row["hit_ids"]),
+    }
+
+
+def author_escalation(state: State, platform: str, key: str) -> dict[str, Any] | None:
+    """The escalation a persistence rule opened for the author (at most one), or None."""
+    ensure_tables(state)
+    with state.engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(escalations).where(escalations.c.platform == platform, escalations.c.author_key == key)
+            )
+            .mappings()
+            .first()
+        )
+    return _escalation(row) if row else None
+
+
+def author_incidents(state: State, platform: str, key: str) -> list[dict[str, Any]]:
+    """The burst incidents holding at least one hit of the author, newest first, with how many
+    of the incident's hits are the author's."""
+    ensure_tables(state)
+    with state.engine.connect() as conn:
+        rows = conn.execute(
+            select(incident_hits.c.incident_id, incident_hits.c.hit_id)
+            .join(author_hits, incident_hits.c.hit_id == author_hits.c.hit_id)
+            .where(author_hits.c.platform == platform, author_hits.c.author_key == key)
+        ).all()
+    mine = Counter(int(r[0]) for r in rows)
+    if not mine:
+        return []
+    return [{**inc, "author_hits": mine[inc["id"]]} for inc in list_incidents(state) if inc["id"] in mine]
+
+
+def incident_hit_list(state: State, incident_id: int) -> list[dict[str, Any]]:
+    """The hits of an incident in time order, each with its author (platform, key, handle)."""
+    ensure_tables(state)
+    with state.engine.connect() as conn:
+        if conn.execute(select(incidents.c.id).where(incidents.c.id == incident_id)).first() is None:
+            raise MamoriError(f"There is no incident {incident_id}; see 'mamori incidents'.")
+        rows = (
+            conn.execute(
+                select(author_hits)
+                .join(incident_hits, incident_hits.c.hit_id == author_hits.c.hit_id)
+                .where(incident_hits.c.incident_id == incident_id)
+                .order_by(author_hits.c.at, author_hits.c.hit_id)
+            )
+            .mappings()
+            .all()
+        )
+    return [
+        {
+            "id": h["hit_id"],
+            "at": _iso(h["at"]),
+            "platform": h["platform"],
+            "author": h["author_key"],
+            "handle": h["handle"],
+            "labels": json.loads(h["labels"]),
+            "employees": json.loads(h["employees"]),
+            "severity": h["severity"],
+            "url": h["url"],
+        }
+        for h in rows
+    ]
+
+
+def author_keys_for_handle(state: State, platform: str, handle: str) -> list[str]:
+    """The author keys on ``platform`` whose latest recorded handle is ``handle`` (usually one)."""
+    ensure_tables(state)
+    with state.engine.connect() as conn:
+        rows = conn.execute(
+            select(author_hits.c.author_key, author_hits.c.handle)
+            .where(author_hits.c.platform == platform, author_hits.c.author_key != "")
+            .order_by(author_hits.c.at)
+        ).all()
+    latest = {key: h for key, h in rows}
+    return sorted(key for key, h in latest.items() if h == handle)

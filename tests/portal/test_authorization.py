@@ -90,6 +90,18 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
     ("POST", "/alert-rules/99999/disable", {}, {**STAFF, "legal": "hidden", "admin": "hidden"}),
     ("GET", "/requests", None, STAFF),
     ("GET", "/dashboard", None, STAFF),
+    # sustained harassment: authors and burst incidents (the engine ran over the seeded hits)
+    ("GET", "/authors", None, STAFF),
+    ("GET", "/authors?sort=last_seen&page=2", None, STAFF),
+    ("GET", "/authors?sort=nope", None, STAFF),  # 400 after authorization
+    ("GET", "/authors/5ch/anon1", None, STAFF),
+    ("GET", "/authors/5ch/anon2", None, STAFF),
+    ("GET", "/authors/x/troll", None, STAFF),
+    ("GET", "/authors/5ch/zz-guess", None, {**STAFF, "legal": "hidden", "admin": "hidden"}),
+    ("GET", "/authors/bluesky/did:plc:zz/guess", None, {**STAFF, "legal": "hidden", "admin": "hidden"}),
+    ("GET", "/incidents", None, STAFF),
+    ("GET", "/incidents/{INCIDENT}", None, STAFF),
+    ("GET", "/incidents/99999", None, {**STAFF, "legal": "hidden", "admin": "hidden"}),
     ("GET", "/admin/users", None, ADMIN),
     ("POST", "/admin/users", {"username": "x", "password": "short", "role": "legal"}, ADMIN),
     ("GET", "/admin/audit", None, ADMIN),
@@ -119,6 +131,14 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
     ("GET", "/api/v1/me/requests", None, EMPLOYEE),
     ("POST", "/api/v1/me/requests", {"hit_id": "x:ab1", "message": "help"}, EMPLOYEE),
     ("POST", "/api/v1/me/requests", {"hit_id": "5ch:b1"}, {**EMPLOYEE, "emp_a": "hidden"}),
+    ("GET", "/api/v1/authors", None, STAFF),
+    ("GET", "/api/v1/authors?sort=last_seen&size=1&page=2", None, STAFF),
+    ("GET", "/api/v1/authors/5ch/anon1", None, STAFF),
+    ("GET", "/api/v1/authors/5ch/anon2", None, STAFF),
+    ("GET", "/api/v1/authors/5ch/zz-guess", None, {**STAFF, "legal": "hidden", "admin": "hidden"}),
+    ("GET", "/api/v1/incidents", None, STAFF),
+    ("GET", "/api/v1/incidents/{INCIDENT}", None, STAFF),
+    ("GET", "/api/v1/incidents/99999", None, {**STAFF, "legal": "hidden", "admin": "hidden"}),
     ("GET", "/api/v1/alert-rules", None, STAFF),
     ("POST", "/api/v1/alert-rules", {"name": "t", "query": "label:threat", "routes": ["legal-desk"]}, STAFF),
     ("PATCH", "/api/v1/alert-rules/{RULE}", {"enabled": False}, STAFF),
@@ -132,11 +152,20 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
 ]
 
 
+SMALL_BURSTS = """
+[sustained.bursts]
+min_hits = 2
+min_authors = 2
+window_minutes = 2880
+"""
+"""Two hits from two authors within two days make a burst, so the seeded hits give incidents."""
+
+
 @pytest.fixture(scope="module")
 def shared_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     """The portal over a local site, with a real evidence capture of 5ch:a1 (and its image)."""
     site = media_site()
-    env = build_env(tmp_path_factory.mktemp("portal"), CAPTURE_TOML, base=site.base_url)
+    env = build_env(tmp_path_factory.mktemp("portal"), CAPTURE_TOML + SMALL_BURSTS, base=site.base_url)
     capture(env, "5ch:a1")
     yield env
     close_env(env)
@@ -178,7 +207,16 @@ def data(shared_env: Env) -> dict[str, Any]:
         rules.add(shared_env.config, name=n, query="label:threat", routes=["legal-desk"], by="legal").id
         for n in ("threats", "to delete", "to delete by API")
     ]
+    # The real sustained engine over the seeded hits, oldest first (as the index writer runs it).
+    from sustained.engine import SustainedEngine
+    from sustained.queries import list_incidents
+
+    docs = [portal.hits.get(i) for i in ("reddit:c1", "x:ab1", "5ch:b1", "5ch:a1")]
+    SustainedEngine(shared_env.config, portal.state).process([d for d in docs if d])
+    incidents = list_incidents(portal.state)
+    assert incidents, "the seeded hits should make at least one burst incident"
     return {
+        "INCIDENT": incidents[0]["id"],
         "RULE": rule_ids[0],
         "RULE_DEL": rule_ids[1],
         "RULE_API_DEL": rule_ids[2],
