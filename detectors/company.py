@@ -159,8 +159,14 @@ class CompanyMentionDetector(Detector):
         for m in self.extra.search(text, folded):
             if any(s < m.o_end and m.o_start < e for s, e in found):
                 continue
-            if self._extra_ok(text, m.o_start, m.o_end, m.payload):
-                found.append((m.o_start, m.o_end))
+            start, end = m.o_start, m.o_end
+            if m.payload == "masked":  # the mask may be the first or last character (○乃ホテル)
+                if start > 0 and text[start - 1] in MASKS:
+                    start -= 1
+                elif end < len(text) and text[end] in MASKS:
+                    end += 1
+            if self._extra_ok(text, start, end, m.payload):
+                found.append((start, end))
         if not found:
             return []
         spans = [read.span(s, e) for s, e in sorted(found)]

@@ -84,7 +84,8 @@ _PERSON_EN = (
     r"\b(?i:some|another|one)\s+(?:random\s+)?(?:guy|dude|woman|man|lady|kid|member|customer|person|girl|boy|couple|"
     r"passenger|tourist)\b|"
     r"\b(?!(?:The|This|That|Their|Our|Your|His|Her|Its|All|Some|Most|Every|Those|These|My|Any|No|Why|How|"
-    r"What|When|And|But|So|Customer|Support|Tech|Sales|Store|Shop|Call|Their|Its)\b)[A-Z][\w&-]+(?:'s)?\s+(?:staff|support|agents?|employees?|reps?|people|team|"
+    r"What|When|And|But|So|Customer|Support|Tech|Sales|Store|Shop|Call|Their|Its)\b)(?<!their )(?<!Their )(?<!its )(?<!our )"
+    r"(?<!the )(?<!The )[A-Z][\w&-]+(?:'s)?\s+(?:staff|support|agents?|employees?|reps?|people|team|"
     r"customer service|drivers?|workers|cashiers?|clerks?)\b|"
     r"\b(?!(?:The|This|That|Their|Our|Your|His|Her|Its|All|Some|Most|Every|Everyone|Those|These|My|Any|No|"
     r"Why|How|What|When|And|But|So|People|They|We|You|He|She|It|I|Customers|Honestly|Seriously|Also|Then|"
@@ -111,7 +112,7 @@ _HAS_JA = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 # The writer's own workplace (うちの課長, 俺の職場の先輩, 前職の店長, my manager at work): someone
 # else, unless the writer says they work for the company (then うちの課長 is its staff).
 _OWN_SIDE_RE = re.compile(
-    r"(?:うちの|ウチの|俺の|私の|僕の|自分の|弊社の|職場の|前の職場の|前職の|バイト先の|勤め先の)"
+    r"(?:うちの|ウチの|俺の|私の|僕の|自分の|弊社の|職場の|前の職場の|前職の|バイト先の|勤め先の|(?<![\u30a0-\u30ff\u4e00-\u9fffA-Za-z])会社の)"
     r"(?:[^、。\s]{1,5}?の)?(?:課長|部長|係長|社長|店長|所長|上司|部下|先輩|後輩|同僚|主任|リーダー|マネージャー|"
     r"工場長|院長|専務|常務|経営陣)|"
     r"\b(?i:my|our)\s+(?:\w+\s+)?(?:boss|manager|supervisor|coworkers?|co-workers?|colleagues?|team lead|"
@@ -143,7 +144,10 @@ def other_person_before(text: str, index: int, own: tuple[tuple[int, int], ...] 
     """True when the name at ``index`` follows a marker of someone who is not staff;
     ``own`` are spans of the company's own names (ミナト通信の田中 is staff)."""
     base = max(0, index - 16)
-    m = _OTHER_PERSON_BEFORE.search(text[base:index])
+    window = text[base:index].rstrip(
+        "「『\"“'‘ "
+    )  # ドラマの「山崎課長」: the quote mark does not hide the marker
+    m = _OTHER_PERSON_BEFORE.search(window)
     if m is None:
         return False
     start, end = base + m.start(), base + m.end()
@@ -281,7 +285,7 @@ _CONDEMN_EN = re.compile(
     r"cruel|unfair|no excuse|be kind|leave (?:them|her|him) alone|false|untrue|baseless|debunked|"
     r"nonsense|lies?|defend|sorry for|feel bad|deserve better|toxic|garbage|rubbish|deleted|removed|made up|"
     r"trolling|ridiculous|absurd|silly|overblown|overreacting|over the top|unhinged|crazy|laughable|"
-    r"not my experience|disagree|not true)\b",
+    r"not my experience|disagree|not true|fake|hoax|phishing)\b",
     re.IGNORECASE,
 )
 
@@ -476,7 +480,7 @@ def is_news(text: str, start: int) -> bool:
 
 _IMPERSONATION = re.compile(
     r"名乗る|名乗った|装った|装う|なりすまし|成りすまし|偽サイト|偽メール|偽SMS|偽ＳＭＳ|偽の|フィッシング|"
-    r"\b(?:pretending to be|pretend to be|impersonat\w*|phishing|posing as|fake (?:calls?|emails?|"
+    r"\b(?:pretending to be|pretend to be|impersonat\w*|phishing|posing as|using (?:their|its|the company'?s) logo|fake (?:calls?|emails?|"
     r"texts?|sites?|websites?))\b",
     re.IGNORECASE,
 )
@@ -487,4 +491,5 @@ def impersonation(text: str, start: int) -> bool:
     name (the company is the victim: ミナト通信を名乗る偽SMSが来た。詐欺だから注意！)."""
     s_start, s_end = sentence_of(text, start)
     p_start = sentence_of(text, s_start - 1)[0] if s_start > 0 else s_start
-    return bool(_IMPERSONATION.search(text[p_start:s_end]))
+    n_end = sentence_of(text, s_end)[1] if s_end < len(text) else s_end
+    return bool(_IMPERSONATION.search(text[p_start:n_end]))

@@ -127,6 +127,7 @@ _EN_WEAK_BEFORE = re.compile(
 )
 # A named target as the subject of the weak word: "Ryo Ishikawa from Minato is a pathetic …".
 _EN_TARGET_COPULA = re.compile(
+    r"['’]s\s+(?:[a-z]+\s+)?|"  # Priya's thighs, Tanaka's whole body
     r"(?:'s)?(?:\s+(?:from|at|of|in|with)\s+[\w'&-]+(?:\s+[\w'&-]+)?)?\s+(?:is|are|was|were|'s|'re)\s+"
     r"(?:(?:so|such|a|an|just|really|totally|completely|absolutely|utterly|the most|most|very|too|little|fucking|"
     r"freaking|literally|pure|complete|total)\s+)*",
@@ -290,7 +291,10 @@ class HarassmentDetector(Detector):
                 continue  # 殺さない, 殺したりしない, 燃やす気はない
             if tok.lemma in lexicon_ja.INTENT_VERBS:
                 form = tok.pos[5] if len(tok.pos) > 5 else ""
-                if not (
+                if tok.lemma in lexicon_ja.ORDER_ONLY_VERBS:
+                    if not form.startswith("命令形"):
+                        continue
+                elif not (
                     form.startswith(("意志推量形", "命令形"))
                     or (form.startswith("終止形") and self._after_condition(text, tok.start))
                     or re.match(

@@ -27,7 +27,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         cheated me, cheated us,
         steal your, steals your, stole my, stole our, stealing our, stealing your, con men, bait and switch, fake reviews, cooked books, kickback*,
         criminals, falsifies, falsifying, falsification, struck off, malpractice, license revoked, licence revoked,
-        lost her license, lost his license, counterfeit*, knock-offs, knockoffs, fake designer, embezzles
+        lost her license, lost his license, counterfeit*, knock-offs, knockoffs, fake designer, embezzles,
+        unpaid overtime, works them unpaid, work unpaid, working unpaid, astroturf*, fake reviews, paid reviews
     """),
     "insult": terms("""
         idiot*, idiotic, moron*, moronic, stupid, dumb, dumbass*, scum*, scumbag*, loser*,
@@ -39,7 +40,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         garbage, scumbags, degenerate*, lowlife*, dimwit*, airhead*, dirtbag*, stfu, shut the
         fuck up, such a dick, a dick, pussies, bitchass,
         buffoon*, dunce*, brain dead, braindead, knucklehead*, bloodsucker*, leeches, snakes, vultures, morons, useless bunch,
-        excuse for a human, excuse of a human, waste of skin, waste of air, prick*
+        excuse for a human, excuse of a human, waste of skin, waste of air, prick*, talentless hack*, hack fraud,
+        code monkey*, zero brain cells, no brain cells, two brain cells, pathological liar*, cowards, coward, clueless amateur*
     """),
     "threat": terms("""
         i know where you live, i know where she lives, i know where he lives, i know where they
@@ -57,7 +59,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         something bad happens, watch yourself, watch herself, watch himself, you've been warned, you have been warned, consider yourself warned,
         catch you alone, catch her alone, catch him alone, better hope i don't, better hope i never,
         last week above ground, last day above ground, days are numbered, won't see another,
-        better have good security, better hire security, i'm done talking, im done talking
+        better have good security, better hire security, i'm done talking, im done talking, watch ur back, sleep with one eye open,
+        won't be walking out, wont be walking out, won't walk out of there
     """),
     "discrimination": terms("""
         nigger*, nigga*, chink*, gook*, jap, japs, spic*, wetback*, beaner*, kike*, towelhead*,
@@ -66,7 +69,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         action hire, broken english, can't even speak english, cant even speak english, can't
         speak english, coon*, paki*, gypsies, gypsy, ching chong, slant eye*, slanty, ladyboy*,
         shemale*, homo, homos, cripples, retarted, niggah, nicca*, white trash, polack*, old fossils, ancient grannies, old hags, old hag, hag, hags,
-        old geezers, old farts, curry muncher*, currymuncher*, curry-muncher*
+        old geezers, old farts, curry muncher*, currymuncher*, curry-muncher*, diversity quota, diversity pick, token hire
     """),
     "sexual": terms("""
         sexy, boobs, tits, titties, nice rack, cleavage, sleep with her, sleep with him, bang
@@ -75,17 +78,18 @@ TERMS: dict[str, tuple[str, ...]] = {
         whore*, hooker*, milf, thicc, blowjob*, suck my, dick pic*, sexual favors, sexual
         favours, slept her way, slept his way, her body, hot body, upskirt, grope*, fondle*,
         booty, pussy, wet dream, jerk off, get her naked, take her clothes off, what she wears
-        under, undress*, sex with, have sex, hoe, hoes, thot, thots, wild in bed, good in bed, jerk off to, in the sack, fun in bed, legs for days
+        under, undress*, sex with, have sex, hoe, hoes, thot, thots, wild in bed, good in bed, jerk off to, in the sack, fun in bed, legs for days,
+        eye candy
     """),
 }
 
 WEAK: dict[str, tuple[str, ...]] = {
     "insult": terms("""
-        useless, incompetent, trash, garbage, pathetic, fools, fool, sucks, suck,
+        useless, incompetent, trash, garbage, pathetic, fools, fool, sucks, suck, clueless,
         shitty, crap, crappy, lazy, disgusting, creeps, creep, freaks, freak, ugly, creepy
     """),
     "sexual": terms("""
-        hot, ass, legs, body, curves, butt
+        hot, ass, legs, body, curves, butt, thighs, chest
     """),
     "threat": terms("""
         bomb, bombs, blow up
@@ -114,7 +118,16 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\breus(?:es|ing|ed)\s+(?:dirty\s+|used\s+)?(?:needles|syringes|gloves)\b",
         r"\b(?:that'?s|that is|it'?s|this is)\s+(?:just\s+|absolutely\s+|downright\s+|literally\s+)?(?:criminal|illegal|fraud)\b",
         r"\b(?:secretly\s+|illegally\s+)?(?:sell|sells|selling|sold|leak|leaks|leaking|leaked|hand(?:s|ing|ed)? over)\s+"
-        r"(?:[\w']+\s+){1,3}?(?:data|information|info|details|records|numbers|histories)\b",
+        r"(?:[\w']+\s+){1,3}?(?:data|information|info|details|records|numbers|histories|ips|ip addresses|addresses|emails|"
+        r"passwords|locations)\b",
+        r"\bus(?:es|ed|ing)\s+(?:the\s+|our\s+|their\s+)?(?:[\w'-]+\s+){0,2}?(?:money|funds|donations|budget|cash)\s+"
+        r"(?:to buy|to pay for|on|for)\s+(?:him|her|them)sel(?:f|ves)\b|"
+        r"\bsteal(?:s|ing)?\s+(?:[\w'-]+\s+){0,2}?(?:mods|art|artwork|designs|code|ideas|work|content|assets|money|tips|"
+        r"wages|credit)\b",
+        r"\bharass(?:es|ed|ing)\s+(?:the\s+|his\s+|her\s+)?(?:\w+\s+)?(?:interns|staff|employees|women|girls|customers|"
+        r"players|kids|students|coworkers|co-workers|colleagues|subordinates|juniors|guests|patients|tenants)\b",
+        r"\bslept (?:her|his) way (?:in)?to\b|\bunpaid\b[^.!?\n]{0,20}?\b(?:overtime|weeks|hours|work)\b|"
+        r"\b(?:work|works|working|worked)\s+(?:[\w'-]+\s+){0,3}?unpaid\b",
         r"\b(?:push(?:es|ing)?|sell(?:s|ing)?|deal(?:s|ing)?)\s+(?:illegal\s+)?(?:steroids|drugs|meth|cocaine|pills|opioids)\b",
         # Money taken: pockets / siphons / skims / helps himself to … money of others.
         r"\b(?:pocket(?:s|ed|ing)?|siphon(?:s|ed|ing)?|skim(?:s|med|ming)?|embezzl\w*|help(?:s|ed|ing)?\s+(?:him|her|them|it)"
@@ -137,7 +150,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         # Records rigged (doctored the inspection report).
         r"\b(?:doctor(?:s|ed|ing)?|fudg(?:e|es|ed|ing)|tamper(?:s|ed|ing)?\s+with|alter(?:s|ed|ing)?|backdat(?:e|es|ed|ing)|"
         r"fabricat(?:e|es|ed|ing)|rig(?:s|ged|ging)?)\s+(?:[\w'-]+\s+){0,3}?(?:reports?|records?|logs?|charts?|books|numbers|"
-        r"results|data|documents|invoices|timesheets|inspections?|audits?|figures|receipts|evidence)\b",
+        r"results|data|documents|invoices|timesheets|inspections?|audits?|figures|receipts|evidence|rates|odds|drop rates|"
+        r"votes|polls|reviews|ratings|draws?|raffles?|giveaways?)\b",
         # Sexual misconduct or abuse of those in care, stated as fact.
         r"\b(?:grop(?:es|ed|ing)|fondl(?:es|ed|ing)|molest(?:s|ed|ing))\b|"
         r"\b(?:drug(?:s|ged|ging)|abus(?:e|es|ed|ing)|neglect(?:s|ed|ing)?|beat(?:s|ing)?|hit(?:s|ting)?|slap(?:s|ped|ping)?|"
@@ -185,6 +199,14 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:get|end up)\s+(?:hurt|killed|burned|shot|stabbed)\b",
         r"\b(?:i'?ve|i have|we'?ve|we have|i'?ve got|i got|we got)\s+(?:got\s+)?(?:your|her|his|their)\s+(?:home\s+)?"
         r"(?:address|plates?|license plate|schedule|route)\b",
+        r"\b(?:found|know|found out|have|got)\s+(?:where\s+|which\s+)?(?:your|ur|her|his|their)\s+(?:kids?|son|daughter|"
+        r"children|wife|husband|family|mom|mother)(?:'s|s')?\s+(?:school|daycare|kindergarten|address|house|work)\b",
+        r"\bor else\s*(?:[.!…]+|$)|\benjoy (?:your|ur) last (?:quiet|peaceful|safe|calm|normal)\b",
+        r"\bsomething\s+(?:big|bad|nasty|special|terrible)\s+(?:is|'s)\s+(?:coming|going to happen|about to happen)\b",
+        r"\b(?:i|we)\s+know\s+(?:where|when)\b[^.!?\n]{0,50}?\b(?:live|lives|work|works|clock out|clocks out|leave|leaves|"
+        r"park|parks|sleep|sleeps|go home|goes home|get off)\b",
+        r"\b(?:should|ought to|needs? to|must|deserves? to)\s+(?:all\s+)?be\s+(?:[\w'-]+\s+(?:out\s+)?and\s+)?"
+        r"(?:beaten|shot|hanged|hung|lynched|killed|burned|stabbed|executed|strung up|put down)\b",
         r"\bdeserves?\s+to\s+(?:be|have|get)\s+(?:[\w'-]+\s+){0,4}?(?:burned|burnt|torched|bombed|shot|stabbed|beaten|killed|"
         r"hurt|hanged|lynched|blown up|set on fire)\b",
     ),
@@ -209,7 +231,12 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:country|countries|village|jungle|call cent(?:re|er)|homeland|hut)\b|\bback to (?:where|wherever) (?:you|she|he|they) came from\b",
         r"\b(?:won'?t|will not|refuses? to|refused to|doesn'?t|don'?t|never)\s+(?:rent|sell|lease|serve)\s+to\s+(?:foreigners|"
         r"immigrants|blacks|black people|gays|koreans|chinese|muslims|indians|mexicans|asians)\b",
-        r"\b(?:send|ship)\s+(?:him|her|them)\s+back\s*(?:home\s*)?[.!]",
+        r"\b(?:send|ship)\s+(?:him|her|them)\s+back\s*(?:home\s*)?(?:[.!]|$)",
+        r"\b(?:chinese|korean|foreign|mexican|indian|asian|filipino|vietnamese|african|immigrant|muslim)\s+(?:staff|workers|people|"
+        r"employees|devs|developers|nurses|clerks)\s+who\s+(?:can'?t|cannot|don'?t|barely|hardly)\s+(?:even\s+)?"
+        r"(?:speak|talk|write|read|understand)\b",
+        r"\b(?:female|women|woman|girl|girls)\s+(?:\w+\s+){0,4}?(?:are|is)\s+(?:just|only)\s+(?:there\s+)?(?:as|for)\s+"
+        r"(?:eye candy|decoration|looks|show|diversity)\b|\bboomers?\s+should\s+(?:just\s+)?(?:retire|quit|leave|go|die)\b",
         r"\b(?:should|needs? to|can|must|oughta|ought to|go)\s+(?:just\s+)?(?:go|fly|swim|get|head)\s+back\s+to\s+"
         r"(?!(?:work|bed|school|sleep|basics|training|normal|it|them|him|her|home|class|reality)\b)[a-z]+\s*(?:[.!]|$)",
         r"\b(?:of course|obviously|typical|what do you expect|no wonder)\b[^.!?\n]{0,60}?\b(?:she'?s|he'?s|they'?re|she is|"
@@ -234,8 +261,9 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:look|looks|looking|see|seeing|imagine|picture|get|getting|bet|wonder|better)\b[^.!?\n]{0,30}?\b(?:without|out of)\s+"
         r"(?:that|her|his|the|those)\s+(?:uniform|clothes|scrubs|dress|skirt|outfit|shirt)\b",
         r"\b(?:figure|body|curves|legs|ass|butt|chest)\s+(?:that|which)\s+makes?\s+(?:me|you|a man)\b",
-        r"\b(?:sponge bath|bed bath|private|overnight|body|figure|uniform|lap dance)\b[^.!?\n]{0,40}?"
+        r"\b(?:sponge bath|bed bath|private|overnight|body|figure|uniform|lap dance|her|him)\b[^.!?\n]{0,60}?"
         r"\b(?:if you know what i mean|wink wink)",
+        r"\b(?:thighs|ass|butt|boobs|tits|chest|legs|cleavage|body)\b[^.!?\n]{0,50}?(?:🥵|🤤|🍑|\bclip (?:that|it)\b|\bdrool)",
     ),
 }
 
@@ -319,5 +347,6 @@ IGNORE = terms("""
     trash can, trash bin, trash day, take out the trash, steal of a deal, a steal, scam sites, scam websites, scam links,
     scam messages, scam blocker, scam protection, stupid cheap, stupid good, stupid easy, fraud in the industry,
     murder on my, murder on your, murder on the, murder the competition, murdered the competition,
-    murdering the competition, murders the competition
+    murdering the competition, murders the competition, predatory, trash talk, trash talks, trash talking,
+    trash-talk, trash-talks, trash-talking, or else what, what else
 """)

@@ -35,7 +35,11 @@ ROLE_WORDS = terms("""
     operator, agent, staff, clerk, employee, manager, rep, representative, support, supervisor, technician, engineer,
     salesman, saleswoman, ceo, director, spokesperson, receptionist, cashier, worker, installer, teller, banker, advisor,
     adviser, consultant, driver, courier, associate, specialist, officer, coordinator, trainer, instructor, guard,
-    pharmacist, nurse, SV, QA, センター長, 院長, 事務長, 看護師長, 通訳
+    pharmacist, nurse, SV, QA, センター長, 院長, 事務長, 看護師長, 通訳,
+    フロント, 支配人, コンシェルジュ, ベルボーイ, 仲居, 清掃, バーテンダー, 施設長, 介護士, ヘルパー, ケアマネ, 管理人, 不動産屋,
+    プランナー, デザイナー, プロデューサー, ディレクター, エンジニア, 開発, プログラマー, 店員さん,
+    concierge, bartender, bellhop, housekeeper, housekeeping, caregiver, aide, developer, dev, designer, producer,
+    programmer, artist, animator, moderator, mod, realtor, broker, landlord, leasing, front desk
 """)
 HONORIFICS = terms("""
     さん, 様, さま, 氏, ちゃん, くん, 君, 殿, san, sama, shi, chan, kun, mr, mrs, ms, miss
@@ -225,6 +229,19 @@ class EmployeeNameDetector(Detector):
         )
         return role, honorific
 
+    def _name_continues(self, original: str, o_end: int, text: str, end: int) -> bool:
+        """True when a kanji name runs on into more kanji that are not a title or honorific
+        (大谷翔平 is not 大谷翔, 小林製薬 is not 小林): part of a longer name."""
+        if not (0 < o_end < len(original) and _is_kanji(original[o_end - 1]) and _is_kanji(original[o_end])):
+            return False
+        after = text[end : end + 16]
+        return not (self.role_after.match(after) or self.honorific_after.match(after))
+
+    @staticmethod
+    def _after_company(text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
+        """The name right after the company and の (ｶｴﾃﾞ不動産のﾀｶﾊｼ): one of its people."""
+        return any(0 <= start - e <= 2 and text[e:start].strip() == "の" for _, e in own)
+
     @staticmethod
     def _with_company(text: str, end: int, own: tuple[tuple[int, int], ...]) -> bool:
         """The name is placed at the company right after it (Lan from Tsubame, グエン(ツバメのオペ),
@@ -254,6 +271,8 @@ class EmployeeNameDetector(Detector):
         for m in self.strong.search(original, folded):
             if other_person_after(original, m.o_end, staff_titles=company_context):
                 continue  # John Smith the actor, 田中美咲選手
+            if self._name_continues(original, m.o_end, text, m.end):
+                continue  # 大谷翔 inside 大谷翔平: a longer name, someone else
             if not company_context and name_as_thing(original, m.o_start, m.o_end):
                 continue  # my Tom Baker scarf
             hits.setdefault(m.payload, []).append(read.span(m.o_start, m.o_end))
@@ -265,8 +284,14 @@ class EmployeeNameDetector(Detector):
                 continue
             if capitalised and w.key.isascii() and not original[w.o_start].isupper():
                 continue  # "post more selfies": a lower-case word, not Moore
+            if self._name_continues(original, w.o_end, text, w.end):
+                continue  # 小林 in 小林製薬, 大谷 in 大谷翔平
             role, honorific = self._context(text, w.start, w.end)
-            role = role or self._with_company(original, w.o_end, own)
+            role = (
+                role
+                or self._with_company(original, w.o_end, own)
+                or self._after_company(original, w.o_start, own)
+            )
             if other_person_before(original, w.o_start, own) or other_person_after(
                 original, w.o_end, staff_titles=company_context
             ):

@@ -22,7 +22,7 @@ from crawler.items import Finding, Post, Span
 from detectors.base import Detector, DetectorContext
 from detectors.context import sentences
 from detectors.fields import post_text
-from detectors.normalize import compact_key, fold
+from detectors.normalize import Folded, compact_key, fold, has_japanese
 
 _PREF = (
     "北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|"
@@ -31,6 +31,23 @@ _PREF = (
     "長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県"
 )
 _TIME = r"(?:\d{1,2}\s*時(?:\s*\d{1,2}\s*分|半)?|\d{1,2}:\d{2}|\d{1,2}(?::\d{2})?\s*(?:am|pm)\b)"
+# Japanese forms of schedules never match text without Japanese, and they are the costly
+# part of the scan (a run of characters before 駅): latin-only posts use the English forms.
+_SCHEDULE_JA = (
+    rf"[^\s、。,]{{1,8}}駅[^。！？\n]{{0,20}}?{_TIME}|{_TIME}[^。！？\n]{{0,20}}?[^\s、。,]{{1,8}}駅|"
+    rf"最寄り(?:駅)?|(?:いつも|毎日|毎朝|毎晩|毎週)[^。！？\n]{{0,12}}?(?:駅|{_TIME}|帰|通勤|出勤|退勤|電車|ばす|乗)|"
+    rf"(?:帰り|通勤|退勤|出勤)(?:は|の時間|時間|ルート)|[^\s、。,]{{1,6}}線(?:で通|に乗って|で帰|を使って通)|"
+    rf"(?:月|火|水|木|金|土|日)曜(?:日)?[^。！？\n]{{0,12}}?(?:{_TIME}|朝|夜|夕方)|"
+    rf"毎(?:日|朝|晩|週|月)[^。！？\n]{{0,20}}?(?:で|に)[^。！？\n]{{0,12}}?(?:してる|している|してます|通って|走って|いる)|"
+    rf"{_TIME}[^。！？\n]{{0,8}}?(?:に|から)?[^。！？\n]{{0,8}}?(?:出てくる|出て来る|帰る|帰って|退勤|出勤|上がる|出る)"
+)
+_SCHEDULE_EN = (
+    rf"\bclocks? (?:out|in|off) at|"
+    rf"\b(?:leaves? (?:work|the office|home) at|gets? off (?:work )?at|takes? the (?:[\w:-]+\s){{0,3}}?(?:train|bus|line|subway|ferry)|(?:station|stop)\b[^.!?\n]{{0,30}}{_TIME}|{_TIME}[^.!?\n]{{0,30}}\b(?:station|stop)\b|"
+    rf"(?:train|bus) at {_TIME}|every (?:morning|evening|day|night) at|walks? home|parks? (?:her|his) car|"
+    rf"commutes?|(?:her|his) (?:schedule|route home|gym)|at {_TIME} (?:every|each))\b"
+)
+
 KINDS: dict[str, tuple[str, str]] = {
     # kind: (regex over folded text — lower case, NFKC, hiragana —, description)
     "phone": (
@@ -59,16 +76,7 @@ KINDS: dict[str, tuple[str, str]] = {
         "a home address or where they live",
     ),
     "schedule": (
-        rf"[^\s、。,]{{1,8}}駅[^。！？\n]{{0,20}}?{_TIME}|{_TIME}[^。！？\n]{{0,20}}?[^\s、。,]{{1,8}}駅|"
-        rf"最寄り(?:駅)?|(?:いつも|毎日|毎朝|毎晩|毎週)[^。！？\n]{{0,12}}?(?:駅|{_TIME}|帰|通勤|出勤|退勤|電車|ばす|乗)|"
-        rf"(?:帰り|通勤|退勤|出勤)(?:は|の時間|時間|ルート)|[^\s、。,]{{1,6}}線(?:で通|に乗って|で帰|を使って通)|"
-        rf"(?:月|火|水|木|金|土|日)曜(?:日)?[^。！？\n]{{0,12}}?(?:{_TIME}|朝|夜|夕方)|"
-        rf"毎(?:日|朝|晩|週|月)[^。！？\n]{{0,20}}?(?:で|に)[^。！？\n]{{0,12}}?(?:してる|している|してます|通って|走って|いる)|"
-        rf"{_TIME}[^。！？\n]{{0,8}}?(?:に|から)?[^。！？\n]{{0,8}}?(?:出てくる|出て来る|帰る|帰って|退勤|出勤|上がる|出る)|"
-        rf"\bclocks? (?:out|in|off) at|"
-        rf"\b(?:leaves? (?:work|the office|home) at|gets? off (?:work )?at|takes? the (?:[\w:-]+\s){0, 3}?(?:train|bus|line|subway|ferry)|(?:station|stop)\b[^.!?\n]{{0,30}}{_TIME}|{_TIME}[^.!?\n]{{0,30}}\b(?:station|stop)\b|"
-        rf"(?:train|bus) at {_TIME}|every (?:morning|evening|day|night) at|walks? home|parks? (?:her|his) car|"
-        rf"commutes?|(?:her|his) (?:schedule|route home|gym)|at {_TIME} (?:every|each))\b",
+        f"{_SCHEDULE_JA}|{_SCHEDULE_EN}",
         "their schedule or whereabouts",
     ),
     "account": (
@@ -129,6 +137,18 @@ class PersonalInfoDetector(Detector):
         self.patterns = [
             (kind, re.compile(TRIGGERS[kind]), re.compile(p), desc) for kind, (p, desc) in KINDS.items()
         ]
+        self.patterns_latin = [
+            (kind, trigger, re.compile(_SCHEDULE_EN) if kind == "schedule" else pattern, desc)
+            for kind, trigger, pattern, desc in self.patterns
+        ]
+
+    @staticmethod
+    def _only_the_name(folded: Folded, m: re.Match[str], name_spans: list[tuple[int, int]]) -> bool:
+        """The matched handle is no more than a name the roster lists (an @ and the alias)."""
+        o_start, o_end = folded.span_back(m.start(), m.end())
+        return any(
+            s <= o_start + 1 and o_end <= e + 1 and e - s >= o_end - o_start - 2 for s, e in name_spans
+        )
 
     def detect(self, post: Post) -> list[Finding]:
         named = [f for f in post.findings if f.label == "employee_named" and f.employee_id]
@@ -145,8 +165,9 @@ class PersonalInfoDetector(Detector):
             return next((i for i, (s, e) in enumerate(sents) if s <= pos < e), len(sents) - 1)
 
         name_at = [(sent_index(read.position(s)), f.employee_id) for f in named for s in f.spans]
+        name_spans = [(read.position(s), read.position(s) + s.end - s.start) for f in named for s in f.spans]
         by_employee: dict[str, list[tuple[Span, str]]] = {}
-        for kind, trigger, pattern, desc in self.patterns:
+        for kind, trigger, pattern, desc in self.patterns if has_japanese(text) else self.patterns_latin:
             if not trigger.search(folded.text):
                 continue
             for m in pattern.finditer(folded.text):
@@ -156,6 +177,8 @@ class PersonalInfoDetector(Detector):
                     key = compact_key(m.group(0))
                     if any(c in key for c in self.company_keys):
                         continue  # the company's own account or address (@minato_support)
+                    if kind == "account" and self._only_the_name(folded, m, name_spans):
+                        continue  # @MarcusDev: the employee's registered handle used to address them
                 if kind == "phone" and (
                     sum(c.isdigit() for c in m.group(0)) < 10 or _BUSINESS_NUMBER.match(m.group(0))
                 ):

@@ -1,8 +1,9 @@
 """Regression guard: the labelled development sets in tests/data meet the issue's targets.
 
 minato and hikari were written with the detectors; hokuto, aoba, kestrel, midori and hayate were written afterwards
-as held-out sets; tsubame, sakura_clinic and northwind were written blind by another engineer (their first, untuned
-figures are in docs/detectors.md, with the one corrected gold label)."""
+as held-out sets; tsubame, sakura_clinic and northwind, then kaede_fudosan, hoshino_hotel and ridgeline_games were
+written blind by another engineer (their first, untuned figures are in docs/detectors.md, with the corrected gold
+labels); the figures here are after fixes made because of them."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from tests.conftest import REPO
         "tsubame",
         "sakura_clinic",
         "northwind",
+        "kaede_fudosan",
+        "hoshino_hotel",
+        "ridgeline_games",
     ],
 )
 def test_devset_meets_targets(name: str) -> None:

@@ -104,3 +104,72 @@ def test_explanation_is_one_line_with_original_span() -> None:
     assert "\n" not in finding.explanation
     assert "ちょろまかし" in finding.explanation
     assert finding.employee_id == "E002"
+
+
+# Classes found on the second blind round (kaede_fudosan, hoshino_hotel, ridgeline_games), each
+# with sentences written for these tests.
+ROUND2 = [
+    # Trade-specific misconduct: bait listings, double contracts, fake reviews, covert filming.
+    ("ミナト通信の店舗、おとり物件みたいな格安プランで客を釣ってる。", {"defamation"}),
+    ("ミナト通信の口コミの星5、ほとんど社員に書かせてるでしょ。", {"defamation"}),
+    ("ミナト通信の口コミ、星5が多くて安心した。", set()),
+    ("ミナト通信のショップ、更衣室を盗撮してるって噂がある。", {"defamation"}),
+    ("ミナト通信の田中美咲を盗撮した写真、上げとく。", {"personal_info"}),
+    ("Minato Tsushin used the relief fund money to rebuild the cell towers.", set()),
+    ("Kenta Sato at Minato Tsushin used the team's budget on himself again.", {"defamation"}),
+    ("Minato Tsushin is rigging the prize draw so nobody ever wins.", {"defamation"}),
+    ("Minato Tsushin's support team rigged up a temporary antenna for us.", set()),
+    ("Kenta Sato at Minato Tsushin was let go for harassing interns.", {"defamation"}),
+    ("Minato Tsushin makes their installers work weekends unpaid.", {"defamation"}),
+    ("Minato Tsushin's predatory pricing is a joke.", set()),
+    (
+        'PSA: the "Minato Tsushin is stealing your card numbers" mail is fake. It is a phishing site using their logo.',
+        set(),
+    ),
+    # Threats: incitement to wait, conditional beating, family's school, veiled "or else".
+    ("ミナト通信の田中美咲、裏口で待ってれば捕まえられるよ。", {"threat"}),
+    ("ミナト通信の佐藤健太、痛い目にあいたくなかったら謝れ。", {"threat"}),
+    ("ミナト通信の佐藤健太、娘さんの通ってる学校もう知ってるからな。", {"threat", "personal_info"}),
+    ("ミナト通信の佐藤健太さん、学校の運動会で会いました。", set()),
+    ("ミナト通信の佐藤健太、顔覚えたからな。逃げんなよ。", {"threat"}),
+    ("ミナト通信の本社、燃えろ。", {"threat"}),
+    ("ミナト通信の新人さん、燃え尽きないでね。", set()),
+    ("Fix my line by Friday, Minato Tsushin, or else.", {"threat"}),
+    ("Fix my line by Friday, Minato Tsushin, or else I'm switching providers.", set()),
+    ("Minato Tsushin staff should be dragged out and beaten.", {"threat"}),
+    ("Minato Tsushin staff should be thanked for working through the storm.", set()),
+    ("Kenta Sato at Minato Tsushin: we know where you park and when you clock out.", {"threat"}),
+    ("Found your kid's school, Kenta Sato from Minato Tsushin.", {"threat"}),
+    # Discrimination: hired for being a woman, group as cause, boomers, staff who can't speak.
+    ("ミナト通信の店長、若い女ってだけで採用されたんでしょ。", {"discrimination"}),
+    ("ミナト通信の田中美咲、白人だからって調子乗ってる。", {"discrimination"}),
+    ("ミナト通信、外国人にお客の個人情報を扱わせるとか正気か。", {"discrimination"}),
+    ("The female reps at Minato Tsushin are just there for decoration.", {"discrimination"}),
+    ("Minato Tsushin hires foreign workers who can't even speak basic Japanese.", {"discrimination"}),
+    # Insults and sexual remarks on a named person's body.
+    ("ミナト通信の佐藤健太、社会人失格。", {"insult"}),
+    ("Kenta Sato at Minato Tsushin is a talentless hack.", {"insult"}),
+    ("Misaki Tanaka's legs in the Minato Tsushin ad... 🤤", {"sexual"}),
+    ("ミナト通信の田中美咲のパンツ何色か知りたい。", {"sexual"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND2)
+def test_round2_phrasing(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("大谷翔平また打った。ミナト通信のCMにも出てる。", set()),  # 大谷翔 would not be 大谷翔平
+        ("ドラマの「佐藤部長」、ミナト通信の社員みたいで笑った。", set()),
+        ("鈴木製菓の新作、ミナト通信のショップ横で売ってた。", set()),
+        ("ﾐﾅﾄ通信のｻﾄｳ、態度悪すぎ。", {"E002"}),
+        ("○ナト通信の田中美咲さん、対応が丁寧だった。", {"E001"}),
+    ],
+)
+def test_names_in_longer_names_and_quotes(text: str, expected: set[str]) -> None:
+    from tests.detectors.helpers import employees
+
+    assert employees(text) == expected
