@@ -19,6 +19,7 @@ from crawler.exceptions import MamoriError
 from portal.app import portal
 from portal.guard import audit, require
 from sustained import queries
+from sustained.config import HARASSMENT
 
 bp = Blueprint("authors", __name__)
 PAGE_SIZE = 50
@@ -142,16 +143,27 @@ def author_chart(page: dict[str, Any]) -> Markup:
         key = _day(hit["at"]).isoformat()
         per_day[key] = per_day.get(key, 0) + 1
     series = {"all hits": [per_day.get(d, 0) for d in days]}
-    for day_labels in page["labels_over_time"].values():
-        for label in day_labels:
-            series.setdefault(label, [page["labels_over_time"].get(d, {}).get(label, 0) for d in days])
+    over_time: dict[str, dict[str, int]] = page["labels_over_time"]
+    for label in sorted({lb for day in over_time.values() for lb in day} & set(HARASSMENT)):
+        series[label] = [over_time.get(d, {}).get(label, 0) for d in days]
     return line_chart("Hits per day", days, series)
 
 
 def incident_chart(timeline: dict[str, Any]) -> Markup:
-    """Hits per hour of the burst; hours without hits are shown as zero (up to 48 hours)."""
+    """Hits per 10 minutes of a burst that spans at most 3 hours, else per hour (gaps as zero up
+    to 48 hours)."""
     from portal.charts import bar_chart
 
+    times = [datetime.fromisoformat(h["at"]) for h in timeline["hit_list"] if h["at"]]
+    if times and max(times) - min(times) <= timedelta(hours=3):
+        start = min(times).replace(minute=min(times).minute // 10 * 10, second=0, microsecond=0)
+        counts = [0] * (int((max(times) - start).total_seconds() // 600) + 1)
+        for t in times:
+            counts[int((t - start).total_seconds() // 600)] += 1
+        items = [
+            ((start + timedelta(minutes=10 * i)).strftime("%m-%d %H:%M"), n) for i, n in enumerate(counts)
+        ]
+        return bar_chart("Hits per 10 minutes (UTC)", items)
     per_hour: dict[str, int] = timeline["per_hour"]
     hours = sorted(per_hour)
     items = [(h, per_hour[h]) for h in hours]

@@ -72,7 +72,8 @@ def test_author_page_shows_history_chart_hits_incident_suggestion_and_case(
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Hits per day"' in html
-    assert "all hits (7)" in html  # the chart's legend counts every hit
+    assert "all hits (7)" in html and "insult (7)" in html  # the legend counts every hit
+    assert "employee_named (" not in html, "only harassment labels are drawn"
     for hit_id in replayed.stalker_hits:
         assert f'href="/hits/{hit_id}"' in html
     assert "rule <strong>fixated-on-employee</strong>" in html
@@ -133,7 +134,7 @@ def test_incidents_list_and_page(world: tuple[Env, Replayed], legal: Any) -> Non
     assert replayed.burst_hit in [h["id"] for h in body["hit_list"]]
     assert [h["at"] for h in body["hit_list"]] == sorted(h["at"] for h in body["hit_list"])
     page = legal.get(f"/incidents/{open_e3['id']}").get_data(as_text=True)
-    assert '<span class="status">open</span>' in page and 'aria-label="Hits per hour (UTC)"' in page
+    assert '<span class="status">open</span>' in page and 'aria-label="Hits per 10 minutes (UTC)"' in page
     assert f'href="/hits/{replayed.burst_hit}"' in page and 'href="/authors/x/stalker99"' in page
     (closed,) = [
         i for i in listing["incidents"] if i["target"] == "employee:E003" and i["status"] == "closed"

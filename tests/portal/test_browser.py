@@ -18,6 +18,7 @@ import pytest
 
 from crawler.browser import CHROMIUM_ARGS
 from tests.portal.conftest import PASSWORD, PORTAL_TOML, Env, build_env, close_env, png_bytes
+from tests.portal.sustained_replay import SMALL_BURSTS, replay_history
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("portal-browser")]
 
@@ -26,7 +27,18 @@ from tests.conftest import SHARED_DATA as SHARED  # noqa: E402
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "portal"
 DOCS = REPO / "docs" / "screenshots"
-DOC_PAGES = {"login", "search", "hit", "evidence", "case", "draft", "dashboard", "selfcheck", "request"}
+DOC_PAGES = {
+    "login",
+    "search",
+    "hit",
+    "evidence",
+    "case",
+    "draft",
+    "dashboard",
+    "author",
+    "selfcheck",
+    "request",
+}
 ARGS = list(CHROMIUM_ARGS)
 
 
@@ -46,10 +58,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Env, str]]:
         ),
     )
     posts.add("/a1.jpg", Reply(png_bytes(), content_type="image/png"))  # the post's photo
-    extra = PORTAL_TOML + "\n[evidence]\nallow_private_addresses = true\npage_timeout = 20\n"
+    extra = PORTAL_TOML + "\n[evidence]\nallow_private_addresses = true\npage_timeout = 20\n" + SMALL_BURSTS
     env = build_env(tmp_path_factory.mktemp("browser"), extra, base=posts.base_url)
     doc = env.app.extensions["mamori"].hits.get("5ch:a1")
     capture_hit(env.config, doc)
+    # A persistent author, a suggested link and burst incidents, through the real engine.
+    replay_history(env)
     server = serve_in_thread(env.config, port=0)
     yield env, server.url
     server.stop()
@@ -158,6 +172,23 @@ def test_legal_searches_opens_a_hit_and_works_a_case(site: tuple[Env, str], page
     page.wait_for_selector("svg.chart")
     assert page.locator("svg.chart").count() == 4
     shot(page, "dashboard")
+    # Sustained harassment: the authors list, an author's history, one of their incidents.
+    page.click("nav a:has-text('Authors')")
+    page.wait_for_selector("table.authors")
+    assert page.inner_text("table.authors tbody tr:first-child a.author") == "stalker99"
+    shot(page, "authors")
+    page.click("table.authors a.author:has-text('stalker99')")
+    page.wait_for_selector("h1:has-text('Author stalker99')")
+    assert page.locator("svg.chart").count() == 1
+    assert "fixated-on-employee" in page.inner_text("p.escalation")
+    assert page.locator("table.author-hits tbody tr").count() == 7
+    assert "suggestion (not confirmed)" in page.inner_text("table.links")
+    shot(page, "author")
+    page.click("table.author-incidents a >> nth=0")
+    page.wait_for_selector("h1:has-text('Incident')")
+    assert page.inner_text("h1 .status") == "open"
+    assert page.locator("table.incident-hits tbody tr").count() == 5
+    shot(page, "incident")
     # A saved search becomes a live alert rule.
     page.goto(base + "/search?q=" + "詐欺 label:defamation")
     page.fill("input[name=name]", "fraud claims")
