@@ -1,11 +1,10 @@
-"""The embedded default backend on tantivy.
+"""The embedded default backend on tantivy: the :class:`TantivyIndex` class (opening,
+writing, paging through results, facets and histograms).
 
-Japanese has no spaces, so the text is indexed three ways: ``cjk`` holds the character
-bigrams of every CJK run with positions (a query run becomes a phrase of its bigrams, so
-two-character words such as 田中 or 詐欺 match and longer runs match exactly), ``uni`` the
-single CJK characters (one-character queries), and ``words`` the latin words through
-tantivy's English stemmer. The whole hit document is stored as JSON in ``payload``;
-snippets are cut from the original text with :mod:`index.snippets`.
+The schema and the translation of hit documents are in :mod:`index.tantivy_schema`
+(re-exported here), the translation of search requests into tantivy queries in
+:mod:`index.tantivy_query`. Snippets are cut from the original text with
+:mod:`index.snippets`.
 
 Sorting uses integer fast fields (``k_time``: epoch ms; ``k_sev``: severity rank above the
 time) and ``search_after`` is real: the next page is a range query below the last key, and
@@ -15,7 +14,6 @@ readers open the index without the writer lock, so searching works while the wri
 
 from __future__ import annotations
 
-import json
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -26,55 +24,25 @@ from typing import Any
 import tantivy
 
 from crawler.exceptions import IndexBackendError
-from crawler.items import severity_rank
-from index.analysis import bigrams, cjk_runs, doc_text, latin_words
-from index.base import (
-    FACET_FIELDS,
-    Index,
-    SearchHit,
-    SearchRequest,
-    SearchResult,
-    doc_time_ms,
-    histogram_interval,
-)
+from index import tantivy_query as q
+from index.analysis import doc_text
+from index.base import FACET_FIELDS, Index, SearchHit, SearchRequest, SearchResult, histogram_interval
 from index.snippets import make_snippet, query_terms
-
-KEYWORD_FIELDS = (
-    "labels",
-    "platform",
-    "source",
-    "employees",
-    "status",
-    "severity",
-    "author_handle",
-    "assignee",
+from index.tantivy_schema import (
+    KEYWORD_FIELDS,
+    SCHEMA_VERSION,
+    SEV_SHIFT,
+    build_schema,
+    check_version,
+    read_payload,
+    to_document,
 )
-SCHEMA_VERSION = 2
+
+__all__ = ["AGG_CACHE_SECONDS", "AGG_CACHE_SIZE", "KEYWORD_FIELDS", "SCHEMA_VERSION", "TantivyIndex"]
+
 AGG_CACHE_SECONDS = 30.0
 AGG_CACHE_SIZE = 256
-_SEV_SHIFT = 1 << 44
 _Occ = tantivy.Occur
-
-
-def _build_schema() -> tantivy.Schema:
-    sb = tantivy.SchemaBuilder()
-    sb.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
-    sb.add_text_field("cjk", stored=False, tokenizer_name="mamori_ws", index_option="position")
-    sb.add_text_field("uni", stored=False, tokenizer_name="mamori_ws", index_option="freq")
-    sb.add_text_field("words", stored=False, tokenizer_name="en_stem", index_option="position")
-    for name in KEYWORD_FIELDS:
-        sb.add_text_field(name, stored=False, tokenizer_name="raw", fast=True)
-    sb.add_integer_field("severity_rank", stored=False, indexed=True, fast=True)
-    sb.add_integer_field("has_media", stored=False, indexed=True, fast=True)
-    sb.add_integer_field("k_time", stored=False, indexed=True, fast=True)
-    sb.add_integer_field("k_sev", stored=False, indexed=True, fast=True)
-    sb.add_date_field("published_at", stored=False, indexed=True, fast=True)
-    sb.add_bytes_field("payload", stored=True, indexed=False, fast=False)
-    return sb.build()
-
-
-def _utc(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 class TantivyIndex(Index):
@@ -85,11 +53,11 @@ class TantivyIndex(Index):
     ) -> None:
         self.path = path
         self.readonly = readonly
-        self.schema = _build_schema()
+        self.schema = build_schema()
         try:
             if path is not None:
                 path.mkdir(parents=True, exist_ok=True)
-                self._check_version(path)
+                check_version(path)
                 self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
             else:
                 self.index = tantivy.Index(self.schema)
@@ -113,23 +81,6 @@ class TantivyIndex(Index):
     def from_config(cls, config: Any, *, readonly: bool = False) -> TantivyIndex:
         return cls(Path(config.index_path), readonly=readonly)
 
-    def _check_version(self, path: Path) -> None:
-        marker = path / "mamori-schema.json"
-        if marker.exists():
-            version = json.loads(marker.read_text()).get("version")
-            if version != SCHEMA_VERSION:
-                raise IndexBackendError(
-                    f"The index at {path} has schema version {version}, this mamori needs "
-                    f"{SCHEMA_VERSION}. Run 'mamori index rebuild' to re-create it from the state database."
-                )
-        elif (path / "meta.json").exists():
-            raise IndexBackendError(
-                f"The folder {path} holds a tantivy index that mamori did not make (no mamori-schema.json). "
-                "Point [index] path at an empty folder or move that one away."
-            )
-        else:  # a new index, also when a reader comes first: the writer will accept it
-            marker.write_text(json.dumps({"version": SCHEMA_VERSION}))
-
     # -- writing ---------------------------------------------------------------------------
     @property
     def writer(self) -> Any:
@@ -145,41 +96,11 @@ class TantivyIndex(Index):
                 ) from exc
         return self._writer
 
-    def _document(self, doc: dict[str, Any]) -> tantivy.Document:
-        if not doc.get("id"):
-            raise IndexBackendError(
-                f"A hit document has no 'id' (keys: {sorted(doc)[:8]}); it cannot be indexed."
-            )
-        text = doc_text(doc)
-        runs = cjk_runs(text)
-        t_ms = doc_time_ms(doc)
-        rank = int(doc.get("severity_rank", severity_rank(doc.get("severity") or "info")))
-        fields: dict[str, Any] = {
-            "id": doc["id"],
-            # "|" between runs keeps a phrase from matching across a space or punctuation.
-            "cjk": " | ".join(" ".join(bigrams(run)) for run in runs),
-            "uni": " ".join({c for run in runs for c in run}),
-            "words": text,
-            "severity_rank": rank,
-            "has_media": 1 if doc.get("has_media") else 0,
-            "k_time": t_ms,
-            "k_sev": rank * _SEV_SHIFT + t_ms,
-            "payload": json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8"),
-        }
-        if t_ms:
-            fields["published_at"] = datetime.fromtimestamp(t_ms / 1000, UTC)
-        for name in KEYWORD_FIELDS:
-            value = doc.get(name)
-            if value in (None, "", []):
-                continue
-            fields[name] = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
-        return tantivy.Document(**fields)
-
     def upsert(self, docs: Iterable[dict[str, Any]]) -> int:
         writer = self.writer
         n = 0
         for doc in docs:
-            document = self._document(doc)
+            document = to_document(doc)
             writer.delete_documents_by_term("id", doc["id"])
             writer.add_document(document)
             n += 1
@@ -222,69 +143,15 @@ class TantivyIndex(Index):
         result = searcher.search(tantivy.Query.term_query(self.schema, "id", doc_id), 1)
         if not result.hits:
             return None
-        return self._payload(searcher.doc(result.hits[0][1]))
+        return read_payload(searcher.doc(result.hits[0][1]))
 
-    @staticmethod
-    def _payload(document: Any) -> dict[str, Any]:
-        raw = document["payload"][0]
-        return json.loads(bytes(raw).decode("utf-8"))
-
-    def _text_query(self, req: SearchRequest) -> tantivy.Query | None:
-        must: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for part in [req.text, *req.phrases]:
-            phrase = part in req.phrases
-            for run in dict.fromkeys(cjk_runs(part)):
-                if len(run) == 1:
-                    must.append((_Occ.Must, tantivy.Query.term_query(self.schema, "uni", run)))
-                elif len(run) == 2:
-                    must.append((_Occ.Must, tantivy.Query.term_query(self.schema, "cjk", run)))
-                else:
-                    must.append(
-                        (_Occ.Must, tantivy.Query.phrase_query(self.schema, "cjk", list[Any](bigrams(run))))
-                    )
-            words = latin_words(part)
-            if phrase and len(words) > 1:
-                must.append((_Occ.Must, self.index.parse_query('"' + " ".join(words) + '"', ["words"])))
-            else:
-                must += [(_Occ.Must, self.index.parse_query(w, ["words"])) for w in dict.fromkeys(words)]
-        return tantivy.Query.boolean_query(must) if must else None
-
-    def _terms(self, field: str, values: Iterable[str]) -> tantivy.Query:
-        return tantivy.Query.boolean_query(
-            [(_Occ.Should, tantivy.Query.term_query(self.schema, field, v)) for v in values]
-        )
+    def build_query(self, req: SearchRequest) -> tantivy.Query:
+        return q.build_query(self.index, self.schema, req)
 
     def _range(
         self, field: str, lower: int | None, upper: int | None, *, incl_upper: bool = True
     ) -> tantivy.Query:
-        return tantivy.Query.range_query(
-            self.schema,
-            field,
-            tantivy.FieldType.Integer,
-            lower,
-            upper,
-            include_upper=incl_upper or upper is None,
-        )
-
-    def build_query(self, req: SearchRequest) -> tantivy.Query:
-        text = self._text_query(req) if (req.text.strip() or req.phrases) else None
-        filters: list[tantivy.Query] = []
-        for field, values in req.keyword_filters():
-            filters.append(self._terms(field, values))
-        if req.severity_min:
-            filters.append(self._range("severity_rank", severity_rank(req.severity_min), None))
-        if req.has_media is not None:
-            filters.append(tantivy.Query.term_query(self.schema, "has_media", 1 if req.has_media else 0))
-        if req.since or req.until:
-            lo = int(_utc(req.since).timestamp() * 1000) if req.since else None
-            hi = int(_utc(req.until).timestamp() * 1000) if req.until else None
-            filters.append(self._range("k_time", lo, hi, incl_upper=False))
-        clauses = [(_Occ.Must, text)] if text is not None else []
-        # Filters must not change relevance: a constant score of 0 keeps only the text score.
-        clauses += [(_Occ.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
-        if not clauses:
-            return tantivy.Query.all_query()
-        return tantivy.Query.boolean_query(clauses)
+        return q.int_range(self.schema, field, lower, upper, incl_upper=incl_upper)
 
     def search(self, req: SearchRequest) -> SearchResult:
         self.index.reload()
@@ -325,7 +192,7 @@ class TantivyIndex(Index):
             total = result.count or 0
             rows = []
             for score, address in result.hits:
-                doc = self._payload(searcher.doc(address))
+                doc = read_payload(searcher.doc(address))
                 rows.append((float(score), doc["id"], doc))
             rows.sort(key=lambda r: (-r[0], r[1]))
             if after is not None:
@@ -361,7 +228,7 @@ class TantivyIndex(Index):
             result = searcher.search(main, req.size, count=first_page, order_by_field=field, order=order)
             if first_page:
                 total = result.count or 0
-            got = [(int(k), self._payload(searcher.doc(a))) for k, a in result.hits]
+            got = [(int(k), read_payload(searcher.doc(a))) for k, a in result.hits]
             if got:
                 boundary = got[-1][0]
                 inner = [(k, d["id"], d) for k, d in got if k != boundary]
@@ -376,14 +243,14 @@ class TantivyIndex(Index):
         result = searcher.search(tie, 64, count=True)
         if (result.count or 0) > 64:
             result = searcher.search(tie, result.count, count=False)
-        rows = [(key, d["id"], d) for d in (self._payload(searcher.doc(a)) for _s, a in result.hits)]
+        rows = [(key, d["id"], d) for d in (read_payload(searcher.doc(a)) for _s, a in result.hits)]
         return sorted(rows, key=lambda r: r[1])
 
     @staticmethod
     def _key_from_cursor(sort: str, cursor: Any) -> int:
         try:
             if sort == "severity":
-                return int(cursor[0]) * _SEV_SHIFT + int(cursor[1])
+                return int(cursor[0]) * SEV_SHIFT + int(cursor[1])
             return int(cursor[0])
         except (TypeError, ValueError, IndexError):
             raise IndexBackendError(
@@ -394,7 +261,7 @@ class TantivyIndex(Index):
     @staticmethod
     def _sort_key(sort: str, key: int, doc_id: str) -> list[Any]:
         if sort == "severity":
-            return [key // _SEV_SHIFT, key % _SEV_SHIFT, doc_id]
+            return [key // SEV_SHIFT, key % SEV_SHIFT, doc_id]
         return [key, doc_id]
 
     def _aggregate(self, searcher: Any, query: tantivy.Query, req: SearchRequest) -> tuple[Any, Any]:
