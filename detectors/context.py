@@ -75,8 +75,9 @@ _ORG_EN = (
     r"retailer|brand|employer|isp|dealer|dealership)\b"
 )
 _PERSON_EN = (
-    r"\b(?i:my|our|his|her)\s+(?:cat|dog|pet|puppy|kitten|baby|toddler|parrot|hamster|friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|"
-    r"boyfriend|girlfriend|brother|sister|son|daughter|mom|dad|mother|father|boss|landlord|ex)\b|"
+    r"\b(?i:my|our|his|her)\s+(?:(?i:old|former|previous|last|new|current|usual)\s+)?(?:cat|dog|pet|puppy|kitten|baby|toddler|parrot|hamster|friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|"
+    r"boyfriend|girlfriend|brother|sister|son|daughter|mom|dad|mother|father|boss|landlord|ex|dentist|vet|doctor|"
+    r"hairdresser|barber|mechanic|therapist|physio)\b|"
     r"\b(?i:the|that|this)\s+(?:customer|guy|woman|man|lady|dude|troll|trolls|person|people|passenger|passengers|"
     r"kid|couple|family|tourist|tourists|guest|guests|driver|neighbou?r)\s+"
     r"(?:before|behind|next to|in front of|who)\b|"
@@ -401,14 +402,15 @@ _INTENSIFIER_AFTER = re.compile(
 )
 
 
-def not_about_target(text: str, start: int, end: int) -> bool:
+def not_about_target(text: str, start: int, end: int, *, modifies: bool = True) -> bool:
     """True when the term only compares (…とは大違い), belongs to someone unnamed (どっかの
-    クソ会社), or is used as an intensifier or in praise (バカみたいに速い, エロかっこいい)."""
+    クソ会社), or is used as an intensifier or in praise (バカみたいに速い, エロかっこいい).
+    ``modifies=False``: the term ends in a verb form, so it cannot modify a product or
+    intensify what follows (…交換して料金取ってる)."""
     after = text[end : end + 16]
     if (
-        _INTENSIFIER_AFTER.match(after)
+        (modifies and (_INTENSIFIER_AFTER.match(after) or _PRODUCT_AFTER.match(after)))
         or _COMPARED_AFTER.match(after)
-        or _PRODUCT_AFTER.match(after)
         or _PREVENTION_AFTER.match(after)
         or _PRAISE_AFTER_EN.match(text[end : end + 30])
     ):
@@ -435,7 +437,7 @@ def condemned(text: str, start: int, end: int) -> bool:
     if (quoted or reported) and s_end < len(text):
         n_start, n_end = sentence_of(text, s_end)
         nxt = text[n_start:n_end]
-        return bool(_CONDEMN_JA.search(nxt) or _CONDEMN_EN.search(nxt)) and len(nxt) < 40
+        return bool(_CONDEMN_JA.search(nxt) or _CONDEMN_EN.search(nxt)) and len(nxt) < 60
     return False
 
 

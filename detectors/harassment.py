@@ -96,7 +96,9 @@ _PREDICATE_END = re.compile(
     r"[。！!？?…wｗ草\n]|$)"
 )
 _TOPIC_GAP = re.compile(r"は|が|って|を|の(?:方|ほう)")
-_PARTICLES = re.compile(r"(?:は|が|って|も|の|、|,|\s|マジで|まじで|ほんと|本当に|全員|みんな)*")
+_PARTICLES = re.compile(
+    r"(?:は|が|って|も|の|、|,|\s|マジで|まじで|マジ|まじ|ほんとに|ほんと|本当に|全員|みんな)*"
+)
 
 
 def _terms() -> dict[str, tuple[str, float]]:
@@ -325,7 +327,7 @@ class HarassmentDetector(Detector):
             denied = negated(text, cue.start, cue.end, verb=cue.how == "verb", after_too=after_too)
             if denied or condemned(text, cue.start, cue.end) or aimed_at_writer(text, cue.start, cue.end):
                 continue
-            if not_about_target(text, cue.start, cue.end) or answered_no(text, cue.start):
+            if not_about_target(text, cue.start, cue.end, modifies=after_too) or answered_no(text, cue.start):
                 continue
             if cue.label == "defamation" and IMPRESSION_AFTER.match(text[cue.end : cue.end + 6]):
                 continue  # ぼったくり感ある: an impression of the price, not a factual claim

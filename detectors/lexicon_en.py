@@ -28,7 +28,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         steal your, steals your, stole my, stole our, stealing our, stealing your, con men, bait and switch, fake reviews, cooked books, kickback*,
         criminals, falsifies, falsifying, falsification, struck off, malpractice, license revoked, licence revoked,
         lost her license, lost his license, counterfeit*, knock-offs, knockoffs, fake designer, embezzles,
-        unpaid overtime, works them unpaid, work unpaid, working unpaid, astroturf*, fake reviews, paid reviews
+        unpaid overtime, works them unpaid, work unpaid, working unpaid, astroturf*, fake reviews, paid reviews, under the table
     """),
     "insult": terms("""
         idiot*, idiotic, moron*, moronic, stupid, dumb, dumbass*, scum*, scumbag*, loser*,
@@ -41,7 +41,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         fuck up, such a dick, a dick, pussies, bitchass,
         buffoon*, dunce*, brain dead, braindead, knucklehead*, bloodsucker*, leeches, snakes, vultures, morons, useless bunch,
         excuse for a human, excuse of a human, waste of skin, waste of air, prick*, talentless hack*, hack fraud,
-        code monkey*, zero brain cells, no brain cells, two brain cells, pathological liar*, cowards, coward, clueless amateur*
+        code monkey*, zero brain cells, no brain cells, two brain cells, butcher, butchers, quack, quacks, pathological liar*, cowards, coward, clueless amateur*
     """),
     "threat": terms("""
         i know where you live, i know where she lives, i know where he lives, i know where they
@@ -143,6 +143,12 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\brip(?:s|ped|ping)?\s+off\s+(?:\w+\s+)?(?:customers|families|people|patients|residents|clients|tenants|us|me|"
         r"everyone|elderly|seniors|the elderly|old people|students|guests|buyers|investors)\b|"
         r"\b(?:runs?|running|ran)\s+(?:a|an)\s+(?:\w+\s+)?(?:con|racket|scam|grift|swindle)\b",
+        r"\b(?:just|only|simply)\s+to\s+(?:bill|overbill|charge|upsell|pad|milk|get paid|make money|collect)\b|"
+        r"\bpa(?:y|ys|id|ying)\s+(?:\w+\s+){0,2}?for\s+(?:(?:fake|good|positive|glowing|five[- ]star|5[- ]star)\s+)+"
+        r"(?:reviews|ratings)\b|\b(?:healthy|perfectly good)\s+(?:teeth|tooth|organs?|parts)\b[^.!?\n]{0,30}?\b(?:to bill|for money)",
+        r"\b(?:bill(?:s|ed|ing)?|charg(?:e|es|ed|ing)|invoic(?:e|es|ed|ing))\s+(?:[\w'-]+\s+){0,5}?for\s+(?:[\w'-]+\s+){0,4}?"
+        r"(?:they|we|i|you|he|she)\s+(?:never|didn'?t|did not)\s+(?:take|took|do|did|get|got|give|gave|provide|perform|use|"
+        r"receive)\b",
         # Billing for what never happened.
         r"\b(?:bill(?:s|ed|ing)?|charg(?:e|es|ed|ing)|invoic(?:e|es|ed|ing))\s+(?:[\w'-]+\s+){0,5}?for\s+(?:[\w'-]+\s+){0,4}?"
         r"(?:that|which)\s+(?:never|didn'?t|did not|were never|was never)\s+(?:happen\w*|take place|took place|(?:get\s+)?"
@@ -163,12 +169,18 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?!(?:[\w,-]+\s+){0,3}?(?:cute|adorable|sweet|lovely|friendly|cartoon|mascot|pet|stuffed|toy|lucky)\b)"
         r"(?:[\w,-]+\s+){0,3}?"
         r"(?:worm|weasel|pig|rat|snake|swine|slug|cockroach|maggot|leech|toad|hyena|cow)s?\b",
+        r"\b(?:iq|brains?|intelligence|brainpower)\s+of\s+(?:a|an)\s+(?:\w+\s+)?(?:doorknob|rock|potato|brick|goldfish|"
+        r"toaster|sponge|plank|houseplant|turnip|squirrel)\b",
         r"\b(?:is|are|was|were|[a-z]+'s|[a-z]+'re)\s+(?:a|an|such a|such an|just a|nothing but a)\s+waste of (?:a |an |the )?(?:good\s+)?"
         r"(?:uniform|badge|salary|paycheck|job|position|desk|chair|name tag|nametag|payroll|human|person|life|breath)\b",
     ),
     "threat": (
         r"\b(?:coming|going|come|go|show(?:ing)? up|headed|heading)\s+(?:to|into|down to)\s+[^.!?\n]{0,40}?\bwith\s+(?:my|a|an)\s+"
-        r"(?:\w+\s+)?(?:rifle|gun|shotgun|pistol|knife|machete|bat|axe|crowbar)\b",
+        r"(?:\w+\s+)?(?:rifle|gun|shotgun|pistol|knife|machete|bat|axe|crowbar|hammer|wrench|pipe|brick|chainsaw|can of gas|"
+        r"gas can|lighter)\b(?!\s+(?:drill|drills|head|kit|set|case|bag|box|rental|repair|fluid|refill))",
+        r"\b(?:lock|watch|check|mind|careful|stay inside|hire security|get a dog|install cameras)\b[^.!?\n]{0,40}?"
+        r"\bif i were (?:you|u|them|him|her)\b|\b(?:a taste of (?:his|her|their|your) own)\b|"
+        r"\b(?:better|should) pray (?:that )?(?:i|we) (?:don'?t|never|won'?t)\b",
         r"\b(?:getting|get|gets|receive|receiving|send(?:ing)?|deliver(?:ing)?)\s+(?:\w+\s+){0,2}?(?:a|some)\s+bombs?\b",
         r"\bi know where\s+(?:[\w.'-]+\s+){0,6}?(?:lives?|works?|parks?|sleeps?|stays?)\b|"
         r"\bi know (?:which|what|when)\s+(?:\w+\s+){0,2}?(?:you|she|he)\s+(?:work|works|leave|leaves|take|takes|park|parks|"
@@ -235,6 +247,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:chinese|korean|foreign|mexican|indian|asian|filipino|vietnamese|african|immigrant|muslim)\s+(?:staff|workers|people|"
         r"employees|devs|developers|nurses|clerks)\s+who\s+(?:can'?t|cannot|don'?t|barely|hardly)\s+(?:even\s+)?"
         r"(?:speak|talk|write|read|understand)\b",
+        r"\b(?:hires?|hiring|hired|employs?|employing)\s+(?:way\s+)?too many\s+(?:\w+\s+)?(?:women|girls|foreigners|immigrants|"
+        r"old (?:ladies|men|people|folks)|asians|blacks|gays|muslims|mexicans|indians)\b",
         r"\b(?:female|women|woman|girl|girls)\s+(?:\w+\s+){0,4}?(?:are|is)\s+(?:just|only)\s+(?:there\s+)?(?:as|for)\s+"
         r"(?:eye candy|decoration|looks|show|diversity)\b|\bboomers?\s+should\s+(?:just\s+)?(?:retire|quit|leave|go|die)\b",
         r"\b(?:should|needs? to|can|must|oughta|ought to|go)\s+(?:just\s+)?(?:go|fly|swim|get|head)\s+back\s+to\s+"
@@ -263,6 +277,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:figure|body|curves|legs|ass|butt|chest)\s+(?:that|which)\s+makes?\s+(?:me|you|a man)\b",
         r"\b(?:sponge bath|bed bath|private|overnight|body|figure|uniform|lap dance|her|him)\b[^.!?\n]{0,60}?"
         r"\b(?:if you know what i mean|wink wink)",
+        r"\b(?:my mouth with hers|my mouth with his|in (?:that|her|those) tight (?:top|shirt|scrubs|skirt|dress|uniform|pants)\b"
+        r"[^.!?\n]{0,30}?\b(?:heaven|drool|damn|hot|yum))|"
         r"\b(?:thighs|ass|butt|boobs|tits|chest|legs|cleavage|body)\b[^.!?\n]{0,50}?(?:🥵|🤤|🍑|\bclip (?:that|it)\b|\bdrool)",
     ),
 }

@@ -39,7 +39,8 @@ ROLE_WORDS = terms("""
     フロント, 支配人, コンシェルジュ, ベルボーイ, 仲居, 清掃, バーテンダー, 施設長, 介護士, ヘルパー, ケアマネ, 管理人, 不動産屋,
     プランナー, デザイナー, プロデューサー, ディレクター, エンジニア, 開発, プログラマー, 店員さん,
     concierge, bartender, bellhop, housekeeper, housekeeping, caregiver, aide, developer, dev, designer, producer,
-    programmer, artist, animator, moderator, mod, realtor, broker, landlord, leasing, front desk
+    programmer, artist, animator, moderator, mod, realtor, broker, landlord, leasing, front desk, hygienist, dentist,
+    doctor, assistant, 衛生士, 歯科衛生士, 助手, 歯科医, 歯医者
 """)
 HONORIFICS = terms("""
     さん, 様, さま, 氏, ちゃん, くん, 君, 殿, san, sama, shi, chan, kun, mr, mrs, ms, miss

@@ -173,3 +173,41 @@ def test_names_in_longer_names_and_quotes(text: str, expected: set[str]) -> None
     from tests.detectors.helpers import employees
 
     assert employees(text) == expected
+
+
+# Classes found on a second fresh probe (a dental clinic), with sentences written for these tests.
+ROUND3 = [
+    # An act done in an illegitimate manner (not suffered by the writer, not a favour).
+    ("ミナト通信の佐藤健太、客の契約内容を勝手に書き換えてる。", {"defamation"}),
+    ("ミナト通信の佐藤健太さんが、勝手に動いてごめんなさいって謝ってくれた。", set()),
+    ("ミナト通信に勝手にプランを変えられた。", set()),
+    ("ミナト通信、無資格のバイトに工事させてる。", {"defamation"}),
+    ("ミナト通信、必要ない部品まで交換して料金取ってる。", {"defamation"}),
+    ("Minato Tsushin upgrades routers just to bill for the installation.", {"defamation"}),
+    ("Minato Tsushin pays people for five-star reviews.", {"defamation"}),
+    ("Minato Tsushin asks people for five-star reviews after every visit.", set()),
+    ("Minato Tsushin charged me for a repair they never did.", {"defamation"}),
+    (
+        "My old dentist billed me for fillings he never did. Minato Tsushin is at least honest on bills.",
+        set(),
+    ),
+    # Threats: violent verbs as intent, weapons, "if I were you", retaliation in kind.
+    ("ミナト通信の佐藤健太、今度会ったら腕へし折ってやる。", {"threat"}),
+    ("ミナト通信の佐藤健太さんと折り紙を折った。", set()),
+    ("I'm coming to the Minato Tsushin store with a hammer.", {"threat"}),
+    ("I'm coming to the Minato Tsushin store with a hammer drill to return, it's their rental.", set()),
+    ("Minato Tsushin, I'd lock the doors at night if I were you.", {"threat"}),
+    ("Minato Tsushin, I'd read the contract carefully if I were you.", set()),
+    ("Someone should give that Minato Tsushin manager a taste of his own medicine.", {"threat"}),
+    # Group + trade word + ばっか, hiring too many; insults of a doctor's kind.
+    ("ミナト通信、おばさん店員ばっかで対応が雑。", {"discrimination"}),
+    ("Minato Tsushin hires way too many old ladies.", {"discrimination"}),
+    ("Minato Tsushin's repair staff have the IQ of a potato.", {"insult"}),
+    ("The potato salad at the Minato Tsushin cafe has the texture of a sponge.", set()),
+    ("ミナト通信の佐藤健太、ほんとにヤブ。", {"insult"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND3)
+def test_round3_phrasing(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
