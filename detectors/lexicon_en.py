@@ -252,7 +252,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:female|women|woman|girl|girls)\s+(?:\w+\s+){0,4}?(?:are|is)\s+(?:just|only)\s+(?:there\s+)?(?:as|for)\s+"
         r"(?:eye candy|decoration|looks|show|diversity)\b|\bboomers?\s+should\s+(?:just\s+)?(?:retire|quit|leave|go|die)\b",
         r"\b(?:should|needs? to|can|must|oughta|ought to|go)\s+(?:just\s+)?(?:go|fly|swim|get|head)\s+back\s+to\s+"
-        r"(?!(?:work|bed|school|sleep|basics|training|normal|it|them|him|her|home|class|reality)\b)[a-z]+\s*(?:[.!]|$)",
+        r"(?!(?:work|bed|school|sleep|basics|training|normal|it|them|him|her|home|class|reality)\b)[a-z]+\s*(?:[.!,;]|$)",
         r"\b(?:of course|obviously|typical|what do you expect|no wonder)\b[^.!?\n]{0,60}?\b(?:she'?s|he'?s|they'?re|she is|"
         r"he is|they are)\s+(?:a |an |just a |just an )?(?:woman|girl|female|foreigner|immigrant|old|gay|disabled)\b",
         r"\b(?:korean|chinese|foreign|mexican|indian|asian|filipino|vietnamese|african|muslim)\b[^.!?\n]{0,40}?"

@@ -45,7 +45,8 @@ _SCHEDULE_EN = (
     rf"\bclocks? (?:out|in|off) at|"
     rf"\b(?:leaves? (?:work|the office|home) at|gets? off (?:work )?at|takes? the (?:[\w:-]+\s){{0,3}}?(?:train|bus|line|subway|ferry)|(?:station|stop)\b[^.!?\n]{{0,30}}{_TIME}|{_TIME}[^.!?\n]{{0,30}}\b(?:station|stop)\b|"
     rf"(?:train|bus) at {_TIME}|every (?:morning|evening|day|night) at|walks? home|parks? (?:her|his) car|"
-    rf"commutes?|(?:her|his) (?:schedule|route home|gym)|at {_TIME} (?:every|each))\b"
+    rf"commutes?|(?:her|his) (?:schedule|route home|gym)|at {_TIME} (?:every|each)|"
+    rf"every (?:mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:\s*(?:/|and|&|,)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)*\s+at {_TIME})\b"
 )
 
 KINDS: dict[str, tuple[str, str]] = {
@@ -83,7 +84,9 @@ KINDS: dict[str, tuple[str, str]] = {
         r"(?<![\w.@])@[a-z0-9_]{3,15}\b|(?:instagram|facebook|twitter|x|tiktok|threads)\.com/[\w.@-]+|"
         r"line\.me/[\w/-]+|裏あか|裏垢|鍵あか|鍵垢|本あか|本垢|いんすた|ふぇいすぶっく|らいん(?:の)?id|line(?:の)?\s?id|"
         r"\b(?:private|secret|personal|alt)\s+(?:account|insta(?:gram)?|twitter|facebook|profile)\b|"
-        r"\b(?:her|his)\s+(?:instagram|insta|facebook|twitter|tiktok|snapchat|snap|line)\b",
+        r"\b(?:her|his)\s+(?:instagram|insta|facebook|twitter|tiktok|snapchat|snap|line)\b|"
+        r"\b(?:discord|insta(?:gram)?|twitter|tiktok|twitch|steam|reddit|snap(?:chat)?)(?:'s)?\s+(?:alt|handle|username|user name|"
+        r"tag|id)\b",
         "a private account or social handle",
     ),
     "photo": (
@@ -113,7 +116,8 @@ TRIGGERS: dict[str, str] = {
     "address": r"[都道府県市区町村郡丁番号〒]|自宅|じたく|住|実家|まんしょん|あぱーと|\d\s+[a-z]|address|lives|apartment|apt",
     "schedule": r"駅|\d|最寄|いつも|毎|帰り|通勤|退勤|出勤|線|曜|leave|gets? off|take|train|bus|every|walk|park|commut|"
     r"schedule|route|gym|clock",
-    "account": r"@|\.com/|line|あか|垢|いんすた|ふぇいす|private|secret|personal|alt\b|insta|facebook|twitter|tiktok|snap",
+    "account": r"@|\.com/|line|あか|垢|いんすた|ふぇいす|private|secret|personal|alt\b|insta|facebook|twitter|tiktok|snap|discord|"
+    r"twitch|steam|reddit",
     "photo": r"撮|写真|画像|顔|photo|picture|pic|video|took|snapped|got|secretly",
     "family": r"なんばー|学校|娘|息子|車|[一-龥]\s?\d{3}|license|plate|kid|child|daughter|son|car|husband|wife|drive",
 }

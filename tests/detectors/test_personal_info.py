@@ -47,3 +47,12 @@ def test_personal_info(text: str, employee: str, detail: str) -> None:
 )
 def test_no_personal_info(text: str) -> None:
     assert "personal_info" not in {f.label for f in run(text)}
+
+
+def test_weekday_abbreviations_and_platform_alts() -> None:
+    # Written for this test: weekday lists with a time, and a named platform's alt account.
+    from tests.detectors.helpers import labels
+
+    assert "personal_info" in labels("Misaki Tanaka from Minato Tsushin swims every Mon/Wed at 6pm.")
+    assert "personal_info" in labels("Minato Tsushin's Kenta Sato has a twitch alt called kenta_plays.")
+    assert "personal_info" not in labels("Minato Tsushin's shop is open every Mon/Wed at 6pm.")

@@ -211,3 +211,15 @@ ROUND3 = [
 @pytest.mark.parametrize(("text", "expected"), ROUND3)
 def test_round3_phrasing(text: str, expected: set[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kenta Sato at Minato Tsushin should go back to Lagos, nobody wants him.", {"discrimination"}),
+        ("ミナト通信の前の店長はクズだったけど、今の佐藤健太店長はまとも。", set()),
+        ("ミナト通信のカフェのプリン、脳みそとろける甘さ。", set()),
+    ],
+)
+def test_fresh_probe_classes(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
