@@ -149,6 +149,13 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:bill(?:s|ed|ing)?|charg(?:e|es|ed|ing)|invoic(?:e|es|ed|ing))\s+(?:[\w'-]+\s+){0,5}?for\s+(?:[\w'-]+\s+){0,4}?"
         r"(?:they|we|i|you|he|she)\s+(?:never|didn'?t|did not)\s+(?:take|took|do|did|get|got|give|gave|provide|perform|use|"
         r"receive)\b",
+        # Goods passed off as something else; wage theft off the clock; money kept for oneself.
+        r"\b(?:labels?|labell?ed|labell?ing|passe?s?\s+off|passing off|sells?|sold|selling|markets?|advertis(?:es|ed|ing))\s+"
+        r"(?:[\w'-]+\s+){1,4}?as\s+['\"‘“](?:[\w' -]+)['\"’”]|\bpass(?:es|ed|ing)?\s+(?:[\w'-]+\s+){1,4}?off\s+as\b",
+        r"\bclock(?:s|ed)?\s+out\s+and\s+(?:keep|keeps|kept|continue|continues|stay)\s+working\b|\b(?:work|works|working|worked)\s+"
+        r"off the clock\b",
+        r"\b(?:keeps?|kept|keeping|takes?|took|taking)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:money|tips|cash|donations|deposits|"
+        r"refunds)\s+for\s+(?:him|her|them)sel(?:f|ves)\b",
         # Billing for what never happened.
         r"\b(?:bill(?:s|ed|ing)?|charg(?:e|es|ed|ing)|invoic(?:e|es|ed|ing))\s+(?:[\w'-]+\s+){0,5}?for\s+(?:[\w'-]+\s+){0,4}?"
         r"(?:that|which)\s+(?:never|didn'?t|did not|were never|was never)\s+(?:happen\w*|take place|took place|(?:get\s+)?"
@@ -181,6 +188,10 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:lock|watch|check|mind|careful|stay inside|hire security|get a dog|install cameras)\b[^.!?\n]{0,40}?"
         r"\bif i were (?:you|u|them|him|her)\b|\b(?:a taste of (?:his|her|their|your) own)\b|"
         r"\b(?:better|should) pray (?:that )?(?:i|we) (?:don'?t|never|won'?t)\b",
+        r"\bput\s+(?:[\w'-]+\s+){0,4}?in\s+(?:the\s+|a\s+)?(?:hospital|ground|grave|morgue|icu|wheelchair|coffin|body bag)\b(?!['’])|"
+        r"\b(?:a scene|a lesson|a day|a night|a visit)\s+(?:you|they|he|she)(?:'ll| will)\s+never forget\b",
+        r"\bi know (?:that )?(?:you|she|he)\s+(?:always\s+|usually\s+)?(?:walk|walks|take|takes|leave|leaves|park|parks|"
+        r"get off|gets off|go home|goes home|drive|drives)\b",
         r"\b(?:getting|get|gets|receive|receiving|send(?:ing)?|deliver(?:ing)?)\s+(?:\w+\s+){0,2}?(?:a|some)\s+bombs?\b",
         r"\bi know where\s+(?:[\w.'-]+\s+){0,6}?(?:lives?|works?|parks?|sleeps?|stays?)\b|"
         r"\bi know (?:which|what|when)\s+(?:\w+\s+){0,2}?(?:you|she|he)\s+(?:work|works|leave|leaves|take|takes|park|parks|"
@@ -247,6 +258,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:chinese|korean|foreign|mexican|indian|asian|filipino|vietnamese|african|immigrant|muslim)\s+(?:staff|workers|people|"
         r"employees|devs|developers|nurses|clerks)\s+who\s+(?:can'?t|cannot|don'?t|barely|hardly)\s+(?:even\s+)?"
         r"(?:speak|talk|write|read|understand)\b",
+        r"\bonly\s+(?:hires?|hiring|hired|employs?|promotes?|promoted)\s+(?:\w+\s+){0,2}?(?:young|pretty|white|men|women|"
+        r"girls|guys|japanese|locals)\b|"
         r"\b(?:hires?|hiring|hired|employs?|employing)\s+(?:way\s+)?too many\s+(?:\w+\s+)?(?:women|girls|foreigners|immigrants|"
         r"old (?:ladies|men|people|folks)|asians|blacks|gays|muslims|mexicans|indians)\b",
         r"\b(?:female|women|woman|girl|girls)\s+(?:\w+\s+){0,4}?(?:are|is)\s+(?:just|only)\s+(?:there\s+)?(?:as|for)\s+"
@@ -277,6 +290,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:figure|body|curves|legs|ass|butt|chest)\s+(?:that|which)\s+makes?\s+(?:me|you|a man)\b",
         r"\b(?:sponge bath|bed bath|private|overnight|body|figure|uniform|lap dance|her|him)\b[^.!?\n]{0,60}?"
         r"\b(?:if you know what i mean|wink wink)",
+        r"\b(?:i'?d|i would|wanna|want to|gonna)\s+\w+\s+more than\s+(?:[\w'-]+\s+){0,3}?with (?:her|him)\b|"
         r"\b(?:my mouth with hers|my mouth with his|in (?:that|her|those) tight (?:top|shirt|scrubs|skirt|dress|uniform|pants)\b"
         r"[^.!?\n]{0,30}?\b(?:heaven|drool|damn|hot|yum))|"
         r"\b(?:thighs|ass|butt|boobs|tits|chest|legs|cleavage|body)\b[^.!?\n]{0,50}?(?:🥵|🤤|🍑|\bclip (?:that|it)\b|\bdrool)",

@@ -223,3 +223,33 @@ def test_round3_phrasing(text: str, expected: set[str]) -> None:
 )
 def test_fresh_probe_classes(text: str, expected: set[str]) -> None:
     assert found(text) == expected
+
+
+# Classes found on a third fresh probe (a bakery), with sentences written for these tests.
+ROUND4 = [
+    ("ミナト通信、中古のルーターを「新品」って売ってる。", {"defamation"}),
+    ("ミナト通信の「新品同様」って書いてある中古ルーター、安くて良かった。", set()),
+    ("ミナト通信、解約金のことわざと書いてない。", {"defamation"}),
+    ("ミナト通信の佐藤健太、会社の備品を自分のカバンに入れて持ち帰ってる。", {"defamation"}),
+    ("Minato Tsushin sells refurbished phones as 'brand new'.", {"defamation"}),
+    ("Minato Tsushin sells refurbished phones as refurbished, which is fair.", set()),
+    ("Minato Tsushin makes installers clock out and keep working.", {"defamation"}),
+    ("Kenta Sato at Minato Tsushin takes the team's tips for himself.", {"defamation"}),
+    ("ミナト通信の田中美咲、一人で帰る時を狙ってるから。", {"threat"}),
+    ("ミナト通信の田中美咲さん、一人で帰る時は気をつけてって同僚に言われてた。", set()),
+    ("ミナト通信の佐藤健太、お前のバイクのブレーキ緩めといた。", {"threat"}),
+    ("ミナト通信の料金プラン、他社を叩き潰す勢いで安い。", set()),
+    ("ミナト通信の店、次にまた壊れてたら叩き潰す。", {"threat"}),
+    ("Someone should put that Minato Tsushin manager in the hospital.", {"threat"}),
+    ("Someone should put that Minato Tsushin manager in the hospital's good books.", set()),
+    ("I know you walk home past the river, Misaki Tanaka from Minato Tsushin.", {"threat", "personal_info"}),
+    ("Minato Tsushin only hires pretty young women for the shop floor.", {"discrimination"}),
+    ("ミナト通信の新人、外人は日本の会社に関わるな。", {"discrimination"}),
+    ("ミナト通信の田中美咲、胸元が最高。", {"sexual"}),
+    ("I'd do more than fix the router with her, Misaki Tanaka at Minato Tsushin.", {"sexual"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND4)
+def test_round4_phrasing(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
