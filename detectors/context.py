@@ -286,6 +286,7 @@ _CONDEMN_EN = re.compile(
     r"shame|ashamed|disgusting|harass(?:ment|ing)?|report(?:ed)?|abus(?:e|ive)|bully(?:ing)?|"
     r"cruel|unfair|no excuse|be kind|leave (?:them|her|him) alone|false|untrue|baseless|debunked|"
     r"nonsense|lies?|defend|sorry for|feel bad|deserve better|toxic|garbage|rubbish|deleted|removed|made up|"
+    r"no (?:evidence|proof)|zero (?:evidence|proof)|without (?:evidence|proof)|"
     r"trolling|ridiculous|absurd|silly|overblown|overreacting|over the top|unhinged|crazy|laughable|"
     r"not my experience|disagree|not true|fake|hoax|phishing)\b",
     re.IGNORECASE,
@@ -328,7 +329,8 @@ _GENERIC_REPORTER_JA = re.compile(
     r"騒ぐ|騒いで(?:る|い)|叩く|叩いて(?:る|い)|決めつけ(?:る|て))(?:人|奴|やつ|ヤツ|連中|人たち|方々|方|層|アンチ)"
 )
 _GENERIC_REPORTER_EN = re.compile(
-    r"\b(?:people|anyone|those|someone|somebody|folks|everyone|whoever|haters|trolls|the ones|some)\s+(?:who\s+|that\s+)?"
+    r"\b(?:people|anyone|those|someone|somebody|folks|everyone|whoever|haters|trolls|the ones|some)"
+    r"(?:\s+(?:on|in|at)\s+(?:a|an|the|some|this)\s+(?:forum|thread|group|site|review|comment|chat|sub(?:reddit)?))?\s+(?:who\s+|that\s+)?"
     r"(?:keep\s+|still\s+|always\s+)?(?:call|calls|calling|called|say|says|saying|said|claim|claims|claiming|"
     r"scream|screaming|yell|yelling|think|thinks|insist|insisting)\b",
     re.IGNORECASE,
@@ -449,7 +451,7 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _NEWS = re.compile(
-    r"逮捕|容疑|書類送検|事件|犯人|被害届|警察によ|起訴|判決|によると|報道|発表した|と発表|行政処分|業務改善命令|"
+    r"逮捕|容疑|書類送検|事件|犯人|被害届|警察によ|起訴|判決|によると|報道|ニュース|発表した|と発表|行政処分|業務改善命令|"
     r"\b(?:according to|reported|announced|police said|charged with|was arrested|court|indicted|"
     r"investigation|regulators?)\b",
     re.IGNORECASE,

@@ -149,6 +149,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:bill(?:s|ed|ing)?|charg(?:e|es|ed|ing)|invoic(?:e|es|ed|ing))\s+(?:[\w'-]+\s+){0,5}?for\s+(?:[\w'-]+\s+){0,4}?"
         r"(?:they|we|i|you|he|she)\s+(?:never|didn'?t|did not)\s+(?:take|took|do|did|get|got|give|gave|provide|perform|use|"
         r"receive)\b",
+        r"\bh(?:old|olds|eld|olding)\s+(?:[\w'-]+\s+){0,3}?hostage\b|\bdrunk\s+(?:behind the wheel|on the job|at work|on duty|"
+        r"while driving|on shift)\b|\b(?:drinking|high|stoned|wasted)\s+on the job\b",
         # Goods passed off as something else; wage theft off the clock; money kept for oneself.
         r"\b(?:labels?|labell?ed|labell?ing|passe?s?\s+off|passing off|sells?|sold|selling|markets?|advertis(?:es|ed|ing))\s+"
         r"(?:[\w'-]+\s+){1,4}?as\s+['\"‘“](?:[\w' -]+)['\"’”]|\bpass(?:es|ed|ing)?\s+(?:[\w'-]+\s+){1,4}?off\s+as\b",
@@ -175,7 +177,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:is|are|was|were|[a-z]+'s|[a-z]+'re)\s+(?:a|an|such a|such an|just a|nothing but a)\s+"
         r"(?!(?:[\w,-]+\s+){0,3}?(?:cute|adorable|sweet|lovely|friendly|cartoon|mascot|pet|stuffed|toy|lucky)\b)"
         r"(?:[\w,-]+\s+){0,3}?"
-        r"(?:worm|weasel|pig|rat|snake|swine|slug|cockroach|maggot|leech|toad|hyena|cow)s?\b",
+        r"(?:worm|weasel|pig|rat|snake|swine|slug|cockroach|maggot|leech|toad|hyena|cow|ape|baboon|brat)s?\b|"
+        r"\b(?:are|were|'re)\s+(?:just\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?:apes|baboons|brats|animals|neanderthals)\b",
         r"\b(?:iq|brains?|intelligence|brainpower)\s+of\s+(?:a|an)\s+(?:\w+\s+)?(?:doorknob|rock|potato|brick|goldfish|"
         r"toaster|sponge|plank|houseplant|turnip|squirrel)\b",
         r"\b(?:is|are|was|were|[a-z]+'s|[a-z]+'re)\s+(?:a|an|such a|such an|just a|nothing but a)\s+waste of (?:a |an |the )?(?:good\s+)?"
@@ -190,6 +193,9 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:better|should) pray (?:that )?(?:i|we) (?:don'?t|never|won'?t)\b",
         r"\bput\s+(?:[\w'-]+\s+){0,4}?in\s+(?:the\s+|a\s+)?(?:hospital|ground|grave|morgue|icu|wheelchair|coffin|body bag)\b(?!['’])|"
         r"\b(?:a scene|a lesson|a day|a night|a visit)\s+(?:you|they|he|she)(?:'ll| will)\s+never forget\b",
+        r"\bor\s+(?:your|the|their|his|her)\s+(?:[\w'-]+\s+){0,2}?(?:goes|will go|gets|will get)\s+(?:up in flames|burned|"
+        r"torched|blown up|smashed)\b|\b(?:picked|chose|messed with|crossed)\s+the wrong\s+(?:\w+\s+)?(?:person|family|guy|"
+        r"woman|man|people|customer|client)\b",
         r"\bi know (?:that )?(?:you|she|he)\s+(?:always\s+|usually\s+)?(?:walk|walks|take|takes|leave|leaves|park|parks|"
         r"get off|gets off|go home|goes home|drive|drives)\b",
         r"\b(?:getting|get|gets|receive|receiving|send(?:ing)?|deliver(?:ing)?)\s+(?:\w+\s+){0,2}?(?:a|some)\s+bombs?\b",
@@ -260,6 +266,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:speak|talk|write|read|understand)\b",
         r"\bonly\s+(?:hires?|hiring|hired|employs?|promotes?|promoted)\s+(?:\w+\s+){0,2}?(?:young|pretty|white|men|women|"
         r"girls|guys|japanese|locals)\b|"
+        r"\b(?:his|her|their) (?:people|kind|lot) (?:always|all|never|are all)\b|"
         r"\b(?:hires?|hiring|hired|employs?|employing)\s+(?:way\s+)?too many\s+(?:\w+\s+)?(?:women|girls|foreigners|immigrants|"
         r"old (?:ladies|men|people|folks)|asians|blacks|gays|muslims|mexicans|indians)\b",
         r"\b(?:female|women|woman|girl|girls)\s+(?:\w+\s+){0,4}?(?:are|is)\s+(?:just|only)\s+(?:there\s+)?(?:as|for)\s+"
@@ -290,6 +297,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:figure|body|curves|legs|ass|butt|chest)\s+(?:that|which)\s+makes?\s+(?:me|you|a man)\b",
         r"\b(?:sponge bath|bed bath|private|overnight|body|figure|uniform|lap dance|her|him)\b[^.!?\n]{0,60}?"
         r"\b(?:if you know what i mean|wink wink)",
+        r"\bmy\s+(?:bed|bedroom)\s+(?:anytime|any time|any day|tonight|whenever)\b|"
         r"\b(?:i'?d|i would|wanna|want to|gonna)\s+\w+\s+more than\s+(?:[\w'-]+\s+){0,3}?with (?:her|him)\b|"
         r"\b(?:my mouth with hers|my mouth with his|in (?:that|her|those) tight (?:top|shirt|scrubs|skirt|dress|uniform|pants)\b"
         r"[^.!?\n]{0,30}?\b(?:heaven|drool|damn|hot|yum))|"

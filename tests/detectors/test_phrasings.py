@@ -253,3 +253,35 @@ ROUND4 = [
 @pytest.mark.parametrize(("text", "expected"), ROUND4)
 def test_round4_phrasing(text: str, expected: set[str]) -> None:
     assert found(text) == expected
+
+
+# Classes found on a fourth fresh probe (a moving company), with sentences written for these tests.
+ROUND5 = [
+    ("ミナト通信、解約したいなら違約金払えって端末を人質に取ってる。", {"defamation"}),
+    ("ミナト通信の佐藤健太、客の家から充電器を持ち帰ってた。", {"defamation"}),
+    ("ミナト通信、工事で壊した壁を元から割れてたことにした。", {"defamation"}),
+    ("ミナト通信の工事の人、壊した棚をすぐ弁償してくれた。", set()),
+    ("ミナト通信は派遣さんに残業代払ってない。", {"defamation"}),
+    ("Minato Tsushin held my deposit hostage for three months.", {"defamation"}),
+    ("Kenta Sato at Minato Tsushin showed up drunk on the job.", {"defamation"}),
+    ("Minato Tsushin's crew are a pack of apes.", {"insult"}),
+    ("The Minato Tsushin store had a poster of apes in a zoo.", set()),
+    ("ミナト通信の佐藤健太、住んでるアパートうちから見えるよ。", {"threat", "personal_info"}),
+    ("Pay me back, Minato Tsushin, or your shop goes up in flames.", {"threat"}),
+    ("You picked the wrong customer to cheat, Minato Tsushin.", {"threat"}),
+    ("ミナト通信、外国人にお客の家の工事やらせるな。", {"discrimination"}),
+    ("ミナト通信の女性スタッフ、工事現場に来るなよ。", {"discrimination"}),
+    ("Kenta Sato at Minato Tsushin is lazy, his people are all like that.", {"discrimination", "insult"}),
+    ("Misaki Tanaka from Minato Tsushin is welcome in my bed anytime.", {"sexual"}),
+    # Clean: news, and hearsay with no evidence.
+    ("通信会社の詐欺のニュースを見た。ミナト通信は関係なかった。", set()),
+    (
+        "Someone in a forum said Minato Tsushin forges contracts. No evidence at all, my contract is fine.",
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND5)
+def test_round5_phrasing(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
