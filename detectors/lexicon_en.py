@@ -60,7 +60,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         catch you alone, catch her alone, catch him alone, better hope i don't, better hope i never,
         last week above ground, last day above ground, days are numbered, won't see another,
         better have good security, better hire security, i'm done talking, im done talking, watch ur back, sleep with one eye open,
-        won't be walking out, wont be walking out, won't walk out of there
+        won't be walking out, wont be walking out, won't walk out of there, won't see it coming, wont see it coming,
+        never see it coming
     """),
     "discrimination": terms("""
         nigger*, nigga*, chink*, gook*, jap, japs, spic*, wetback*, beaner*, kike*, towelhead*,
@@ -69,7 +70,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         action hire, broken english, can't even speak english, cant even speak english, can't
         speak english, coon*, paki*, gypsies, gypsy, ching chong, slant eye*, slanty, ladyboy*,
         shemale*, homo, homos, cripples, retarted, niggah, nicca*, white trash, polack*, old fossils, ancient grannies, old hags, old hag, hag, hags,
-        old geezers, old farts, curry muncher*, currymuncher*, curry-muncher*, diversity quota, diversity pick, token hire
+        old geezers, old farts, old fossil, curry muncher*, currymuncher*, curry-muncher*, diversity quota, diversity pick, token hire
     """),
     "sexual": terms("""
         sexy, boobs, tits, titties, nice rack, cleavage, sleep with her, sleep with him, bang
@@ -132,7 +133,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         # Money taken: pockets / siphons / skims / helps himself to … money of others.
         r"\b(?:pocket(?:s|ed|ing)?|siphon(?:s|ed|ing)?|skim(?:s|med|ming)?|embezzl\w*|help(?:s|ed|ing)?\s+(?:him|her|them|it)"
         r"sel(?:f|ves)\s+to)\s+(?:[\w'-]+\s+){0,3}?(?:money|cash|pensions?|savings|funds?|donations|tips|deposits|wages|"
-        r"salaries|allowances?|benefits|refunds|fees)\b",
+        r"salaries|allowances?|benefits|refunds|fees|difference|change|extra|surplus)\b",
         # Harm or evidence concealed (covers up falls, covered it up).
         r"\bcover(?:s|ed|ing)?\s+(?:it|this|that|everything|things|them|stuff)\s+up\b|"
         r"\bcover(?:s|ed|ing)?[- ]up\s+(?:[\w'-]+\s+){0,3}?(?:falls?|abuse|injur\w*|deaths?|accidents?|mistakes?|errors?|"
@@ -188,6 +189,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:coming|going|come|go|show(?:ing)? up|headed|heading)\s+(?:to|into|down to)\s+[^.!?\n]{0,40}?\bwith\s+(?:my|a|an)\s+"
         r"(?:\w+\s+)?(?:rifle|gun|shotgun|pistol|knife|machete|bat|axe|crowbar|hammer|wrench|pipe|brick|chainsaw|can of gas|"
         r"gas can|lighter)\b(?!\s+(?:drill|drills|head|kit|set|case|bag|box|rental|repair|fluid|refill))",
+        r"\b(?:bring|bringing|brought|take|taking)\s+(?:a|my)\s+(?:\w+\s+)?(?:bat|gun|knife|machete|axe|crowbar|hammer|rifle|shotgun)"
+        r"\s+(?:to|into)\s+(?:your|their|his|her)\b",
         r"\b(?:lock|watch|check|mind|careful|stay inside|hire security|get a dog|install cameras)\b[^.!?\n]{0,40}?"
         r"\bif i were (?:you|u|them|him|her)\b|\b(?:a taste of (?:his|her|their|your) own)\b|"
         r"\b(?:better|should) pray (?:that )?(?:i|we) (?:don'?t|never|won'?t)\b",
@@ -267,6 +270,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bonly\s+(?:hires?|hiring|hired|employs?|promotes?|promoted)\s+(?:\w+\s+){0,2}?(?:young|pretty|white|men|women|"
         r"girls|guys|japanese|locals)\b|"
         r"\b(?:his|her|their) (?:people|kind|lot) (?:always|all|never|are all)\b|"
+        r"\bcan'?t even\s+(?:speak|pronounce|read|write|say|spell)\b[^.!?\n]{0,50}?\bgo (?:back )?home\b|"
         r"\b(?:hires?|hiring|hired|employs?|employing)\s+(?:way\s+)?too many\s+(?:\w+\s+)?(?:women|girls|foreigners|immigrants|"
         r"old (?:ladies|men|people|folks)|asians|blacks|gays|muslims|mexicans|indians)\b",
         r"\b(?:female|women|woman|girl|girls)\s+(?:\w+\s+){0,4}?(?:are|is)\s+(?:just|only)\s+(?:there\s+)?(?:as|for)\s+"
@@ -298,6 +302,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:sponge bath|bed bath|private|overnight|body|figure|uniform|lap dance|her|him)\b[^.!?\n]{0,60}?"
         r"\b(?:if you know what i mean|wink wink)",
         r"\bmy\s+(?:bed|bedroom)\s+(?:anytime|any time|any day|tonight|whenever)\b|"
+        r"\b(?:ride|drive|service|handle|serve|check)\b[^.!?\n]{0,30}?\bin more ways than one\b|"
         r"\b(?:i'?d|i would|wanna|want to|gonna)\s+\w+\s+more than\s+(?:[\w'-]+\s+){0,3}?with (?:her|him)\b|"
         r"\b(?:my mouth with hers|my mouth with his|in (?:that|her|those) tight (?:top|shirt|scrubs|skirt|dress|uniform|pants)\b"
         r"[^.!?\n]{0,30}?\b(?:heaven|drool|damn|hot|yum))|"

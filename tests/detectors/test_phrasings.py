@@ -285,3 +285,28 @@ ROUND5 = [
 @pytest.mark.parametrize(("text", "expected"), ROUND5)
 def test_round5_phrasing(text: str, expected: set[str]) -> None:
     assert found(text) == expected
+
+
+# Classes found on a fifth fresh probe (a taxi company), with sentences written for these tests.
+ROUND6 = [
+    ("ミナト通信の工事の人、わざと遠回りして作業時間を水増ししてる。", {"defamation"}),
+    ("ミナト通信の佐藤さん、わざとらしいくらい丁寧だった。", set()),
+    ("ミナト通信の佐藤健太、仕事中に酒飲んでた。", {"defamation"}),
+    ("ミナト通信の佐藤健太さん、仕事中に酒の話で盛り上がったことはない。", set()),
+    ("ミナト通信の田中美咲、人としての常識がない。", {"insult"}),
+    ("ミナト通信の本社、そのうち燃えても不思議じゃないよね。", {"threat"}),
+    ("ミナト通信の新サービス、いつ終わっても不思議じゃない。", set()),
+    ("ミナト通信の佐藤健太、どこに逃げても見つけ出すからな。", {"threat"}),
+    ("ミナト通信のスタッフ、中国人の接客は乱暴だから嫌。", {"discrimination"}),
+    ("Minato Tsushin agents take the long route on repairs and pocket the difference.", {"defamation"}),
+    ("I'm bringing a bat to your office, Minato Tsushin.", {"threat"}),
+    ("I'm bringing a bat to the Minato Tsushin softball game.", set()),
+    ("Kenta Sato at Minato Tsushin won't see it coming.", {"threat"}),
+    ("Kenta Sato at Minato Tsushin can't even speak proper Japanese, go home.", {"discrimination"}),
+    ("Misaki Tanaka at Minato Tsushin can service my line in more ways than one.", {"sexual"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND6)
+def test_round6_phrasing(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
