@@ -101,6 +101,27 @@ _PARTICLES = re.compile(
 )
 
 
+# Symbols that stand in for a letter to dodge filters (ヤリ〇ン, ク○ズ野郎): 〇 is kept by the
+# normalizer (a numeral), the others are dropped as inserted symbols.
+MASKS = frozenset("○●◯◎〇*＊×✕☓□■◇◆△▲☆★_＿")
+
+
+def _masked_terms(terms: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]]:
+    """Each strong Japanese word of four or more characters with one character left out (the
+    mask stands there in the original; checked when matching)."""
+    full = {compact_key(w) for w in terms}
+    out: dict[str, tuple[str, float]] = {}
+    for word, (label, weight) in terms.items():
+        key = compact_key(word)
+        if label == IGNORE or weight < STRONG or key.isascii() or len(key) < 4:
+            continue
+        for i in range(1, len(key) - 1):  # not the first or last character: too ambiguous
+            form = key[:i] + key[i + 1 :]
+            if form not in full:
+                out.setdefault(form, (label, weight))
+    return out
+
+
 def _terms() -> dict[str, tuple[str, float]]:
     out: dict[str, tuple[str, float]] = {w: (IGNORE, 0.0) for w in (*lexicon_ja.IGNORE, *lexicon_en.IGNORE)}
     for table, weight in (
@@ -162,7 +183,9 @@ class HarassmentDetector(Detector):
         super().__init__(context)
         opts = context.options_for(self.name)
         self.require_target = bool(opts.get("require_target", True))
-        self.terms: MultiMatcher[tuple[str, float]] = MultiMatcher(_terms())
+        terms = _terms()
+        self.terms: MultiMatcher[tuple[str, float]] = MultiMatcher(terms)
+        self.masked: MultiMatcher[tuple[str, float]] = MultiMatcher(_masked_terms(terms))
         # One alternation per label: a single scan of the text instead of one per pattern.
         self.ja_patterns = [
             (label, re.compile("|".join(f"(?:{_kata_to_hira(p)})" for p in pats)))
@@ -204,6 +227,8 @@ class HarassmentDetector(Detector):
                 cues.append(cue)
             else:
                 weak.append((cue, m.start, m.end, latin))
+        if not MASKS.isdisjoint(text):
+            cues.extend(self._masked_cues(text, cues))
         lowered = fold(text)
         japanese = has_japanese(text)
         patterns = (self.ja_patterns if japanese else []) + (self.en_patterns if _LATIN.search(text) else [])
@@ -248,6 +273,20 @@ class HarassmentDetector(Detector):
             if aimed or second:
                 cues.append(Cue(cue.label, cue.start, cue.end, 0.6, "weak"))
         return cues
+
+    def _masked_cues(self, text: str, found: list[Cue]) -> list[Cue]:
+        """Strong words with one character replaced by a mask symbol (ヤリ〇ン): the mask must sit
+        inside the match, and the match must not overlap a word already found."""
+        masked = text.replace("〇", "○")  # same length: offsets stay those of the original
+        out = []
+        for m in self.masked.search(masked):
+            if not any(c in MASKS for c in text[m.o_start : m.o_end]):
+                continue
+            if any(c.start < m.o_end and m.o_start < c.end for c in found):
+                continue
+            label, weight = m.payload
+            out.append(Cue(label, m.o_start, m.o_end, weight, "word"))
+        return out
 
     @staticmethod
     def _bystander(text: str, cue: Cue, targets: list[Target]) -> bool:

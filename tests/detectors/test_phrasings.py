@@ -310,3 +310,18 @@ ROUND6 = [
 @pytest.mark.parametrize(("text", "expected"), ROUND6)
 def test_round6_phrasing(text: str, expected: set[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A strong word with one character masked to dodge filters; the mask must be inside it.
+        ("ミナト通信の店員、全員ヤリ〇ンでしょ。", {"sexual"}),
+        ("ミナト通信の佐藤健太、ほんとにク●野郎。", {"insult"}),
+        ("ミナト通信は詐〇会社。", {"defamation"}),
+        ("ミナト通信、二〇二四年も値上げ。", set()),
+        ("ミナト通信の田中美咲さんは○○大学の出身らしい。", set()),
+    ],
+)
+def test_masked_words(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
