@@ -108,8 +108,24 @@ def _is_kana(text: str) -> bool:
     return all("\u3040" <= c <= "\u30ff" for c in text)
 
 
+_GAP_END = re.compile(r"[。！？!?\n]|\.\s")
+_ROLE_KEYS = frozenset(compact_key(w) for w in ROLE_WORDS)
+_KANJI_ROLE = re.compile(r"[\u4e00-\u9fff]{0,4}(?:長|師|士|員|医)")
+
+
+def is_role_alias(alias: str) -> bool:
+    """An alias that is a role (院長, 施設長, lead producer): it names the one employee who holds
+    it only where the company is mentioned."""
+    words = alias.lower().split()
+    return bool(words) and (
+        compact_key(alias) in _ROLE_KEYS
+        or bool(_KANJI_ROLE.fullmatch(alias.strip()))
+        or compact_key(words[-1]) in _ROLE_KEYS
+    )
+
+
 def _strong_keys(emp: Employee) -> set[str]:
-    keys = {emp.name, *emp.aliases}
+    keys = {emp.name, *(a for a in emp.aliases if not is_role_alias(a))}
     reading = emp.reading.replace("\u3000", " ").split()
     romaji = emp.romaji.split()
     if len(reading) == 2:
@@ -202,6 +218,15 @@ class EmployeeNameDetector(Detector):
             if len(ids) == 1 and key not in strong_norm and (len(key) >= 2 or _is_kanji(key)):
                 weak[key] = entries[0]
         self.strong: MultiMatcher[str] = MultiMatcher(strong)
+        # Roles registered as aliases (院長 for the only director): one employee per role.
+        role_owner: dict[str, set[str]] = {}
+        for emp in context.roster:
+            for alias in emp.aliases:
+                if is_role_alias(alias):
+                    role_owner.setdefault(alias, set()).add(emp.employee_id)
+        self.roles: MultiMatcher[str] = MultiMatcher(
+            {alias: next(iter(ids)) for alias, ids in role_owner.items() if len(ids) == 1}
+        )
         self.weak: MultiMatcher[_Weak] = MultiMatcher(weak)
         roles = "|".join(re.escape(compact_key(w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
         self.role_before = re.compile(
@@ -279,6 +304,23 @@ class EmployeeNameDetector(Detector):
             hits.setdefault(m.payload, []).append(read.span(m.o_start, m.o_end))
             taken.append((m.start, m.end))
         weak_only: set[str] = set()
+        if company_context:
+            for r in self.roles.search(original, folded):
+                if any(s < r.end and r.start < e for s, e in taken):
+                    continue
+                if other_person_before(original, r.o_start, own) or self._name_continues(
+                    original, r.o_end, text, r.end
+                ):
+                    continue  # 近所の病院の院長, 院長室
+                near = any(
+                    0 <= r.o_start - e <= 8 and not _GAP_END.search(original[e : r.o_start]) for _, e in own
+                ) or self._with_company(original, r.o_end, own)
+                if not near:
+                    continue  # the role must be the company's: あさひ歯科の院長, lead producer at Ridgeline
+                if r.payload not in hits:
+                    weak_only.add(r.payload)
+                hits.setdefault(r.payload, []).append(read.span(r.o_start, r.o_end))
+                taken.append((r.start, r.end))
         capitalised = any(c.isupper() for c in original)
         for w in self.weak.search(original, folded):
             if any(s < w.end and w.start < e for s, e in taken):

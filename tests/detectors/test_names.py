@@ -77,3 +77,31 @@ def test_spans_are_the_original_name_characters() -> None:
     assert [s.text for s in found[0].spans] == ["髙橋 由美", "Takahashi"]
     assert_spans_original(text, found)
     assert "E003" in found[0].explanation and found[0].severity == "low"
+
+
+def test_role_registered_as_alias_names_its_holder_only_with_the_company() -> None:
+    # 院長 registered as an alias of the only director: found where the company is mentioned.
+    from crawler.evaluation.text import text_detector_paths
+    from crawler.items import Post
+    from crawler.roster import Employee, Roster
+    from detectors.base import DetectorContext, DetectorSet
+
+    roster = Roster(
+        (
+            Employee("C01", "森 直子", "もり なおこ", "Mori Naoko", ("院長",)),
+            Employee("C02", "西田 亮", "にしだ りょう", "Nishida Ryo", ("Lead Producer",)),
+        )
+    )
+    context = DetectorContext("あさひ歯科", ("あさひ歯科", "Asahi Dental"), roster, {})
+    detectors = DetectorSet.from_paths(text_detector_paths(), context)
+
+    def ids(text: str) -> set[str]:
+        post = Post(platform="t", source="t", id="1", url="", text=text)
+        detectors.run(post)
+        return {f.employee_id for f in post.findings if f.label == "employee_named" and f.employee_id}
+
+    assert ids("あさひ歯科の院長、説明が雑すぎる。") == {"C01"}
+    assert ids("近所の病院の院長が引退した。") == set()
+    assert ids("あさひ歯科に行った。近所の病院の院長は親切。") == set()
+    assert ids("Asahi Dental's lead producer of the ad is a genius.") == {"C02"}
+    assert ids("The lead producer of my favourite show quit.") == set()
