@@ -84,7 +84,7 @@ class Cue:
 IGNORE = "_ignore"
 _IDIOM_OBJECT = re.compile(
     r"(?:時間|暇|ひま|ヒマ|息|気配|声|感情|カロリー|脂肪|ストレス|才能|個性|味|エネルギー|闘志|情熱|やる気|"
-    r"炎|ゴミ|落ち葉|書類|データ|虫|バグ|ウイルス|菌|雑草)(?:を|は|も)?$"
+    r"炎|ゴミ|落ち葉|書類|データ|虫|バグ|ウイルス|菌|雑草|恥|醜態|生き恥|肌|素肌|身|危険|日光|風雨)(?:を|は|も|に)?$"
 )
 _EN_WORD_START = r"(?<![a-z0-9_])(?=[a-z])"
 _CONDITION = re.compile(r"(?:たら|だら|なら|れば|ようなら|ようものなら)[、,\s]?[^。！？\n]{0,14}$")
@@ -332,14 +332,18 @@ class HarassmentDetector(Detector):
                 continue  # 殺さない, 殺したりしない, 燃やす気はない
             if tok.lemma in lexicon_ja.INTENT_VERBS:
                 form = tok.pos[5] if len(tok.pos) > 5 else ""
-                if tok.lemma in lexicon_ja.ORDER_ONLY_VERBS:
+                if tok.lemma in lexicon_ja.ANNOUNCE_VERBS and re.match(
+                    r"^(?:ます|ますね|からな?|予定|つもり|わ|ね|ぞ|よ)", follow
+                ):
+                    pass  # 晒します, 明日晒すから: an announced exposure
+                elif tok.lemma in lexicon_ja.ORDER_ONLY_VERBS:
                     if not form.startswith("命令形"):
                         continue
                 elif not (
                     form.startswith(("意志推量形", "命令形"))
                     or (form.startswith("終止形") and self._after_condition(text, tok.start))
                     or re.match(
-                        r"^(?:てやる|てやろ|てや|たる|たろ|ぞ|ぜ|から[なね]|ちゃう|ちまう|てまう|よう|ぞ)",
+                        r"^(?:てやる|てやろ|てや|たる|たろ|ぞ|ぜ|から[なね]|ちゃう|ちまう|てまう|よう(?!な|に|だ|です)|ぞ)",
                         follow,
                     )
                 ):

@@ -325,3 +325,18 @@ def test_round6_phrasing(text: str, expected: set[str]) -> None:
 )
 def test_masked_words(text: str, expected: set[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Announced exposure and ruin; idioms of 晒す are not.
+        ("ミナト通信の佐藤健太の本名と家、全部晒す予定。", {"threat"}),
+        ("ミナト通信の佐藤健太、ネットで晒されてて可哀想。", set()),
+        ("ミナト通信の佐藤健太さん、恥を晒すようなミスはしない人。", set()),
+        ("ミナト通信の佐藤健太、お前の人生終わらせてやる。", {"threat"}),
+        ("ミナト通信の佐藤健太、今に見てろよ。", {"threat"}),
+    ],
+)
+def test_exposure_and_ruin(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
