@@ -32,6 +32,8 @@ logger = logging.getLogger("mamori.daemon")
 
 _children: dict[int, subprocess.Popen[bytes]] = {}
 _children_lock = threading.Lock()
+_stopped_by_daemon: set[int] = set()
+"""Pids of crawl children the daemon terminated because it was shutting down."""
 
 
 @contextmanager
@@ -91,7 +93,13 @@ def run_source_job(config_path: str, source: str) -> None:
                 proc.kill()
                 proc.wait()
                 code = None
-    if code is None:
+    with _children_lock:
+        stopped = proc.pid in _stopped_by_daemon
+        _stopped_by_daemon.discard(proc.pid)
+    if stopped:
+        # Not the source's fault: no last_error. Posts not yet saved are simply crawled again.
+        status = "stopped"
+    elif code is None:
         status, error = (
             "timeout",
             f"The crawl took longer than {config.daemon.crawl_timeout:.0f} s and was stopped.",
@@ -111,7 +119,14 @@ def run_source_job(config_path: str, source: str) -> None:
             .values(status=status, ended_at=now(), error=error, pid=proc.pid)
         )
         row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().one()
-    if error:
+    if stopped:
+        logger.info(
+            "Crawl of %s (run %d) was stopped with the daemon; posts it had not saved are crawled again "
+            "next time.",
+            source,
+            run_id,
+        )
+    elif error:
         state.set_value(source, "last_error", {"at": now().isoformat(), "message": error})
         logger.error("Crawl of %s (run %d) %s: %s", source, run_id, status, error)
     else:
@@ -353,6 +368,7 @@ class Daemon:
             self.portal = None
         with _children_lock:
             for proc in list(_children.values()):
+                _stopped_by_daemon.add(proc.pid)
                 proc.terminate()
         if self.index is not None:
             try:

@@ -82,7 +82,8 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
 def record_source_result(state: State, source: str, stats: dict[str, Any]) -> None:
     summary = summarize(stats)
     error = stats.get("mamori/last_source_error")
-    if not error and stats.get("finish_reason") not in (None, "finished"):
+    interrupted = stats.get("finish_reason") == "shutdown"  # stopped by a signal, e.g. with the daemon
+    if not error and not interrupted and stats.get("finish_reason") not in (None, "finished"):
         error = f"The crawl ended early: {stats.get('finish_reason')}."
     if not error and summary["errors"]:
         error = f"{summary['errors']} error(s) were logged during the crawl; see the crawl log."
@@ -90,7 +91,7 @@ def record_source_result(state: State, source: str, stats: dict[str, Any]) -> No
     state.set_value(source, "last_run", ts)
     if error:
         state.set_value(source, "last_error", {"at": ts, "message": str(error)})
-    else:
+    elif not interrupted:
         state.set_value(source, "last_success", ts)
     state.set_value(source, "items_seen", int(state.get_value(source, "items_seen", 0)) + summary["items"])
 

@@ -68,7 +68,7 @@ runs = Table(
     Column("source", String(200), nullable=False, index=True),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
-    Column("status", String(20), nullable=False),  # running, ok, failed, timeout
+    Column("status", String(20), nullable=False),  # running, ok, failed, timeout, stopped
     Column("pid", Integer),
     Column("items", Integer, default=0),
     Column("new_posts", Integer, default=0),

@@ -159,3 +159,49 @@ def test_the_daemon_serves_the_portal_and_stops_it(make_config: Any) -> None:
     daemon.run(duration=30)
     assert seen["status"] == 200
     assert daemon.portal is None, "stopped with the daemon"
+
+
+def test_a_crawl_stopped_with_the_daemon_is_recorded_as_stopped_not_failed(
+    make_config: Any, replay: Any
+) -> None:
+    from tests.replay import Reply
+
+    started = threading.Event()
+
+    def slow_feed(_request: Any) -> Reply:
+        started.set()
+        time.sleep(6)  # the crawl is still waiting for this when the daemon stops
+        return Reply(
+            "<rss version='2.0'><channel><title>t</title></channel></rss>", content_type="application/rss+xml"
+        )
+
+    replay.add("/slow.xml", slow_feed)
+    path = make_config(
+        f"""
+        [[sources]]
+        type = "rss"
+        name = "slow"
+        url = "{replay.url("/slow.xml")}"
+        schedule = "1h"
+        """
+    )
+    daemon = Daemon(path, serve_portal=False)
+    thread = threading.Thread(target=daemon.run, daemon=True)
+    thread.start()
+    assert started.wait(60), "the crawl reached the slow feed"
+    daemon.stop()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+
+    deadline = time.monotonic() + 30
+    row: Any = None
+    while time.monotonic() < deadline:
+        with daemon.state.engine.connect() as conn:
+            row = conn.execute(select(runs).where(runs.c.source == "slow")).mappings().first()
+        if row is not None and row["ended_at"] is not None:
+            break
+        time.sleep(0.2)
+    assert row is not None and row["ended_at"] is not None, "the run is recorded when its child ends"
+    assert row["status"] == "stopped"
+    assert row["error"] is None
+    assert "last_error" not in daemon.state.source_values("slow"), "stopping is not the source's fault"
