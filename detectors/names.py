@@ -98,10 +98,15 @@ class _Weak:
     employee_id: str
     kind: str  # "family" or "given"
     needs_honorific: bool
+    katakana: bool = False  # a katakana name part: never matched on hiragana (チャン is not ちゃんと)
 
 
 def _is_kanji(text: str) -> bool:
     return all("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def _is_katakana(text: str) -> bool:
+    return bool(text) and all("\u30a0" <= c <= "\u30ff" or "\uff66" <= c <= "\uff9f" for c in text)
 
 
 def _is_kana(text: str) -> bool:
@@ -208,9 +213,12 @@ class EmployeeNameDetector(Detector):
                 ck = compact_key(key)
                 if foreign:
                     needs = len(ck) <= 2 and not ck.isascii()
+                elif kind == "given" and ck.isascii() and len(ck) >= 4:
+                    needs = False  # Meiling (李 美玲's romaji given name): context, like a family name
                 else:
                     needs = kind == "given" or _is_kana(ck) or len(ck) <= 1
-                weak_all.setdefault(ck, []).append(_Weak(emp.employee_id, kind, needs))
+                katakana = foreign and _is_katakana(key)
+                weak_all.setdefault(ck, []).append(_Weak(emp.employee_id, kind, needs, katakana))
         strong_norm = {compact_key(k) for k in strong}
         weak: dict[str, _Weak] = {}
         for key, entries in weak_all.items():
@@ -340,6 +348,8 @@ class EmployeeNameDetector(Detector):
             ):
                 continue
             entry = w.payload
+            if entry.katakana and any("\u3041" <= c <= "\u309f" for c in original[w.o_start : w.o_end]):
+                continue  # ちゃんと is not チャン: a katakana name written in hiragana is a word
             if entry.needs_honorific:
                 ok = role or (honorific and (company_context or bool(hits)))
             else:
