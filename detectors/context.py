@@ -269,14 +269,14 @@ _REPORT_JA = re.compile(
 )
 _CONDEMN_JA = re.compile(
     r"(?:やめ(?:よう|て|ろ|るべき|ましょう|なさい)|ひどい|酷い|良くない|よくない|許せ|許さ|最低|おかしい|"
-    r"ダメ|だめ|違う|間違|デマ|嘘|誹謗中傷|中傷|名誉毀損|通報|残念|悲しい|かわいそう|可哀想|気の毒|"
+    r"ダメ|だめ|違う|間違|デマ|嘘|誹謗中傷|中傷|差別|セクハラ|偏見|名誉毀損|通報|残念|悲しい|かわいそう|可哀想|気の毒|"
     r"守ろう|味方|言い過ぎ|いいすぎ|筋違い|八つ当たり|すべきでない|べきじゃない|胸が痛|"
     r"無理がある|言いがかり|いいがかり|大げさ|大袈裟|的外れ|誇張|極端|盛りすぎ|盛り過ぎ|根拠(?:が|も)?(?:ない|無い)|"
     r"勘違い|被害妄想|逆恨み|決めつけ|決め付け|風評|根も葉もない|否定され|否定した|事実はなかった|事実は無かった|"
     r"(?:人|奴|やつ|連中|方|人たち)(?:が|も)?(?:いる|多い|おる)(?:けど|けれど|が|みたいだけど))"
 )
 _REPORT_EN = re.compile(
-    r"\b(?:call(?:s|ed|ing)?|nam(?:e|ed|ing)|label(?:l?ed|l?ing)?|said|says|saying|wrote|writes|posted|"
+    r"\b(?:call(?:s|ed|ing)?|nam(?:e|ed|ing)|label(?:l?ed|l?ing)?|said|says|saying|told|tells|telling|wrote|writes|posted|"
     r"scream(?:ed|ing)?|yell(?:ed|ing)?|shout(?:ed|ing)?|comments? like|words like|threats?|insults?|"
     r"accus(?:e|ed|ing|ations?)|claim(?:s|ed|ing)?|rumou?rs?)\b",
     re.IGNORECASE,
@@ -288,7 +288,8 @@ _CONDEMN_EN = re.compile(
     r"nonsense|lies?|defend|sorry for|feel bad|deserve better|toxic|garbage|rubbish|deleted|removed|made up|"
     r"no (?:evidence|proof)|zero (?:evidence|proof)|without (?:evidence|proof)|"
     r"trolling|ridiculous|absurd|silly|overblown|overreacting|over the top|unhinged|crazy|laughable|"
-    r"not my experience|disagree|not true|fake|hoax|phishing)\b",
+    r"not my experience|disagree|not true|fake|hoax|phishing|sexis[mt]|racis[mt]|bigot(?:ed|ry|s)?|misogyn\w*|"
+    r"homophob\w*|xenophob\w*|ableis[mt])\b",
     re.IGNORECASE,
 )
 

@@ -103,7 +103,10 @@ _PARTICLES = re.compile(
 
 # Symbols that stand in for a letter to dodge filters (ヤリ〇ン, ク○ズ野郎): 〇 is kept by the
 # normalizer (a numeral), the others are dropped as inserted symbols.
-MASKS = frozenset("○●◯◎〇*＊×✕☓□■◇◆△▲☆★_＿")
+MASKS = frozenset("○●◯◎〇*＊×✕☓□■◇◆△▲☆★_＿#")
+# English words abusive only when masked: hiding a letter of a neutral group word (g*y) marks
+# it as a slur.
+_MASKED_ONLY_EN = {"gay": "discrimination", "lesbo": "discrimination", "homo": "discrimination"}
 
 
 def _masked_terms(terms: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]]:
@@ -111,9 +114,16 @@ def _masked_terms(terms: dict[str, tuple[str, float]]) -> dict[str, tuple[str, f
     mask stands there in the original; checked when matching)."""
     full = {compact_key(w) for w in terms}
     out: dict[str, tuple[str, float]] = {}
-    for word, (label, weight) in terms.items():
+    items = [*terms.items(), *((w, (label, STRONG)) for w, label in _MASKED_ONLY_EN.items())]
+    for word, (label, weight) in items:
         key = compact_key(word)
-        if label == IGNORE or weight < STRONG or key.isascii() or len(key) < 4:
+        if label == IGNORE or weight < STRONG:
+            continue
+        if key.isascii():
+            # English: one-word insults and slurs of three or more letters (g*y, b*tch, f*g).
+            if label not in ("insult", "discrimination") or not key.isalpha() or len(key) < 3 or " " in word:
+                continue
+        elif len(key) < 4:
             continue
         for i in range(1, len(key) - 1):  # not the first or last character: too ambiguous
             form = key[:i] + key[i + 1 :]

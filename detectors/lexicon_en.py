@@ -34,7 +34,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         idiot*, idiotic, moron*, moronic, stupid, dumb, dumbass*, scum*, scumbag*, loser*,
         clown*, worthless, brainless, imbecile*, cretin*, jerk*, asshole*, bastard*, bitch*,
         dickhead*, fuckers, fucking idiot*, fuck you, fuck them, fuck off, piece of shit, pieces
-        of shit, waste of oxygen, waste of space, subhuman, vermin, parasite*, rot in hell, go
+        of shit, waste of oxygen, subhuman, vermin, parasite*, rot in hell, go
         to hell, go die, drop dead, incompetent fool*, halfwit*, nitwit*, numbskull*, twat*,
         cunt*, wanker*, douche*, douchebag*, shithead*, dipshit*, fatass, trash people, human
         garbage, scumbags, degenerate*, lowlife*, dimwit*, airhead*, dirtbag*, stfu, shut the
@@ -87,7 +87,7 @@ TERMS: dict[str, tuple[str, ...]] = {
 WEAK: dict[str, tuple[str, ...]] = {
     "insult": terms("""
         useless, incompetent, trash, garbage, pathetic, fools, fool, sucks, suck, clueless,
-        shitty, crap, crappy, lazy, disgusting, creeps, creep, freaks, freak, ugly, creepy
+        shitty, crap, crappy, lazy, disgusting, creeps, creep, freaks, freak, ugly, creepy, waste of space
     """),
     "sexual": terms("""
         hot, ass, legs, body, curves, butt, thighs, chest
@@ -175,6 +175,15 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"clients|pupils|students|animals|pets|inmates)\b",
     ),
     "insult": (
+        # A waste of oxygen / space; a trained monkey could do their job.
+        r"(?<!\bapp )(?<!\bapps )(?<!\bsite )(?<!\bplan )(?<!\bportal )(?<!\bwebsite )(?<!\bfeature )(?<!\bproduct )"
+        r"(?<!\bpage )(?<!\bbuilding )(?<!\boffice )(?<!\bstore )(?<!\bbranch )(?<!\bform )(?<!\bmeeting )(?<!\bbox )"
+        r"\b(?:is|are|was|were|[a-z]+'s|[a-z]+'re)\s+(?:a|an|such a|such an|just a|nothing but a|the biggest|a total|a complete)\s+"
+        r"(?:(?:complete|total|utter|absolute|huge|massive|walking|fucking)\s+)?waste of (?:good\s+)?(?:oxygen|space|air|skin|"
+        r"carbon|flesh|dna|a human being|a person|a life|a soul)\b(?!\s+(?:on|in) (?:my|the|your|a) )",
+        r"\b(?:a|an|any)\s+(?:trained\s+|well-trained\s+|untrained\s+|half-trained\s+|drunk\s+)?(?:monkey|chimp|chimpanzee|parrot|"
+        r"toddler|five[- ]year[- ]old|5[- ]year[- ]old|hamster|potato|goldfish|dog)\s+could\s+(?:do|handle|manage|run)\s+"
+        r"(?:(?:the|her|his|their|your|this|that|[\w-]+['’]s)\s+)?(?:job|work|jobs)\b",
         r"\b(?:is|are|was|were|[a-z]+'s|[a-z]+'re)\s+(?:a|an|such a|such an|just a|nothing but a)\s+"
         r"(?!(?:[\w,-]+\s+){0,3}?(?:cute|adorable|sweet|lovely|friendly|cartoon|mascot|pet|stuffed|toy|lucky)\b)"
         r"(?:[\w,-]+\s+){0,3}?"
@@ -186,6 +195,16 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:uniform|badge|salary|paycheck|job|position|desk|chair|name tag|nametag|payroll|human|person|life|breath)\b",
     ),
     "threat": (
+        # Insinuated harm: "shame if something happened to it", "shame if it caught fire".
+        r"\b(?:shame|pity|sad|tragic|terrible)\s+if\s+(?:something|anything|someone|somebody)\s+(?:bad\s+)?(?:\w+\s+)?"
+        r"(?:happened|happens|were to happen|was to happen)\s+to\b|"
+        r"\b(?:shame|pity|sad|tragic|terrible)\s+if\s+(?:it|they|that|your|the|this|those|he|she|you)\s+(?:[\w'-]+\s+){0,2}?"
+        r"(?:caught fire|burned|burnt|burn(?:s|ed)? down|went up in flames|got (?:smashed|broken|damaged|torched|burned|"
+        r"vandali[sz]ed|keyed|scratched|hurt)|had an accident)\b|"
+        r"\b(?:shame|pity)\s+if\s+(?:someone|somebody|anyone)\s+(?:\w+\s+)?(?:smashed|broke|torched|burned|set fire to|keyed|"
+        r"scratched|vandali[sz]ed|hurt|followed)\b",
+        r"\b(?:walks?|walking|drives?|driving|goes|cycles?|rides?|leaves?|heads?)\s+(?:home\s+)?(?:alone|by (?:him|her)self|"
+        r"every night|late)\b[^.!?\n]{0,40}?\baccidents (?:can |do )?happen\b",
         r"\b(?:coming|going|come|go|show(?:ing)? up|headed|heading)\s+(?:to|into|down to)\s+[^.!?\n]{0,40}?\bwith\s+(?:my|a|an)\s+"
         r"(?:\w+\s+)?(?:rifle|gun|shotgun|pistol|knife|machete|bat|axe|crowbar|hammer|wrench|pipe|brick|chainsaw|can of gas|"
         r"gas can|lighter)\b(?!\s+(?:drill|drills|head|kit|set|case|bag|box|rental|repair|fluid|refill))",
@@ -243,6 +262,16 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"hurt|hanged|lynched|blown up|set on fire)\b",
     ),
     "discrimination": (
+        # A stereotyped place or task for a person (should stick to cooking, belongs in the kitchen).
+        r"(?<!\bchef )(?<!\bchefs )(?<!\bcook )(?<!\bcooks )(?<!\bbaker )(?<!\bcleaner )(?<!\bcleaners )"
+        r"\b(?:should|needs? to|ought to|better|go|belongs?)\s+(?:just\s+)?(?:stick to|go back to|stay in|get back (?:in)?to|"
+        r"return to|be in|back in|in)\s+(?:the\s+|a\s+)?(?:cooking|folding|making|washing|kitchen|laundry|dishes|housework|"
+        r"sandwich\w*|nail salon|rice field\w*|rice paddies|cleaning)\b",
+        r"\b(?:hired|hire|put|promoted|let)\s+(?:a|an|some)\s+(?:\w+\s+)?(?:woman|girl|female|foreigner|immigrant|"
+        r"old (?:man|woman|guy|lady)|disabled (?:guy|person|man|woman)|gay (?:guy|man))\b[^.!?\n]{0,50}?\bno wonder\b",
+        r"\b(?:disabled|deaf|blind|autistic|handicapped|foreign|female|gay|immigrant|old)\s+(?:guy|man|woman|lady|girl|"
+        r"person|staff|agent|employee|worker|one|clerk)\b[^.!?\n]{0,60}?\b(?:obviously|of course|naturally|typical|"
+        r"what (?:did|do|else would) you expect)\b",
         r"\b(?:women|woman|girls?|females?|foreigners?|immigrants?|asians?|chinese|koreans?|indians?|blacks?|"
         r"mexicans?|muslims?|jews?|gays?|lesbians?|trans(?:gender)? (?:people|women|men)|old (?:people|"
         r"hags?|farts?|geezers?)|boomers?|disabled people|cripples?)\s+(?:(?:like (?:her|him|them)|always|"
