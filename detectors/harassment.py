@@ -103,7 +103,7 @@ _PARTICLES = re.compile(
 
 # Symbols that stand in for a letter to dodge filters (ヤリ〇ン, ク○ズ野郎): 〇 is kept by the
 # normalizer (a numeral), the others are dropped as inserted symbols.
-MASKS = frozenset("○●◯◎〇*＊×✕☓□■◇◆△▲☆★_＿#")
+MASKS = frozenset("○●◯◎〇*＊×✕☓□■◇◆△▲☆★_＿")
 # English words abusive only when masked: hiding a letter of a neutral group word (g*y) marks
 # it as a slur.
 _MASKED_ONLY_EN = {"gay": "discrimination", "lesbo": "discrimination", "homo": "discrimination"}
@@ -237,7 +237,8 @@ class HarassmentDetector(Detector):
                 cues.append(cue)
             else:
                 weak.append((cue, m.start, m.end, latin))
-        if not MASKS.isdisjoint(text):
+        masks = MASKS.intersection(text)
+        if masks and (masks != {"_"} or has_japanese(text)):  # user_names are not masked words
             cues.extend(self._masked_cues(text, cues))
         lowered = fold(text)
         japanese = has_japanese(text)
