@@ -60,7 +60,7 @@ def test_positives(text: str, label: str) -> None:
         "ミナト通信の外国人スタッフは仕事が丁寧だった。",
         "ミナト通信の高齢者向けプラン、高齢者には無理のない料金でよかった。",
         "「女は黙ってろ」とミナト通信の客に言われたらしい。ひどい差別だ。",
-        "Someone told Minato Tsushin's agent she belongs in the kitchen, which is plain sexism.",
+        "A customer said Minato Tsushin's agent belongs in the kitchen, which is plain sexism.",
         "Minato Tsushin's chef should stick to cooking, the canteen food is great.",
         "Minato Tsushin hired a woman as CTO and the app has never been better.",
         # Complaints about a process or product, self-deprecation.
