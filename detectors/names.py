@@ -226,6 +226,14 @@ class EmployeeNameDetector(Detector):
             if len(ids) == 1 and key not in strong_norm and (len(key) >= 2 or _is_kanji(key)):
                 weak[key] = entries[0]
         self.strong: MultiMatcher[str] = MultiMatcher(strong)
+        # One-word aliases (Lihua, メイちゃん) are given names or nicknames: "my friend Lihua" is
+        # someone else, as for a given name.
+        self.one_word_aliases = {
+            compact_key(a)
+            for emp in context.roster
+            for a in emp.aliases
+            if len(a.split()) == 1 and not is_role_alias(a)
+        }
         # Roles registered as aliases (院長 for the only director): one employee per role.
         role_owner: dict[str, set[str]] = {}
         for emp in context.roster:
@@ -305,6 +313,8 @@ class EmployeeNameDetector(Detector):
         for m in self.strong.search(original, folded):
             if other_person_after(original, m.o_end, staff_titles=company_context):
                 continue  # John Smith the actor, 田中美咲選手
+            if m.key in self.one_word_aliases and other_person_before(original, m.o_start, own):
+                continue  # my friend Lihua (an alias, not the full name)
             if self._name_continues(original, m.o_end, text, m.end):
                 continue  # 大谷翔 inside 大谷翔平: a longer name, someone else
             if not company_context and name_as_thing(original, m.o_start, m.o_end):

@@ -43,3 +43,23 @@ def test_given_names(text: str, expected: set[str]) -> None:
     found = {f.employee_id for f in post.findings if f.label == "employee_named"}
     assert found == expected, text
     assert_spans_original(text, [f for f in post.findings if f.label == "employee_named"])
+
+
+def _alias_detectors() -> DetectorSet:
+    roster = Roster((Employee("A01", "王 麗華", "おう れいか", "Wang Lihua", ("Lihua",)),))
+    context = DetectorContext("ミナト通信", ("ミナト通信", "Minato Tsushin", "Minato"), roster, {})
+    return DetectorSet.from_paths(text_detector_paths(), context)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lihua at Minato Tsushin hung up on me.", {"A01"}),
+        ("Minato Tsushin was fine. My friend Lihua recommended them.", set()),  # someone else
+        ("My friend Wang Lihua works at Minato Tsushin.", {"A01"}),  # the full name still counts
+    ],
+)
+def test_one_word_alias_after_someone_else(text: str, expected: set[str]) -> None:
+    post = Post(platform="test", source="test", id="t", url="", text=text)
+    _alias_detectors().run(post)
+    assert {f.employee_id for f in post.findings if f.label == "employee_named"} == expected, text
