@@ -112,15 +112,10 @@ class ReuploadCasePipeline:
         return prints
 
     async def _download(self, url: str, max_bytes: int) -> bytes | None:
-        from scrapy import Request
+        from crawler.pipelines.media import media_request
 
-        request = Request(
-            url,
-            meta={"download_maxsize": max_bytes, "download_warnsize": 0, "mamori_media": True},
-            dont_filter=True,
-        )
         try:
-            response = await self.crawler.engine.download_async(request)
+            response = await self.crawler.engine.download_async(media_request(url, max_bytes))
         except Exception as exc:
             logger.info("Media %s could not be fetched for the re-upload check: %s", url, exc)
             return None

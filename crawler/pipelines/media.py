@@ -61,6 +61,18 @@ class MediaHandoff:
         return self._posts.pop(post_id, {})
 
 
+def media_request(url: str, max_bytes: int) -> Any:
+    """A request for a post's media file through Scrapy's downloader (the media and re-upload
+    stages): size-capped, never deduplicated, marked ``mamori_media`` in its meta."""
+    from scrapy import Request
+
+    return Request(
+        url,
+        meta={"download_maxsize": max_bytes, "download_warnsize": 0, "mamori_media": True},
+        dont_filter=True,
+    )
+
+
 def media_handoff(crawler: Any) -> MediaHandoff:
     """The crawl's one :class:`MediaHandoff` (created on first use)."""
     handoff = getattr(crawler, "_mamori_media_handoff", None)
@@ -164,15 +176,8 @@ class MediaPipeline:
         self.stats.inc_value("mamori/media/rejected")
 
     async def _download(self, url: str, max_bytes: int, post_id: str) -> tuple[bytes | None, str]:
-        from scrapy import Request
-
-        request = Request(
-            url,
-            meta={"download_maxsize": max_bytes, "download_warnsize": 0, "mamori_media": True},
-            dont_filter=True,
-        )
         try:
-            response = await self.crawler.engine.download_async(request)
+            response = await self.crawler.engine.download_async(media_request(url, max_bytes))
         except Exception as exc:
             reason = str(exc) or type(exc).__name__
             if "maxsize" in reason.lower() or "cancel" in type(exc).__name__.lower():
