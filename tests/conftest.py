@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from demo.site import DemoSite
 from tests.replay import ReplayServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,15 +59,46 @@ def replay() -> Iterator[ReplayServer]:
 
 @pytest.fixture
 def make_config(tmp_path: Path) -> Callable[..., Path]:
-    """Write ``mamori.toml`` (base + ``extra`` TOML) and the roster into ``tmp_path``."""
+    """Write ``mamori.toml`` (base + ``extra`` TOML) and the roster into ``tmp_path`` (or into
+    ``folder``, for several configurations in one test)."""
 
-    def _make(extra: str = "", *, roster: str = ROSTER, base: str = BASE_CONFIG) -> Path:
-        (tmp_path / "roster.csv").write_text(roster, encoding="utf-8")
-        path = tmp_path / "mamori.toml"
+    def _make(
+        extra: str = "", *, roster: str = ROSTER, base: str = BASE_CONFIG, folder: Path | None = None
+    ) -> Path:
+        target = folder or tmp_path
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "roster.csv").write_text(roster, encoding="utf-8")
+        path = target / "mamori.toml"
         path.write_text(textwrap.dedent(base) + "\n" + textwrap.dedent(extra), encoding="utf-8")
         return path
 
     return _make
+
+
+@pytest.fixture
+def site() -> Iterator[DemoSite]:
+    """The demo's local site on 127.0.0.1 with its first 100 posts published."""
+    s = DemoSite(port=0, initial=100).start()
+    yield s
+    s.stop()
+
+
+def demo_sources(site: DemoSite) -> str:
+    """``[[sources]]`` for the demo site's Japanese board (``board``) and English reviews
+    (``reviews``)."""
+    return f"""
+        [[sources]]
+        type = "rss"
+        name = "board"
+        url = "http://127.0.0.1:{site.port}/ja/feed.xml"
+        schedule = "1m"
+
+        [[sources]]
+        type = "rss"
+        name = "reviews"
+        url = "http://127.0.0.1:{site.port}/en/feed.xml"
+        schedule = "1m"
+        """
 
 
 def mamori(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from evidence import db as evidence_db
 from evidence.db import evidence_queue
 from evidence.queue import queue_row, write_queue_rows
 from tests.alerts.conftest import make_post
-from tests.conftest import crawl, mamori
+from tests.conftest import crawl, demo_sources, mamori
 
 ROUTES = """
 [[alerts.routes]]
@@ -181,37 +180,8 @@ DETECTORS = {
 }
 
 
-@pytest.fixture
-def site() -> Iterator[DemoSite]:
-    s = DemoSite(port=0, initial=100).start()
-    yield s
-    s.stop()
-
-
 def crawl_with(make_config: Any, tmp_path: Path, site: DemoSite, name: str, settings: str) -> tuple[Any, str]:
-    folder = tmp_path / name
-    folder.mkdir()
-    config = make_config(
-        f"""
-        [crawler.settings]
-        {settings}
-
-        [[sources]]
-        type = "rss"
-        name = "board"
-        url = "http://127.0.0.1:{site.port}/ja/feed.xml"
-        schedule = "1m"
-
-        [[sources]]
-        type = "rss"
-        name = "reviews"
-        url = "http://127.0.0.1:{site.port}/en/feed.xml"
-        schedule = "1m"
-        """
-    )
-    target = folder / "mamori.toml"
-    target.write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
-    (folder / "roster.csv").write_text((config.parent / "roster.csv").read_text(encoding="utf-8"))
+    target = make_config(f"[crawler.settings]\n{settings}\n" + demo_sources(site), folder=tmp_path / name)
     logs = ""
     for source in ("board", "reviews"):
         proc = mamori("crawl", source, "--config", str(target), "--json")

@@ -4,7 +4,6 @@ queue -> tantivy -> ``mamori search``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,32 +13,14 @@ from crawler.config import load_config
 from crawler.handoff import pending
 from crawler.state import State, alert_outbox
 from demo.site import DemoSite
-from tests.conftest import crawl, mamori
-
-
-@pytest.fixture
-def site() -> Iterator[DemoSite]:
-    s = DemoSite(port=0, initial=100).start()
-    yield s
-    s.stop()
+from tests.conftest import crawl, demo_sources, mamori
 
 
 @pytest.fixture
 def config(make_config: Any, site: DemoSite) -> Path:
     return make_config(
-        f"""
-        [[sources]]
-        type = "rss"
-        name = "board"
-        url = "http://127.0.0.1:{site.port}/ja/feed.xml"
-        schedule = "1m"
-
-        [[sources]]
-        type = "rss"
-        name = "reviews"
-        url = "http://127.0.0.1:{site.port}/en/feed.xml"
-        schedule = "1m"
-
+        demo_sources(site)
+        + """
         [[alerts.routes]]
         name = "legal"
         urls = ["json://127.0.0.1:9/nowhere"]
