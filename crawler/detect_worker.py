@@ -95,9 +95,7 @@ class DetectorWorker:
         elif self._timer is None:
             # Items of one response arrive within a few loop turns: wait for them briefly.
             self._timer = loop.call_later(0.005, self._flush_pending)
-        found = await future
-        post.findings.extend(found)
-        return found
+        return await future
 
     def _inline(self, post: Post) -> list[Finding]:
         before = self.detectors.errors
@@ -158,7 +156,8 @@ class DetectorWorker:
             self._pump()
             return
         self.errors += errors
-        for (_post, future), found in zip(self._in_flight.pop(batch_id), results, strict=True):
+        for (post, future), found in zip(self._in_flight.pop(batch_id), results, strict=True):
+            post.findings.extend(found)
             if not future.done():
                 future.set_result(found)
         self._pump()
@@ -175,14 +174,8 @@ class DetectorWorker:
             )
         self._broken = True
         for post, future in batch:
-            if future.done():
-                continue
-            before = len(post.findings)
-            self._inline(post)
-            # ``detect`` adds the returned findings itself.
-            found = post.findings[before:]
-            del post.findings[before:]
-            future.set_result(found)
+            if not future.done():
+                future.set_result(self._inline(post))
 
     def close(self) -> None:
         """Stop the worker (the crawl has finished, so nothing is waiting for it)."""

@@ -18,6 +18,7 @@ from alerts.outbox import Outbox
 from alerts.routes import matching_routes
 from crawler.batch import CrawlBatch
 from crawler.config import load_config
+from crawler.exceptions import DetectorError
 from crawler.items import Finding, Post, Span
 from crawler.state import State, alert_outbox, seen_posts
 from demo.site import DemoSite
@@ -172,6 +173,16 @@ class ExitInWorker(Detector):
         return []
 
 
+class FailsOnEveryPost(Detector):
+    """A detector that fails on every post (its errors are counted, the others still run)."""
+
+    name = "fails_on_every_post"
+    labels = ()
+
+    def detect(self, post: Post) -> list[Finding]:
+        raise DetectorError(f"Cannot read post {post.id}.")
+
+
 DETECTORS = {
     "detectors.company.CompanyMentionDetector": 100,
     "detectors.names.EmployeeNameDetector": 110,
@@ -189,6 +200,7 @@ def crawl_with(make_config: Any, tmp_path: Path, site: DemoSite, name: str, sett
         summary = json.loads(proc.stdout.strip().splitlines()[-1])
         assert summary["items"] > 0
         logs += f"\nworker posts: {summary['stats'].get('mamori/detectors/worker_posts', 0)}\n"
+        logs += f"detector errors: {summary['stats'].get('mamori/detectors/errors', 0)}\n"
     found = json.loads(mamori("search", "--config", str(target), "--json", "--limit", "200").stdout)
     docs = {
         h["id"]: sorted(
@@ -263,3 +275,26 @@ def test_component_settings_merge_into_mamoris_and_false_switches_one_off(
     assert not labels & {"insult", "defamation", "threat"}, "the harassment detector is off"
     assert "crawler.pipelines.dedupe.DedupePipeline" in logs, "Scrapy lists the enabled pipelines"
     assert "ReuploadCasePipeline" not in logs
+
+
+def test_detector_errors_in_the_worker_are_counted_once_per_post(
+    make_config: Any, tmp_path: Path, site: DemoSite
+) -> None:
+    failing = 'MAMORI_DETECTORS = { "tests.test_crawl_batch.FailsOnEveryPost" = 600 }'
+    inline, inline_logs = crawl_with(
+        make_config, tmp_path, site, "inline", f"MAMORI_DETECT_WORKERS = 0\n{failing}"
+    )
+    worker, worker_logs = crawl_with(
+        make_config,
+        tmp_path,
+        site,
+        "worker",
+        f"MAMORI_DETECT_WORKER_AFTER = 3\nMAMORI_DETECT_BATCH = 4\n{failing}",
+    )
+    assert worker == inline, "a failing detector does not stop the others"
+
+    def errors(logs: str) -> list[str]:
+        return [line for line in logs.splitlines() if line.startswith("detector errors:")]
+
+    assert errors(worker_logs) == errors(inline_logs)
+    assert all(line != "detector errors: 0" for line in errors(inline_logs))

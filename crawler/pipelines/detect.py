@@ -46,12 +46,12 @@ class DetectPipeline:
         if self.worker is None:
             errors_before = self.detectors.errors
             found = self.detectors.run(item)
-            errors = self.detectors.errors - errors_before
+            if self.detectors.errors != errors_before:
+                self.stats.inc_value("mamori/detectors/errors", self.detectors.errors - errors_before)
         else:
-            errors_before = self.worker.errors
+            # The worker's errors arrive per batch, not per post: counted once, at the end.
             found = await self.worker.detect(item)
-            errors = self.worker.errors - errors_before
-        self._count(item, found, errors)
+        self._count(item, found)
         return item
 
     def close_spider(self, spider: Any = None) -> None:
@@ -60,11 +60,11 @@ class DetectPipeline:
                 self.stats.set_value(
                     "mamori/detectors/worker_posts", self.worker.seen - self.worker.start_after
                 )
+            if self.worker.errors:
+                self.stats.inc_value("mamori/detectors/errors", self.worker.errors)
             self.worker.close()
 
-    def _count(self, item: Post, found: list[Finding], errors: int) -> None:
-        if errors:
-            self.stats.inc_value("mamori/detectors/errors", errors)
+    def _count(self, item: Post, found: list[Finding]) -> None:
         for finding in found:
             self.stats.inc_value(f"mamori/findings/{finding.label}")
         if item.is_hit:
