@@ -14,34 +14,29 @@ spider closes:
 Because all of them land in the same transaction, a post is never marked seen without its
 hit, alerts and capture being queued; a crash loses only uncommitted work, which the next
 crawl yields again (every stage is idempotent). A failed flush keeps the rows for the next
-one; a failure when the spider closes is logged with the number of posts that will be
-crawled again.
+one; a failure when the spider closes raises a :class:`StateError` that names the number of
+posts the next crawl yields again.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from scrapy import signals
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from crawler.exceptions import StateError
-from crawler.state import State, index_queue, now, seen_posts
-
-logger = logging.getLogger(__name__)
+from crawler.state import State, dialect_insert, index_queue, now, seen_posts
 
 BatchWriter = Callable[[Connection, list[Any]], None]
 """Writes the rows a stage collected since the last flush, in the flush's transaction."""
 
 
 def _upsert_seen(dialect: str) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    stmt = module.insert(seen_posts)
+    stmt = dialect_insert(dialect, seen_posts)
     return stmt.on_conflict_do_update(
         index_elements=[seen_posts.c.source, seen_posts.c.post_id],
         set_={"content_hash": stmt.excluded.content_hash, "last_seen": stmt.excluded.last_seen},

@@ -112,13 +112,17 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def dialect_insert(dialect: str, table: Table) -> Any:
+    """The ``INSERT`` of SQLite or PostgreSQL (by dialect name), which has ``ON CONFLICT``."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
 def insert_ignoring_conflicts(conn: Connection, table: Table) -> Any:
     """``INSERT … ON CONFLICT DO NOTHING`` for the connection's dialect (SQLite or PostgreSQL).
 
     Unlike catching ``IntegrityError``, this leaves the surrounding transaction usable, so a
     batch of rows can hold duplicates without failing as a whole."""
-    module = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing()
+    return dialect_insert(conn.dialect.name, table).on_conflict_do_nothing()
 
 
 class State:

@@ -2,7 +2,8 @@
 
 Capturing takes seconds per page, so it never runs in the crawl: this pipeline only writes a
 row to the durable capture queue (:mod:`evidence.queue`), in the crawl's batch transaction
-(:mod:`crawler.batch`), and the daemon's capture worker does the rest. Switched off (``NotConfigured``) with ``[evidence] enabled = false``.
+(:mod:`crawler.batch`), and the daemon's capture worker does the rest. Switched off
+(``NotConfigured``) with ``[evidence] enabled = false``.
 """
 
 from __future__ import annotations
