@@ -60,6 +60,7 @@ MAMORI_DETECTORS = {
     "detectors.names.EmployeeNameDetector": 110,
     "detectors.personal_info.PersonalInfoDetector": 400,
     "detectors.harassment.HarassmentDetector": 500,
+    "detectors.text_model.TextModelDetector": 600,
 }
 
 # Media detectors (faces, voices, known photos/recordings), run by the media pipeline.

@@ -119,10 +119,13 @@ class DetectorSet:
     def run(self, post: Post) -> list[Finding]:
         """Run every detector on ``post``, appending to ``post.findings``; return the new ones.
 
-        A detector that fails on one post is logged and counted; the others still run.
+        A detector that fails on one post is logged and counted; the others still run. A
+        reviewing detector (:mod:`detectors.text_model`) may withdraw earlier findings from
+        ``post.findings``; the returned list holds only the findings still there.
         """
         new: list[Finding] = []
         for detector in self.detectors:
+            count = len(post.findings)
             try:
                 found = detector.detect(post)
             except DetectorError as exc:
@@ -133,6 +136,9 @@ class DetectorSet:
                 self.errors += 1
                 logger.exception("Detector %s crashed on post %s: %r", detector.name, post.id, exc)
                 continue
+            withdrew = len(post.findings) < count
             post.findings.extend(found)
             new.extend(found)
+            if withdrew:
+                new = [f for f in new if any(f is g for g in post.findings)]
         return new

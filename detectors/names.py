@@ -17,6 +17,7 @@ else (近所の田中さん, my neighbour Tanaka, ヤマト物流の田中) is n
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from crawler.items import Finding, Post, Span
@@ -40,7 +41,11 @@ ROLE_WORDS = terms("""
     プランナー, デザイナー, プロデューサー, ディレクター, エンジニア, 開発, プログラマー, 店員さん,
     concierge, bartender, bellhop, housekeeper, housekeeping, caregiver, aide, developer, dev, designer, producer,
     programmer, artist, animator, moderator, mod, realtor, broker, landlord, leasing, front desk, hygienist, dentist,
-    doctor, assistant, 衛生士, 歯科衛生士, 助手, 歯科医, 歯医者
+    doctor, assistant, 衛生士, 歯科衛生士, 助手, 歯科医, 歯医者,
+    講師, 保育士, 園長, 副園長, 校長, 副校長, 教頭, 塾長, 教室長, 隊長, 班長, 駅長, 車掌, 館長, 支店長, 副支店長, 料理長,
+    師長, 女将, 仲居さん, 警備員, 配車, 事務, 教官,
+    teacher, tutor, lecturer, professor, principal, counselor, counsellor, coach, conductor, dispatcher, adjuster,
+    planner, admissions, nanny, caretaker, chef, cook, waiter, waitress, server, barista
 """)
 HONORIFICS = terms("""
     さん, 様, さま, 氏, ちゃん, くん, 君, 殿, san, sama, shi, chan, kun, mr, mrs, ms, miss
@@ -107,6 +112,51 @@ def _is_kanji(text: str) -> bool:
 
 def _is_katakana(text: str) -> bool:
     return bool(text) and all("\u30a0" <= c <= "\u30ff" or "\uff66" <= c <= "\uff9f" for c in text)
+
+
+def _inside_katakana_word(original: str, start: int, end: int) -> bool:
+    """A katakana name run on by more katakana (リー in グリーンウェイ, ミン in ミント): part of a
+    longer word, not the name (タカハシマネ is the name and a title)."""
+    if not _is_katakana(original[start:end].replace("・", "")):
+        return False
+    before = original[start - 1] if start > 0 else ""
+    after = original[end] if end < len(original) else ""
+    if _is_katakana(before) and before != "・":
+        return True
+    return (
+        _is_katakana(after)
+        and after != "・"
+        and not _KATAKANA_TITLES.match(fold_width(original[end : end + 12]))
+    )
+
+
+_CAP_AFTER = re.compile(r"^ ([A-Z][a-z]+)\b")
+_CAP_BEFORE = re.compile(r"(?<=[\w,;:] )([A-Z][a-z]+) $")  # not the first word of a sentence
+# Capitalised words that stand next to a name without being part of another person's name.
+_NOT_NAMES = frozenset(
+    """i i'm hey hi hello thanks thank dear ask tell poor yes no ok okay lol lmao omg god why so and but or if when
+    the a an mr mrs ms miss dr sir coach teacher nurse officer captain agent manager sensei also then just only even
+    because like told saw met called where what who how is was did does has had with from at to for of in on by about
+    after before ugh wow oh ah yeah nah hmm pls please guys anyway btw imo tbh ngl fyi rip shoutout congrats cheers it
+    we they he she you this that those these my our your his her their its every some any all big old little young
+    new senior junior head lead chief director ceo cto hr pr cm gm streamer producer designer support staff team
+    monday tuesday wednesday thursday friday saturday sunday today tonight tomorrow yesterday""".split()
+)
+_KATAKANA_RUN = re.compile(r"^[\u30a1-\u30fa\u30fc\uff66-\uff9f]{2,}")
+# Katakana after a name that is a title, a role or an epithet, not more of a name (山崎マネ,
+# タカハシマネ, 斉藤ババア, 小野寺トレーナー, 小野寺センター長).
+_KATAKANA_TITLES = re.compile(
+    r"^(?:サン|チャン|クン|センセ|サマ|マネ|マネージャー|マネジャー|リーダー|チーフ|トレーナー|コーチ|インストラクター|"
+    r"ガイド|クルー|キャスト|バイト|パート|スタッフ|センター|オペ|ドライバー|ババア|ババァ|ジジイ|ジジィ|ブス|デブ|ハゲ|"
+    r"ゴミ|クズ|カス|チビ|ブタ|オバサン|オッサン|オヤジ|ママ|パパ|シェフ|ナース|ドクター|ディレクター|プロデューサー|"
+    # and slang that follows a name as an adverb or a curse (齋藤マジで無能)
+    r"マジ|ガチ|ホント|ホンマ|ウザ|キモ|クソ|ムカ|メチャ|チョー|ダメ|ヤバ|スゴ|エロ|ボケ|アホ|バカ|イライラ|ムカつ)"
+)
+
+
+def fold_width(text: str) -> str:
+    """Half-width katakana to full width (ﾏﾈ → マネ), nothing else."""
+    return unicodedata.normalize("NFKC", text) if any("\uff66" <= c <= "\uff9f" for c in text) else text
 
 
 def _is_kana(text: str) -> bool:
@@ -179,7 +229,10 @@ _NAME_AS_THING_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:\w+\s+)?(?:burger|pizza|restaurant|bar|pub|diner|cafe|café|joint|shop|store|salon|garage|"
     r"bakery|grill|kitchen|tacos?|bbq|barbershop|gym|band|album|show|podcast|channel|novel|book|song|single|film|"
     r"movie|record|tour|match|game|concert|exhibition|paintings|goal|debut|career)\b|"
-    r"^\s+(?:\w+\s+)?(?:scarf|replica|costume|poster|figure|album|novel|movie|film|episode|era|fan|fans|cosplay)\b|"
+    r"^\s+(?:\w+\s+)?(?:scarf|replica|costume|poster|figure|album|novel|movie|film|episode|era|fan|fans|cosplay|"
+    r"biography|documentary|special|interview)\b|"
+    r"^(?:'s|’s)\s+(?:\w+\s+)?(?:pitching|free kick|hat-trick|hat trick|penalty|batting|serve|stand-up|special|"
+    r"documentary|biography|memoir|new single|new album|new song|new show|new movie|new film)\b|"
     r"^\s+(?:is|was)\s+(?:the|my)\s+(?:best|greatest|worst|favou?rite|definitive|only real)\s+[A-Z]|"
     r"^\s+(?:scored|played|pitched|sang|starred|directed|won the|wins|won|takes gold|took gold|signed with|homered|"
     r"hit a home run|was traded|retired from|sets? a (?:new )?record|breaks? the record)\b",
@@ -250,11 +303,35 @@ class EmployeeNameDetector(Detector):
         )
         self.role_after = re.compile(
             f"^(?:さん|氏|様)?(?:って|という|とかいう|の|は|が|from|at|of|in|the)?(?:{roles}|先生|"
-            f"[\u4e00-\u9fff]{{0,3}}(?:院長|部長|課長|所長|店長|社長|事務長|センター長|室長|係長|工場長))"
+            f"[\u4e00-\u9fff]{{0,3}}(?:院長|部長|課長|所長|店長|社長|事務長|センター長|室長|係長|工場長|園長|校長|塾長|"
+            f"隊長|駅長|館長|支店長|教室長|料理長|師長|班長))"
         )
         hon = "|".join(re.escape(compact_key(h)) for h in sorted(HONORIFICS, key=len, reverse=True))
         self.honorific_after = re.compile(f"^(?:{hon})")
         self.honorific_before = re.compile(r"(?:mr|mrs|ms|miss|dr|doctor|nurse)$")
+        self.latin_parts = {
+            emp.employee_id: frozenset(
+                w.lower()
+                for w in (
+                    *emp.romaji.split(),
+                    *emp.name.split(),
+                    *(x for a in emp.aliases for x in a.split()),
+                )
+                if w.isascii()
+            )
+            for emp in context.roster
+        }
+        self.given_kana = {
+            emp.employee_id: compact_key(emp.reading.replace("\u3000", " ").split()[-1])
+            for emp in context.roster
+            if len(emp.reading.split()) >= 2
+        }
+        self.company_words = frozenset(
+            w.lower()
+            for n in (context.company_name, *context.company_aliases)
+            for w in n.split()
+            if w.isascii()
+        )
         self.company: MultiMatcher[str] = MultiMatcher(
             {n: "company" for n in (context.company_name, *context.company_aliases)}
         )
@@ -270,6 +347,37 @@ class EmployeeNameDetector(Detector):
             or _CALLED.match(after)  # パクとかいう…: "someone called Park"
         )
         return role, honorific
+
+    def _another_persons_name(self, original: str, start: int, end: int, employee_id: str) -> bool:
+        """A one-word name that is part of someone else's full name: Marcus Rashford, Boris
+        Becker (a latin name with another capitalised name beside it), 高木ブー, 山崎リオ (a kanji
+        family name run on by a katakana given name that is not the employee's)."""
+        seg = original[start:end]
+        if seg.isascii():
+            if " " in seg.strip():
+                return False
+            own = self.latin_parts.get(employee_id, frozenset())
+            for m in (
+                _CAP_AFTER.match(original[end : end + 24]),
+                _CAP_BEFORE.search(original[max(0, start - 24) : start]),
+            ):
+                if m is not None:
+                    word = m.group(1).lower()
+                    if word not in own and word not in _NOT_NAMES and word not in self.company_words:
+                        return True
+            return False
+        if not (_is_kanji(seg) and len(seg) <= 3):  # a kanji family name
+            return False
+        after = original[end : end + 12]
+        run = _KATAKANA_RUN.match(after)
+        if (
+            run is None
+            or _KATAKANA_TITLES.match(fold_width(after))
+            or self.role_after.match(compact_key(after))
+        ):
+            return False
+        given = self.given_kana.get(employee_id, "")
+        return not (given and compact_key(run.group()).startswith(given[:2]))
 
     def _name_continues(self, original: str, o_end: int, text: str, end: int) -> bool:
         """True when a kanji name runs on into more kanji that are not a title or honorific
@@ -311,12 +419,18 @@ class EmployeeNameDetector(Detector):
         ) or tuple((c.o_start, c.o_end) for c in self.company.search(original, folded))
         company_context = bool(own)
         for m in self.strong.search(original, folded):
-            if other_person_after(original, m.o_end, staff_titles=company_context):
-                continue  # John Smith the actor, 田中美咲選手
+            if other_person_after(original, m.o_end, staff_titles=True):
+                continue  # John Smith the actor, 田中美咲選手 (but 田中美咲先生 is the employee)
             if m.key in self.one_word_aliases and other_person_before(original, m.o_start, own):
                 continue  # my friend Lihua (an alias, not the full name)
             if self._name_continues(original, m.o_end, text, m.end):
                 continue  # 大谷翔 inside 大谷翔平: a longer name, someone else
+            if _inside_katakana_word(original, m.o_start, m.o_end):
+                continue  # リー inside グリーンウェイ
+            if m.key in self.one_word_aliases and self._another_persons_name(
+                original, m.o_start, m.o_end, m.payload
+            ):
+                continue  # Marcus Rashford (the alias Marcus), 山崎リオ (the alias 山崎)
             if not company_context and name_as_thing(original, m.o_start, m.o_end):
                 continue  # my Tom Baker scarf
             hits.setdefault(m.payload, []).append(read.span(m.o_start, m.o_end))
@@ -345,8 +459,12 @@ class EmployeeNameDetector(Detector):
                 continue
             if capitalised and w.key.isascii() and not original[w.o_start].isupper():
                 continue  # "post more selfies": a lower-case word, not Moore
-            if self._name_continues(original, w.o_end, text, w.end):
-                continue  # 小林 in 小林製薬, 大谷 in 大谷翔平
+            if self._name_continues(original, w.o_end, text, w.end) or _inside_katakana_word(
+                original, w.o_start, w.o_end
+            ):
+                continue  # 小林 in 小林製薬, 大谷 in 大谷翔平, ミン in ミント
+            if self._another_persons_name(original, w.o_start, w.o_end, w.payload.employee_id):
+                continue  # Boris Becker, 芸人の渡辺ケンタ
             role, honorific = self._context(text, w.start, w.end)
             role = (
                 role

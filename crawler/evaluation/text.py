@@ -135,7 +135,11 @@ def text_detector_paths() -> dict[str, int]:
 
 
 def build_detectors(
-    company: tuple[str, tuple[str, ...]], roster_path: Path, *, any_target: bool = False
+    company: tuple[str, tuple[str, ...]],
+    roster_path: Path,
+    *,
+    any_target: bool = False,
+    disabled: Iterable[str] = (),
 ) -> Any:
     from crawler.roster import load_roster
     from detectors.base import DetectorContext, DetectorSet
@@ -143,7 +147,7 @@ def build_detectors(
     roster = load_roster(roster_path)
     options = {"harassment": {"require_target": False}} if any_target else {}
     context = DetectorContext(company[0], company[1], roster, options)
-    return DetectorSet.from_paths(text_detector_paths(), context)
+    return DetectorSet.from_paths(text_detector_paths(), context, disabled=disabled)
 
 
 def predict(detectors: Any, examples: Iterable[Example]) -> list[Prediction]:

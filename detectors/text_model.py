@@ -1,0 +1,208 @@
+"""A learned second opinion on the harassment labels: logistic regression over the words of a post.
+
+The rules of :mod:`detectors.harassment` find what their lexicons and patterns describe, and
+nothing else; posts written by people who never read them showed recall around 0.5–0.7. This
+detector reads the same post through a linear model trained on labelled posts
+(``training/text/``, see ``training/train_text_model.py``), with the company's and employees'
+mentions replaced by placeholders, so it learns how harassment of *a* target is phrased, not
+words about one company.
+
+- **Adds** a label the rules missed when the model's probability reaches the label's ``add``
+  threshold and the post names a target. The finding's spans are the words that weighed most
+  for the label, and its explanation says it comes from the model, with its probability.
+- **Withdraws** a rule finding when the model gives the label a probability under the label's
+  ``withdraw`` threshold (an answered "is it a scam? — no", a quoted insult condemned, a
+  game): the rules' commonest false alarms on unseen posts. Withdrawn findings are logged at
+  DEBUG with the post id; the model never withdraws ``personal_info`` found by its patterns
+  (an address or phone number is what it is).
+
+The model is a JSON file shipped in the package (``detectors/data/text_model.json``); a
+missing or unreadable file disables the detector with the reason logged. Options
+(``[detectors.options.text_model]``): ``path`` (another model file), ``add`` and
+``withdraw`` (one threshold for every label, overriding the file's), ``withdraw_enabled``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawler.exceptions import DetectorUnavailable
+from crawler.items import Finding, Post
+from detectors.attribution import Target, attribute, targets_of
+from detectors.base import Detector, DetectorContext
+from detectors.fields import post_text
+from detectors.harassment import DESCRIPTION, SEVERITY
+from detectors.text_features import FEATURE_VERSION, feature_names, features
+
+logger = logging.getLogger(__name__)
+
+MODEL_PATH = Path(__file__).parent / "data" / "text_model.json"
+LABELS = ("defamation", "insult", "threat", "discrimination", "sexual", "personal_info")
+DESCRIPTION_ALL = {**DESCRIPTION, "personal_info": "Personal information of an employee"}
+_KEEP = frozenset({"personal_info"})  # never withdrawn: a phone number is a phone number
+STRONG_FINDING = 0.85  # a rule finding from a lexicon word or pattern, not a weak cue
+
+
+@dataclass(frozen=True)
+class TextModel:
+    labels: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: Mapping[str, Sequence[float]]
+    add: Mapping[str, float]
+    withdraw: Mapping[str, float]
+    meta: Mapping[str, Any]
+    _rows: dict[str, tuple[float, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows", {n: tuple(w) for n, w in self.weights.items()})
+
+    @classmethod
+    def load(cls, path: Path) -> TextModel:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DetectorUnavailable(
+                f"The text model {path} does not exist; train it with training/train_text_model.py "
+                "or set [detectors.options.text_model] path."
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise DetectorUnavailable(f"The text model {path} cannot be read ({exc}); retrain it.") from None
+        if data.get("features") != FEATURE_VERSION:
+            raise DetectorUnavailable(
+                f"The text model {path} was trained on features {data.get('features')!r}, but this "
+                f"version reads {FEATURE_VERSION!r}; retrain it with training/train_text_model.py."
+            )
+        labels = tuple(data["labels"])
+        return cls(
+            labels=labels,
+            bias=tuple(data["bias"]),
+            weights=data["weights"],
+            add=data["thresholds"]["add"],
+            withdraw=data["thresholds"]["withdraw"],
+            meta=data.get("meta", {}),
+        )
+
+    def scores(self, names: Iterable[str]) -> tuple[list[float], list[float]]:
+        """Per label (in :attr:`labels` order): the probability, and the evidence of the post's
+        words (the sum of their weights: below zero, the words speak against the label)."""
+        found = list(filter(None, map(self._rows.get, set(names))))
+        sums = [sum(column) for column in zip(*found, strict=True)] if found else [0.0] * len(self.bias)
+        return [1.0 / (1.0 + math.exp(-(b + z))) for b, z in zip(self.bias, sums, strict=True)], sums
+
+    def probabilities(self, names: Iterable[str]) -> list[float]:
+        """The probability of each label (in :attr:`labels` order) for the post's feature names."""
+        return self.scores(names)[0]
+
+    def evidence(
+        self, feats: Sequence[tuple[str, int, int]], label: str, top: int = 3
+    ) -> list[tuple[int, int]]:
+        """The spans of the ``top`` features that pushed ``label`` up the most."""
+        j = self.labels.index(label)
+        best: dict[str, tuple[float, int, int]] = {}
+        for name, start, end in feats:
+            w = self.weights.get(name)
+            if w is not None and w[j] > 0 and end > start and name not in best:
+                best[name] = (w[j], start, end)
+        return [(s, e) for _, s, e in sorted(best.values(), reverse=True)[:top]]
+
+
+def _nearest(targets: Sequence[Target], start: int) -> Target:
+    return min(targets, key=lambda t: abs(t.start - start))
+
+
+class TextModelDetector(Detector):
+    name = "text_model"
+    labels = LABELS
+    modality = "text"
+
+    def __init__(self, context: DetectorContext) -> None:
+        super().__init__(context)
+        opts = context.options_for(self.name)
+        self.model = TextModel.load(Path(opts.get("path") or MODEL_PATH))
+        self.add = {lab: float(opts.get("add", self.model.add[lab])) for lab in self.model.labels}
+        self.withdraw = {
+            lab: float(opts.get("withdraw", self.model.withdraw[lab])) for lab in self.model.labels
+        }
+        self.withdraw_enabled = bool(opts.get("withdraw_enabled", True))
+        self.strong_margin = float(opts.get("strong_margin", self.model.meta.get("strong_margin", 1.0)))
+
+    def detect(self, post: Post) -> list[Finding]:
+        read = post_text(post)
+        if not read.text:
+            return []
+        targets = targets_of(post, read)
+        if not targets:
+            return []
+        strength: dict[str, float] = {}
+        for f in post.findings:
+            if f.label in LABELS:
+                strength[f.label] = max(strength.get(f.label, 0.0), f.score)
+        probs, evidence = self.model.scores(feature_names(read.text, targets))
+        have = set(strength)
+        out: list[Finding] = []
+        for i, label in enumerate(self.model.labels):
+            p = probs[i]
+            if label in have:
+                if self._withdraws(label, p, evidence[i], strength[label]):
+                    self._withdraw(post, label, p)
+                continue
+            if p < self.add[label]:
+                continue
+            top = self.model.evidence(features(read.text, targets), label)
+            if not top:
+                continue
+            spans = read.spans(top)
+            anchor = top[0]
+            attr = attribute(read.text, targets, anchor[0], anchor[1], label)
+            if attr is not None:
+                employee_id, whom_text = attr.employee_id, attr.target_text
+            else:
+                near = _nearest(targets, anchor[0])
+                employee_id, whom_text = near.employee_id, near.text
+            if employee_id:
+                emp = self.context.roster.get(employee_id)
+                whom = f"employee {employee_id} ({emp.name if emp else employee_id})"
+            else:
+                whom = f"the company {self.context.company_name} (as {whom_text!r})"
+            words = "、".join(dict.fromkeys(s.text for s in spans))
+            out.append(
+                Finding(
+                    detector=self.name,
+                    label=label,
+                    severity=SEVERITY[label],
+                    score=round(p, 3),
+                    explanation=(
+                        f"{DESCRIPTION_ALL[label]} aimed at {whom}, by the text model "
+                        f"(probability {p:.2f}); the words that weighed most: «{words}»."
+                    ),
+                    spans=spans,
+                    employee_id=employee_id,
+                )
+            )
+        return out
+
+    def _withdraws(self, label: str, p: float, evidence: float, strength: float) -> bool:
+        """Withdraw a rule finding the model finds unlikely; a strong one (a lexicon word, score
+        0.85 or more) only when the post's words speak against it, not for lack of evidence
+        (田中、ぶっ殺す。 is short, not doubtful)."""
+        if not self.withdraw_enabled or label in _KEEP or p >= self.withdraw[label]:
+            return False
+        return strength < STRONG_FINDING or evidence <= -self.strong_margin
+
+    @staticmethod
+    def _withdraw(post: Post, label: str, p: float) -> None:
+        kept = [f for f in post.findings if f.label != label]
+        logger.debug(
+            "Text model withdrew %d %s finding(s) on post %s (probability %.2f).",
+            len(post.findings) - len(kept),
+            label,
+            post.id,
+            p,
+        )
+        post.findings[:] = kept

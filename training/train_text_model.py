@@ -1,0 +1,293 @@
+"""Train the text model of :mod:`detectors.text_model` from labelled posts.
+
+    python training/train_text_model.py            # writes detectors/data/text_model.json
+    python training/train_text_model.py --check    # exit 1 if the shipped model is stale
+
+The corpus is every folder of ``training/text/``, each with ``company.toml``, ``roster.csv``
+and ``posts.jsonl`` in the format of ``mamori eval text`` (see ``training/README.md``). The
+labelled sets of ``tests/data/`` are never trained on: they measure the model.
+
+For every post the rule detectors run first, to find the company's and employees' mentions
+(the model sees them as placeholders) and the labels the rules give. One logistic regression
+per harassment label is fitted on the posts that name a target.
+
+The two thresholds are chosen on leave-one-folder-out predictions (each folder scored by a
+model trained on the others, so on posts neither the rules nor that model saw): ``add`` (the
+model adds a label the rules missed) and ``withdraw`` (the model withdraws a rule finding) are
+the pair with the best macro-F1 of rules + model over the ordinary folders, among the pairs
+that flag at most :data:`MAX_CLEAN_FLAGGED` (3%) of the posts with no label in the ordinary
+folders and :data:`MAX_CLEAN_FLAGGED_PRECISION` (5%) in the ``precision_*`` folders (70% hard
+negatives written to trip detectors). Needs scikit-learn
+(``requirements/dev.txt``); the product reads the JSON with plain Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "detectors" / "data" / "text_model.json"
+C = 1.0
+ADD_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
+WITHDRAW_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+MAX_CLEAN_FLAGGED = 0.03  # the issue's target, on the ordinary folders
+MAX_CLEAN_FLAGGED_PRECISION = 0.05  # on the precision folders (70% hard negatives built to trip detectors)
+STRONG_FINDING = 0.85  # as in detectors.text_model
+STRONG_MARGIN = 1.0  # a strong rule finding is withdrawn only when the words weigh this much against it
+PRUNE = 0.01  # weights under this (every label) are dropped: a smaller file, the same answers
+
+
+@dataclass
+class Row:
+    folder: str
+    labels: frozenset[str]
+    rule: dict[str, float]  # label -> the strongest rule finding's score
+    feats: dict[str, float]  # empty for a post that names no target (the model never reads it)
+
+
+def corpus_folders(repo: Path = REPO) -> list[Path]:
+    return sorted(p for p in (repo / "training" / "text").iterdir() if (p / "posts.jsonl").is_file())
+
+
+def corpus_digest(folders: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for folder in folders:
+        for name in ("company.toml", "roster.csv", "posts.jsonl"):
+            h.update(f"{folder.name}/{name}\n".encode())
+            h.update((folder / name).read_bytes())
+    return h.hexdigest()
+
+
+def load_rows(folders: Sequence[Path]) -> list[Row]:
+    from crawler.evaluation.text import build_detectors, load_company, load_posts
+    from crawler.items import Post
+    from detectors.attribution import targets_of
+    from detectors.fields import post_text
+    from detectors.text_features import features
+    from detectors.text_model import TextModelDetector
+
+    rows: list[Row] = []
+    for folder in folders:
+        detectors = build_detectors(
+            load_company(folder / "company.toml"), folder / "roster.csv", disabled=(TextModelDetector.name,)
+        )
+        for ex in load_posts(folder / "posts.jsonl"):
+            post = Post(platform="train", source="train", id=ex.id, url="", text=ex.text, lang=ex.lang)
+            detectors.run(post)
+            read = post_text(post)
+            targets = targets_of(post, read)
+            feats = {name: 1.0 for name, _, _ in features(read.text, targets)} if targets else {}
+            rule: dict[str, float] = {}
+            for f in post.findings:
+                rule[f.label] = max(rule.get(f.label, 0.0), f.score)
+            rows.append(Row(folder.name, ex.labels, rule, feats))
+    return rows
+
+
+def fit(rows: Sequence[Row], labels: Sequence[str]) -> tuple[list[str], list[float], Any]:
+    """(feature names, biases, weight matrix features × labels)."""
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [r for r in rows if r.feats]  # the model reads only posts that name a target
+    vec = DictVectorizer()
+    x = vec.fit_transform([r.feats for r in rows])
+    names = list(vec.get_feature_names_out())
+    weights = np.zeros((len(names), len(labels)))
+    biases = []
+    for j, label in enumerate(labels):
+        y = np.array([label in r.labels for r in rows])
+        model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+        model.fit(x, y)
+        weights[:, j] = model.coef_[0]
+        biases.append(float(model.intercept_[0]))
+    return names, biases, weights
+
+
+def probabilities(
+    rows: Sequence[Row], names: Sequence[str], biases: Sequence[float], weights: Any
+) -> list[tuple[list[float], list[float]]]:
+    """Per row: the probability of each label and the evidence of its words (the weights' sum),
+    as :meth:`detectors.text_model.TextModel.scores` computes them."""
+    index = {n: i for i, n in enumerate(names)}
+    out = []
+    for r in rows:
+        z = [0.0] * len(biases)
+        for f in r.feats:
+            i = index.get(f)
+            if i is not None:
+                for j in range(len(z)):
+                    z[j] += weights[i, j]
+        out.append(([1.0 / (1.0 + math.exp(-(b + v))) for b, v in zip(biases, z, strict=True)], z))
+    return out
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def decide(
+    rule: dict[str, float],
+    scored: tuple[list[float], list[float]] | None,
+    labels: Sequence[str],
+    add: float,
+    withdraw: float,
+) -> set[str]:
+    """The labels of rules + model, as :class:`detectors.text_model.TextModelDetector` decides."""
+    out = set(rule) & set(labels)
+    if not scored:
+        return out
+    probs, evidence = scored
+    for j, label in enumerate(labels):
+        if probs[j] >= add:
+            out.add(label)
+        elif (
+            label in out
+            and probs[j] < withdraw
+            and label != "personal_info"
+            and (rule[label] < STRONG_FINDING or evidence[j] <= -STRONG_MARGIN)
+        ):
+            out.discard(label)
+    return out
+
+
+def measure(
+    rows: Sequence[Row], probs: Sequence[Any], labels: Sequence[str], add: float, withdraw: float
+) -> tuple[float, float]:
+    """(macro-F1 over ``labels``, share of no-label posts flagged) of rules + model."""
+    got = [decide(r.rule, p, labels, add, withdraw) for r, p in zip(rows, probs, strict=True)]
+    f1s = []
+    for label in labels:
+        tp = sum(1 for r, g in zip(rows, got, strict=True) if label in r.labels and label in g)
+        fp = sum(1 for r, g in zip(rows, got, strict=True) if label not in r.labels and label in g)
+        fn = sum(1 for r, g in zip(rows, got, strict=True) if label in r.labels and label not in g)
+        f1s.append(_f1(tp, fp, fn))
+    clean = [g for r, g in zip(rows, got, strict=True) if not r.labels]
+    return sum(f1s) / len(f1s), (sum(1 for g in clean if g) / len(clean) if clean else 0.0)
+
+
+def choose_thresholds(
+    rows: Sequence[Row], probs: Sequence[Any], labels: Sequence[str]
+) -> tuple[float, float, dict[str, float]]:
+    """The (add, withdraw) pair with the best macro-F1 on the ordinary folders among those that
+    flag at most MAX_CLEAN_FLAGGED of the no-label posts, in the ordinary and the precision folders."""
+    ordinary = [i for i, r in enumerate(rows) if not r.folder.startswith("precision")]
+    precision = [i for i, r in enumerate(rows) if r.folder.startswith("precision")]
+    best: tuple[float, float, float] | None = None
+    figures: dict[str, float] = {}
+    for add in ADD_GRID:
+        for withdraw in WITHDRAW_GRID:
+            f1, clean = measure(
+                [rows[i] for i in ordinary], [probs[i] for i in ordinary], labels, add, withdraw
+            )
+            _, p_clean = (
+                measure([rows[i] for i in precision], [probs[i] for i in precision], labels, add, withdraw)
+                if precision
+                else (0.0, 0.0)
+            )
+            if (
+                clean <= MAX_CLEAN_FLAGGED
+                and p_clean <= MAX_CLEAN_FLAGGED_PRECISION
+                and (best is None or f1 > best[0])
+            ):
+                best = (f1, add, withdraw)
+                figures = {
+                    "macro_f1": round(f1, 4),
+                    "no_label_flagged": round(clean, 4),
+                    "precision_sets_no_label_flagged": round(p_clean, 4),
+                }
+    if best is None:
+        raise SystemExit(f"No thresholds keep the no-label posts flagged under {MAX_CLEAN_FLAGGED:.0%}.")
+    base_f1, base_clean = measure([rows[i] for i in ordinary], [[] for _ in ordinary], labels, 2.0, 0.0)
+    figures.update({"rules_macro_f1": round(base_f1, 4), "rules_no_label_flagged": round(base_clean, 4)})
+    return best[1], best[2], figures
+
+
+def _held_out(rows: Sequence[Row], name: str, labels: Sequence[str]) -> tuple[list[Row], list[Any]]:
+    mine = [r for r in rows if r.folder == name]
+    model = fit([r for r in rows if r.folder != name], labels)
+    probs = probabilities(mine, *model)
+    return mine, [p if r.feats else None for r, p in zip(mine, probs, strict=True)]
+
+
+def train(folders: Sequence[Path]) -> dict[str, Any]:
+    from joblib import Parallel, delayed
+
+    from crawler.evaluation.text import HARASSMENT
+    from detectors.text_features import FEATURE_VERSION
+
+    labels = list(HARASSMENT)
+    rows = load_rows(folders)
+    names, biases, weights = fit(rows, labels)
+    # Leave-one-folder-out: each folder scored by a model that never saw it.
+    held_rows: list[Row] = []
+    held_probs: list[Any] = []
+    for mine, probs in Parallel(n_jobs=2)(delayed(_held_out)(rows, p.name, labels) for p in folders):
+        held_rows.extend(mine)
+        held_probs.extend(probs)
+    add, withdraw, figures = choose_thresholds(held_rows, held_probs, labels)
+    kept = {
+        n: [round(float(w), 4) for w in weights[i]]
+        for i, n in enumerate(names)
+        if max(abs(float(w)) for w in weights[i]) >= PRUNE
+    }
+    return {
+        "features": FEATURE_VERSION,
+        "labels": labels,
+        "bias": [round(b, 4) for b in biases],
+        "thresholds": {
+            "add": {lab: add for lab in labels},
+            "withdraw": {lab: withdraw for lab in labels},
+        },
+        "weights": dict(sorted(kept.items())),
+        "meta": {
+            "corpus_sha256": corpus_digest(folders),
+            "folders": [p.name for p in folders],
+            "posts": len(rows),
+            "posts_with_target": sum(1 for r in rows if r.feats),
+            "regularisation_C": C,
+            "strong_margin": STRONG_MARGIN,
+            "leave_one_folder_out": figures,
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the model is stale")
+    args = parser.parse_args(argv)
+    folders = corpus_folders()
+    if args.check:
+        meta = json.loads(args.out.read_text(encoding="utf-8")).get("meta", {})
+        if meta.get("corpus_sha256") != corpus_digest(folders):
+            print(f"{args.out} is stale: the corpus changed since it was trained; retrain it.")
+            return 1
+        print(f"{args.out} matches the corpus.")
+        return 0
+    model = train(folders)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    t = model["thresholds"]
+    meta = model["meta"]
+    print(
+        f"Wrote {args.out}: {len(model['weights'])} features, {meta['posts_with_target']} posts with a target."
+    )
+    print(
+        f"add {t['add']['insult']}, withdraw {t['withdraw']['insult']}; leave-one-folder-out: {meta['leave_one_folder_out']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    sys.exit(main())
