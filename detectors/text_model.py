@@ -29,6 +29,7 @@ import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,16 @@ class TextModel:
 
     @classmethod
     def load(cls, path: Path) -> TextModel:
+        """The model in ``path``, read once per process while the file is unchanged (it is
+        immutable, so every detector set of the process shares it)."""
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            stat = None
+        return _load(cls, str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+
+    @classmethod
+    def _read(cls, path: Path) -> TextModel:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -110,6 +121,11 @@ class TextModel:
             if w is not None and w[j] > 0 and end > start and name not in best:
                 best[name] = (w[j], start, end)
         return [(s, e) for _, s, e in sorted(best.values(), reverse=True)[:top]]
+
+
+@lru_cache(maxsize=4)
+def _load(cls: type[TextModel], path: str, mtime_ns: int, size: int) -> TextModel:
+    return cls._read(Path(path))
 
 
 def _nearest(targets: Sequence[Target], start: int) -> Target:

@@ -42,7 +42,7 @@ MAX_CLEAN_FLAGGED = 0.03  # the issue's target, on the ordinary folders
 MAX_CLEAN_FLAGGED_PRECISION = 0.05  # on the precision folders (70% hard negatives built to trip detectors)
 STRONG_FINDING = 0.85  # as in detectors.text_model
 STRONG_MARGIN = 1.0  # a strong rule finding is withdrawn only when the words weigh this much against it
-PRUNE = 0.01  # weights under this (every label) are dropped: a smaller file, the same answers
+PRUNE = 0.001  # weights under this (every label) are dropped: under 0.1 logit even summed over a long post
 
 
 @dataclass
@@ -177,13 +177,15 @@ def measure(
 
 def choose_thresholds(
     rows: Sequence[Row], probs: Sequence[Any], labels: Sequence[str]
-) -> tuple[float, float, dict[str, float]]:
+) -> tuple[float, float, dict[str, Any]]:
     """The (add, withdraw) pair with the best macro-F1 on the ordinary folders among those that
     flag at most MAX_CLEAN_FLAGGED of the no-label posts, in the ordinary and the precision folders."""
     ordinary = [i for i, r in enumerate(rows) if not r.folder.startswith("precision")]
     precision = [i for i, r in enumerate(rows) if r.folder.startswith("precision")]
-    best: tuple[float, float, float] | None = None
-    figures: dict[str, float] = {}
+    # Among the pairs within the limits, the best macro-F1; if none is (a small corpus), the pair
+    # that exceeds them least.
+    best: tuple[float, float, float, float] | None = None
+    figures: dict[str, Any] = {}
     for add in ADD_GRID:
         for withdraw in WITHDRAW_GRID:
             f1, clean = measure(
@@ -194,22 +196,20 @@ def choose_thresholds(
                 if precision
                 else (0.0, 0.0)
             )
-            if (
-                clean <= MAX_CLEAN_FLAGGED
-                and p_clean <= MAX_CLEAN_FLAGGED_PRECISION
-                and (best is None or f1 > best[0])
-            ):
-                best = (f1, add, withdraw)
+            excess = max(0.0, clean - MAX_CLEAN_FLAGGED) + max(0.0, p_clean - MAX_CLEAN_FLAGGED_PRECISION)
+            key = (-excess, f1, add, withdraw)
+            if best is None or key > best:
+                best = key
                 figures = {
                     "macro_f1": round(f1, 4),
                     "no_label_flagged": round(clean, 4),
                     "precision_sets_no_label_flagged": round(p_clean, 4),
+                    "within_limits": excess == 0.0,
                 }
-    if best is None:
-        raise SystemExit(f"No thresholds keep the no-label posts flagged under {MAX_CLEAN_FLAGGED:.0%}.")
+    assert best is not None
     base_f1, base_clean = measure([rows[i] for i in ordinary], [[] for _ in ordinary], labels, 2.0, 0.0)
     figures.update({"rules_macro_f1": round(base_f1, 4), "rules_no_label_flagged": round(base_clean, 4)})
-    return best[1], best[2], figures
+    return best[2], best[3], figures
 
 
 def _held_out(rows: Sequence[Row], name: str, labels: Sequence[str]) -> tuple[list[Row], list[Any]]:

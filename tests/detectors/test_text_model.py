@@ -1,0 +1,204 @@
+"""The learned text model (detectors.text_model): what it adds, what it withdraws, what it never
+touches, how it explains itself, and that the shipped model is the one the training script makes."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from crawler.exceptions import DetectorUnavailable
+from crawler.items import Finding, Post
+from detectors.base import DetectorContext, DetectorSet
+from detectors.text_features import FEATURE_VERSION, feature_names, features, tokens
+from detectors.text_model import MODEL_PATH, TextModel, TextModelDetector
+from tests.conftest import REPO
+from tests.detectors.helpers import MINATO, MINATO_ROSTER, assert_spans_original, detector_set
+from training import train_text_model as trainer
+
+HARASSMENT = {"defamation", "insult", "threat", "discrimination", "sexual", "personal_info"}
+
+
+def run(text: str, *, model: bool = True) -> list[Finding]:
+    post = Post(platform="test", source="test", id="t", url="", text=text)
+    detector_set(model=model).run(post)
+    return post.findings
+
+
+def by(findings: list[Finding], detector: str) -> dict[str, Finding]:
+    return {f.label: f for f in findings if f.detector == detector}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Tanaka Misaki at Minato Tsushin, I know which car is yours. Drive safe tonight.", "threat"),
+        (
+            "ミナト通信の田中美咲さん、毎日同じ時間に帰るんだね。気をつけて帰ってね、いつも見てるから",
+            "threat",
+        ),
+    ],
+)
+def test_adds_what_the_rules_miss_and_explains_it(text: str, label: str) -> None:
+    assert label not in {f.label for f in run(text, model=False)}
+    findings = run(text)
+    added = by(findings, "text_model")[label]
+    assert added.employee_id == "E001"
+    assert added.severity == "critical"
+    assert "text model" in added.explanation and "probability" in added.explanation
+    assert added.score >= TextModel.load(MODEL_PATH).add[label]
+    assert_spans_original(text, [added])
+
+
+def test_withdraws_a_weak_rule_finding_it_finds_unlikely() -> None:
+    text = "ミナト通信って詐欺なの？→いや普通に解約できたよ。"  # a question answered "no"
+    assert "defamation" in {f.label for f in run(text, model=False)}
+    assert not HARASSMENT & {f.label for f in run(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "田中美咲、ぶっ殺す。",  # short, not doubtful: a strong rule finding needs words against it
+        "Minato Tsushin agents are brainless morons.",
+        "ミナト通信の佐藤健太の電話番号は090-1234-5678。",  # personal information is never withdrawn
+    ],
+)
+def test_keeps_strong_findings_without_evidence_against_them(text: str) -> None:
+    rules = {f.label for f in run(text, model=False)} & HARASSMENT
+    assert rules
+    assert rules <= {f.label for f in run(text)}
+
+
+def test_detector_set_returns_only_findings_still_there() -> None:
+    """The crawl's detect worker sends back what run() returns: a withdrawn finding must not be in it."""
+    post = Post(
+        platform="test",
+        source="test",
+        id="t",
+        url="",
+        text="ミナト通信って詐欺なの？→いや普通に解約できたよ。",
+    )
+    new = detector_set(model=True).run(post)
+    assert [id(f) for f in new] == [id(f) for f in post.findings]
+    assert "defamation" not in {f.label for f in new}
+
+
+def test_reads_only_posts_that_name_a_target() -> None:
+    assert run("I will burn this place down, you idiots.") == []
+
+
+def test_features_replace_targets_with_placeholders() -> None:
+    text = "ミナト通信の田中さん、マジで無能"
+    post = Post(platform="test", source="test", id="t", url="", text=text)
+    detector_set(model=False).run(post)
+    from detectors.attribution import targets_of
+
+    targets = targets_of(post)
+    keys = [k for k, _, _ in tokens(text, targets)]
+    assert keys[:3] == ["<co>", "の", "<emp>"]
+    assert not any("ミナト" in n or "田中" in n for n in feature_names(text, targets))
+    assert [n for n, _, _ in features(text, targets)] == feature_names(text, targets)
+    for name, start, end in features(text, targets):
+        if end > start and name.startswith("u:") and not name.startswith("u:<"):
+            assert text[start:end], name
+
+
+def test_options_override_the_thresholds() -> None:
+    context = DetectorContext(
+        MINATO[0], MINATO[1], MINATO_ROSTER, {"text_model": {"add": 1.01, "withdraw": 0.0}}
+    )
+    detector = TextModelDetector(context)
+    names = (
+        "detectors.company.CompanyMentionDetector",
+        "detectors.names.EmployeeNameDetector",
+        "detectors.personal_info.PersonalInfoDetector",
+        "detectors.harassment.HarassmentDetector",
+    )
+    rules = DetectorSet.from_paths({n: i for i, n in enumerate(names)}, context)
+    post = Post(
+        platform="test",
+        source="test",
+        id="t",
+        url="",
+        text="ミナト通信って詐欺なの？→いや普通に解約できたよ。",
+    )
+    rules.run(post)
+    assert detector.detect(post) == []  # adds nothing (add > 1) …
+    assert "defamation" in {f.label for f in post.findings}  # … and withdraws nothing
+
+
+def test_a_missing_or_foreign_model_disables_the_detector_with_a_reason(tmp_path: Path) -> None:
+    context = DetectorContext(
+        MINATO[0], MINATO[1], MINATO_ROSTER, {"text_model": {"path": str(tmp_path / "no.json")}}
+    )
+    with pytest.raises(DetectorUnavailable, match="does not exist; train it"):
+        TextModelDetector(context)
+    other = tmp_path / "other.json"
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    data["features"] = "something-else"
+    other.write_text(json.dumps(data), encoding="utf-8")
+    context = DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER, {"text_model": {"path": str(other)}})
+    with pytest.raises(DetectorUnavailable, match="retrain it"):
+        TextModelDetector(context)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    context = DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER, {"text_model": {"path": str(broken)}})
+    with pytest.raises(DetectorUnavailable, match="cannot be read"):
+        TextModelDetector(context)
+    disabled = DetectorSet.from_paths(
+        {"detectors.text_model.TextModelDetector": 1}, context
+    )  # the set starts without it, the reason kept
+    assert disabled.detectors == [] and "cannot be read" in next(iter(disabled.disabled.values()))
+
+
+def test_shipped_model_matches_the_corpus() -> None:
+    """Edit training/text and forget to retrain: this fails (python training/train_text_model.py)."""
+    assert trainer.main(["--check"]) == 0
+    meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["meta"]
+    assert meta["folders"] == [p.name for p in trainer.corpus_folders()]
+    figures = meta["leave_one_folder_out"]
+    assert figures["within_limits"] and figures["no_label_flagged"] <= trainer.MAX_CLEAN_FLAGGED
+    assert figures["macro_f1"] > figures["rules_macro_f1"]
+
+
+@pytest.mark.slow
+def test_training_script_scores_like_the_detector(tmp_path: Path) -> None:
+    """Train on three small folders: the pure-Python scores the detector uses equal the fitted
+    model's, the thresholds respect the clean-post limit, and the file loads."""
+    corpus = tmp_path / "training" / "text"
+    for name in ("asahi_gas", "lumen_bank", "precision_en_a"):
+        shutil.copytree(REPO / "training" / "text" / name, corpus / name)
+    folders = trainer.corpus_folders(tmp_path)
+    model = trainer.train(folders)
+    assert model["features"] == FEATURE_VERSION
+    assert model["thresholds"]["add"]["threat"] in trainer.ADD_GRID
+    out = tmp_path / "model.json"
+    out.write_text(json.dumps(model), encoding="utf-8")
+    loaded = TextModel.load(out)
+    rows = trainer.load_rows(folders)
+    names, biases, weights = trainer.fit(rows, list(loaded.labels))
+    for row, (probs, _) in zip(
+        rows[:40], trainer.probabilities(rows[:40], names, biases, weights), strict=True
+    ):
+        got = loaded.probabilities(row.feats)
+        assert all(math.isclose(a, b, abs_tol=2e-3) for a, b in zip(got, probs, strict=True)), (got, probs)
+
+
+def test_withdrawal_is_logged_without_the_text(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="detectors.text_model")
+    post = Post(
+        platform="test",
+        source="test",
+        id="p1",
+        url="",
+        text="ミナト通信って詐欺なの？→いや普通に解約できたよ。",
+    )
+    detector_set(model=False).run(post)
+    TextModelDetector(DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER)).detect(post)
+    assert "withdrew" in caplog.text and "p1" in caplog.text and "詐欺" not in caplog.text
