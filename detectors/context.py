@@ -517,5 +517,3 @@ def _at_word_start(rx: re.Pattern[str]) -> re.Pattern[str]:
 
 
 _CONDEMN_EN = _at_word_start(_CONDEMN_EN)
-
-

@@ -134,13 +134,16 @@ _CAP_AFTER = re.compile(r"^ ([A-Z][a-z]+)\b")
 _CAP_BEFORE = re.compile(r"(?<=[\w,;:] )([A-Z][a-z]+) $")  # not the first word of a sentence
 # Capitalised words that stand next to a name without being part of another person's name.
 _NOT_NAMES = frozenset(
-    """i i'm hey hi hello thanks thank dear ask tell poor yes no ok okay lol lmao omg god why so and but or if when
-    the a an mr mrs ms miss dr sir coach teacher nurse officer captain agent manager sensei also then just only even
-    because like told saw met called where what who how is was did does has had with from at to for of in on by about
-    after before ugh wow oh ah yeah nah hmm pls please guys anyway btw imo tbh ngl fyi rip shoutout congrats cheers it
-    we they he she you this that those these my our your his her their its every some any all big old little young
-    new senior junior head lead chief director ceo cto hr pr cm gm streamer producer designer support staff team
-    monday tuesday wednesday thursday friday saturday sunday today tonight tomorrow yesterday""".split()
+    re.split(
+        r"\s+",
+        """i i'm hey hi hello thanks thank dear ask tell poor yes no ok okay lol lmao omg god why so and but or if when
+        the a an mr mrs ms miss dr sir coach teacher nurse officer captain agent manager sensei also then just only even
+        because like told saw met called where what who how is was did does has had with from at to for of in on by about
+        after before ugh wow oh ah yeah nah hmm pls please guys anyway btw imo tbh ngl fyi rip shoutout congrats cheers it
+        we they he she you this that those these my our your his her their its every some any all big old little young
+        new senior junior head lead chief director ceo cto hr pr cm gm streamer producer designer support staff team
+        monday tuesday wednesday thursday friday saturday sunday today tonight tomorrow yesterday""".strip(),
+    )
 )
 _KATAKANA_RUN = re.compile(r"^[\u30a1-\u30fa\u30fc\uff66-\uff9f]{2,}")
 # Katakana after a name that is a title, a role or an epithet, not more of a name (山崎マネ,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 from detectors.attribution import Target
@@ -97,7 +98,7 @@ def feature_names(text: str, targets: Sequence[Target] = ()) -> list[str]:
     """The names of :func:`features`, without spans (the fast path for scoring)."""
     keys = [k for k, _, _ in tokens(text, targets)]
     names = ["u:" + k for k in keys]
-    names += ["b:" + a + " " + b for a, b in zip(keys, keys[1:], strict=False)]
+    names += ["b:" + a + " " + b for a, b in pairwise(keys)]
     if targets:
         names += _kinds(targets)
     if has_japanese(text):
@@ -112,7 +113,7 @@ def features(text: str, targets: Sequence[Target] = ()) -> list[tuple[str, int, 
     of :func:`feature_names`)."""
     toks = tokens(text, targets)
     feats = [("u:" + k, s, e) for k, s, e in toks]
-    feats += [("b:" + a[0] + " " + b[0], a[1], b[2]) for a, b in zip(toks, toks[1:], strict=False)]
+    feats += [("b:" + a[0] + " " + b[0], a[1], b[2]) for a, b in pairwise(toks)]
     if targets:
         feats += [(k, 0, 0) for k in _kinds(targets)]
     if has_japanese(text):

@@ -71,7 +71,7 @@ class TextModel:
             stat = path.stat()
         except FileNotFoundError:
             stat = None
-        return _load(cls, str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+        return _load(str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
 
     @classmethod
     def _read(cls, path: Path) -> TextModel:
@@ -124,8 +124,8 @@ class TextModel:
 
 
 @lru_cache(maxsize=4)
-def _load(cls: type[TextModel], path: str, mtime_ns: int, size: int) -> TextModel:
-    return cls._read(Path(path))
+def _load(path: str, mtime_ns: int, size: int) -> TextModel:
+    return TextModel._read(Path(path))
 
 
 def _nearest(targets: Sequence[Target], start: int) -> Target:
