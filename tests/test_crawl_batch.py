@@ -267,12 +267,14 @@ def test_component_settings_merge_into_mamoris_and_false_switches_one_off(
         tmp_path,
         site,
         "merged",
-        'MAMORI_DETECTORS = { "detectors.harassment.HarassmentDetector" = false }\n'
+        'MAMORI_DETECTORS = { "detectors.harassment.HarassmentDetector" = false, '
+        '"detectors.text_model.TextModelDetector" = false }\n'
         'ITEM_PIPELINES = { "cases.pipeline.ReuploadCasePipeline" = false }',
     )
     labels = {label for findings in docs.values() for label, _employee, _spans in findings}
     assert "employee_named" in labels, "the other detectors and every other stage still run"
-    assert not labels & {"insult", "defamation", "threat"}, "the harassment detector is off"
+    assert "personal_info" in labels, "the personal-information detector still runs"
+    assert not labels & {"insult", "defamation", "threat"}, "the rules and the model for them are off"
     assert "crawler.pipelines.dedupe.DedupePipeline" in logs, "Scrapy lists the enabled pipelines"
     assert "ReuploadCasePipeline" not in logs
 
