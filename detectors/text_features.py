@@ -22,7 +22,7 @@ from typing import Any
 
 from detectors.attribution import Target
 from detectors.morph import morphemes
-from detectors.normalize import fold, has_japanese, is_separator
+from detectors.normalize import _is_sep, fold, has_japanese
 
 FEATURE_VERSION = "ngrams-1"
 """Stored in a trained model: a model trained on other features is refused, not misread."""
@@ -50,7 +50,7 @@ def tokens(text: str, targets: Sequence[Target] = ()) -> list[Token]:
         raw = [
             (_key(m.lemma if m.lemma and m.lemma != "*" else m.surface), m.start, m.end)
             for m in morphemes(text)
-            if not all(is_separator(c) for c in m.surface) or _KEEP_PUNCT.intersection(m.surface)
+            if not all(map(_is_sep, m.surface)) or _KEEP_PUNCT.intersection(m.surface)
         ]
     else:  # folded already: lower case, one width
         folded = fold(text)

@@ -16,8 +16,10 @@ words about one company.
   DEBUG with the post id; the model never withdraws ``personal_info`` found by its patterns
   (an address or phone number is what it is).
 
-The model is a JSON file shipped in the package (``detectors/data/text_model.json``); a
-missing or unreadable file disables the detector with the reason logged. Options
+The model is shipped in the package: ``detectors/data/text_model.json`` (labels, biases,
+thresholds, how it was trained) with the feature names (``text_model.features.txt``) and a
+float32 weight matrix (``text_model.weights.f32``) beside it, read in about 20 ms; a missing,
+foreign or inconsistent model disables the detector with the reason logged. Options
 (``[detectors.options.text_model]``): ``path`` (another model file), ``add`` and
 ``withdraw`` (one threshold for every label, overriding the file's), ``withdraw_enabled``.
 """
@@ -28,10 +30,12 @@ import json
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from crawler.exceptions import DetectorUnavailable
 from crawler.items import Finding, Post
@@ -54,14 +58,11 @@ STRONG_FINDING = 0.85  # a rule finding from a lexicon word or pattern, not a we
 class TextModel:
     labels: tuple[str, ...]
     bias: tuple[float, ...]
-    weights: Mapping[str, Sequence[float]]
+    index: Mapping[str, int]  # feature name -> row of ``matrix``
+    matrix: Any  # numpy float32, features × labels
     add: Mapping[str, float]
     withdraw: Mapping[str, float]
     meta: Mapping[str, Any]
-    _rows: dict[str, tuple[float, ...]] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_rows", {n: tuple(w) for n, w in self.weights.items()})
 
     @classmethod
     def load(cls, path: Path) -> TextModel:
@@ -90,20 +91,39 @@ class TextModel:
                 f"version reads {FEATURE_VERSION!r}; retrain it with training/train_text_model.py."
             )
         labels = tuple(data["labels"])
+        names_path, weights_path = companion_files(path)
+        try:
+            names = names_path.read_text(encoding="utf-8").split("\n")
+            matrix = np.fromfile(weights_path, dtype="<f4")
+        except OSError as exc:
+            raise DetectorUnavailable(
+                f"The text model {path} is incomplete ({exc}); its .features.txt and .weights.f32 files "
+                "must lie beside it. Retrain it."
+            ) from None
+        if matrix.size != len(names) * len(labels):
+            raise DetectorUnavailable(
+                f"The text model {path} is inconsistent: {len(names)} features but {matrix.size} weights "
+                f"for {len(labels)} labels. Retrain it."
+            )
         return cls(
             labels=labels,
             bias=tuple(data["bias"]),
-            weights=data["weights"],
+            index=dict(zip(names, range(len(names)), strict=True)),
+            matrix=matrix.reshape(len(names), len(labels)),
             add=data["thresholds"]["add"],
             withdraw=data["thresholds"]["withdraw"],
             meta=data.get("meta", {}),
         )
 
+    def weight(self, name: str, label: str) -> float:
+        i = self.index.get(name)
+        return 0.0 if i is None else float(self.matrix[i, self.labels.index(label)])
+
     def scores(self, names: Iterable[str]) -> tuple[list[float], list[float]]:
         """Per label (in :attr:`labels` order): the probability, and the evidence of the post's
         words (the sum of their weights: below zero, the words speak against the label)."""
-        found = list(filter(None, map(self._rows.get, set(names))))
-        sums = [sum(column) for column in zip(*found, strict=True)] if found else [0.0] * len(self.bias)
+        rows = [i for i in map(self.index.get, set(names)) if i is not None]
+        sums = self.matrix[rows].sum(axis=0, dtype=np.float64).tolist() if rows else [0.0] * len(self.bias)
         return [1.0 / (1.0 + math.exp(-(b + z))) for b, z in zip(self.bias, sums, strict=True)], sums
 
     def probabilities(self, names: Iterable[str]) -> list[float]:
@@ -117,10 +137,19 @@ class TextModel:
         j = self.labels.index(label)
         best: dict[str, tuple[float, int, int]] = {}
         for name, start, end in feats:
-            w = self.weights.get(name)
-            if w is not None and w[j] > 0 and end > start and name not in best:
-                best[name] = (w[j], start, end)
+            i = self.index.get(name)
+            if i is None or end <= start or name in best:
+                continue
+            w = float(self.matrix[i, j])
+            if w > 0:
+                best[name] = (w, start, end)
         return [(s, e) for _, s, e in sorted(best.values(), reverse=True)[:top]]
+
+
+def companion_files(path: Path) -> tuple[Path, Path]:
+    """The feature names (one per line) and the float32 weights stored beside ``path``."""
+    stem = path.with_suffix("")
+    return stem.with_name(stem.name + ".features.txt"), stem.with_name(stem.name + ".weights.f32")
 
 
 @lru_cache(maxsize=4)

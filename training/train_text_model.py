@@ -42,7 +42,6 @@ MAX_CLEAN_FLAGGED = 0.03  # the issue's target, on the ordinary folders
 MAX_CLEAN_FLAGGED_PRECISION = 0.05  # on the precision folders (70% hard negatives built to trip detectors)
 STRONG_FINDING = 0.85  # as in detectors.text_model
 STRONG_MARGIN = 1.0  # a strong rule finding is withdrawn only when the words weigh this much against it
-PRUNE = 0.001  # weights under this (every label) are dropped: under 0.1 logit even summed over a long post
 
 
 @dataclass
@@ -235,20 +234,18 @@ def train(folders: Sequence[Path]) -> dict[str, Any]:
         held_rows.extend(mine)
         held_probs.extend(probs)
     add, withdraw, figures = choose_thresholds(held_rows, held_probs, labels)
-    kept = {
-        n: [round(float(w), 4) for w in weights[i]]
-        for i, n in enumerate(names)
-        if max(abs(float(w)) for w in weights[i]) >= PRUNE
-    }
+    order = sorted(range(len(names)), key=names.__getitem__)
     return {
         "features": FEATURE_VERSION,
         "labels": labels,
-        "bias": [round(b, 4) for b in biases],
+        "bias": [round(b, 6) for b in biases],
         "thresholds": {
             "add": {lab: add for lab in labels},
             "withdraw": {lab: withdraw for lab in labels},
         },
-        "weights": dict(sorted(kept.items())),
+        "n_features": len(names),
+        "_names": [names[i] for i in order],
+        "_matrix": weights[order],
         "meta": {
             "corpus_sha256": corpus_digest(folders),
             "folders": [p.name for p in folders],
@@ -259,6 +256,23 @@ def train(folders: Sequence[Path]) -> dict[str, Any]:
             "leave_one_folder_out": figures,
         },
     }
+
+
+def save(model: dict[str, Any], out: Path) -> None:
+    """Write the model: JSON (everything but the weights), the feature names one per line, and
+    the weights as little-endian float32 (features × labels), as :class:`TextModel` reads them."""
+    import numpy as np
+
+    from detectors.text_model import companion_files
+
+    names_path, weights_path = companion_files(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    names = model["_names"]
+    assert not any("\n" in n for n in names)
+    names_path.write_text("\n".join(names), encoding="utf-8")
+    np.asarray(model["_matrix"], dtype="<f4").tofile(weights_path)
+    public = {k: v for k, v in model.items() if not k.startswith("_")}
+    out.write_text(json.dumps(public, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -275,12 +289,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.out} matches the corpus.")
         return 0
     model = train(folders)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    save(model, args.out)
     t = model["thresholds"]
     meta = model["meta"]
     print(
-        f"Wrote {args.out}: {len(model['weights'])} features, {meta['posts_with_target']} posts with a target."
+        f"Wrote {args.out}: {model['n_features']} features, {meta['posts_with_target']} posts with a target."
     )
     print(
         f"add {t['add']['insult']}, withdraw {t['withdraw']['insult']}; leave-one-folder-out: {meta['leave_one_folder_out']}"
