@@ -137,6 +137,20 @@ class CompanyMentionDetector(Detector):
         shorts = {s: "short" for s in _short_names(names) if compact_key(s) not in full}
         masked = {k: "masked" for k in _masked_forms(names) if k not in full}
         self.extra: MultiMatcher[str] = MultiMatcher({**masked, **shorts})
+        # Handles and hashtags that begin with a latin alias of four or more letters:
+        # @RedwoodHotelsTKY, #MinatoTsushinSucks, @minato_support (the company's account, or a
+        # tag about it); a longer word is not enough (#Minatoku has no alias boundary inside).
+        prefixes = sorted(
+            {compact_key(n) for n in names if n.isascii() and len(compact_key(n)) >= 4}, key=len, reverse=True
+        )
+        self.handle = (
+            re.compile(
+                r"(?<![\w@#])[@#](" + "|".join(re.escape(p) for p in prefixes) + r")",
+                re.IGNORECASE,
+            )
+            if prefixes
+            else None
+        )
 
     def _extra_ok(self, text: str, start: int, end: int, kind: str) -> bool:
         inside = text[start:end]
@@ -151,11 +165,25 @@ class CompanyMentionDetector(Detector):
             or _FROM_BEFORE_EN.search(text[max(0, start - 12) : start])
         )
 
+    @staticmethod
+    def _handle_ok(text: str, m: re.Match[str]) -> bool:
+        """The alias ends the handle or a word inside it: RedwoodHotels|TKY (case change),
+        minato|_support (underscore), minato|2024 (digits); minatoku is one word."""
+        end = m.end()
+        if end >= len(text) or not (text[end].isalnum() or text[end] == "_"):
+            return True
+        nxt, last = text[end], text[end - 1]
+        return nxt == "_" or nxt.isdigit() or (nxt.isupper() and last.islower()) or (nxt.isupper() and last.isupper())
+
     def detect(self, post: Post) -> list[Finding]:
         read = post_text(post)
         text = read.text
         folded = compact(text)
         found = [(m.o_start, m.o_end) for m in self.matcher.search(text, folded)]
+        if self.handle is not None and ("@" in text or "#" in text):
+            for h in self.handle.finditer(text):
+                if self._handle_ok(text, h) and not any(s < h.end() and h.start() < e for s, e in found):
+                    found.append((h.start(1), h.end(1)))
         for m in self.extra.search(text, folded):
             if any(s < m.o_end and m.o_start < e for s, e in found):
                 continue

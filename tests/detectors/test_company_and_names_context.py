@@ -69,6 +69,22 @@ def test_short_and_masked_company_names(text: str, expected: bool) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("@KamomeDenkiServiceJP your repair guy never showed up", True),  # an alias, then more handle
+        ("#KamomeDenkiServiceSucks", True),
+        ("@kamomedenkiservice_support please answer", True),
+        ("@kamomedenkiservice2 is that you?", True),
+        ("#kamomedenkiserviceman is my favourite anime", False),  # one lower-case word, not the alias
+        ("@KamomeDenki hi", False),  # not an alias
+    ],
+)
+def test_handles_and_hashtags_that_start_with_an_alias(text: str, expected: bool) -> None:
+    post = run(text)
+    assert any(f.label == "company_mentioned" for f in post.findings) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("カモメ電器サービスのロドリゲス、対応が雑。", {"K2"}),  # katakana family name, company context
         ("ミンさん、カモメ電器サービスの修理員だった", {"K3"}),  # last part of a three-part name
         ("Minh from Kamome Denki Service came twice.", {"K3"}),  # placed at the company
