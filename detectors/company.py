@@ -173,7 +173,12 @@ class CompanyMentionDetector(Detector):
         if end >= len(text) or not (text[end].isalnum() or text[end] == "_"):
             return True
         nxt, last = text[end], text[end - 1]
-        return nxt == "_" or nxt.isdigit() or (nxt.isupper() and last.islower()) or (nxt.isupper() and last.isupper())
+        return (
+            nxt == "_"
+            or nxt.isdigit()
+            or (nxt.isupper() and last.islower())
+            or (nxt.isupper() and last.isupper())
+        )
 
     def detect(self, post: Post) -> list[Finding]:
         read = post_text(post)

@@ -41,7 +41,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         fuck up, such a dick, a dick, pussies, bitchass,
         buffoon*, dunce*, brain dead, braindead, knucklehead*, bloodsucker*, leeches, snakes, vultures, morons, useless bunch,
         excuse for a human, excuse of a human, waste of skin, waste of air, prick*, talentless hack*, hack fraud,
-        code monkey*, zero brain cells, no brain cells, two brain cells, butcher, butchers, quack, quacks, pathological liar*, cowards, coward, clueless amateur*
+        code monkey*, zero brain cells, no brain cells, two brain cells, butcher, butchers, quack, quacks, pathological liar*, cowards, coward, clueless amateur*, joke of a human being, joke of a person, joke of a human
     """),
     "threat": terms("""
         i know where you live, i know where she lives, i know where he lives, i know where they
@@ -70,7 +70,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         action hire, broken english, can't even speak english, cant even speak english, can't
         speak english, coon*, paki*, gypsies, gypsy, ching chong, slant eye*, slanty, ladyboy*,
         shemale*, homo, homos, cripples, retarted, niggah, nicca*, white trash, polack*, old fossils, ancient grannies, old hags, old hag, hag, hags,
-        old geezers, old farts, old fossil, curry muncher*, currymuncher*, curry-muncher*, diversity quota, diversity pick, token hire
+        old geezers, old farts, old fossil, curry muncher*, currymuncher*, curry-muncher*, diversity quota, diversity pick, token hire, gaijin*, fresh off the boat, useless fossil*, senile old
     """),
     "sexual": terms("""
         sexy, boobs, tits, titties, nice rack, cleavage, sleep with her, sleep with him, bang

@@ -41,6 +41,7 @@ from crawler.exceptions import DetectorUnavailable
 from crawler.items import Finding, Post
 from detectors.attribution import Target, attribute, targets_of
 from detectors.base import Detector, DetectorContext
+from detectors.context import answered_no, condemned, fictional, is_news, negated
 from detectors.fields import post_text
 from detectors.harassment import DESCRIPTION, SEVERITY
 from detectors.text_features import FEATURE_VERSION, feature_names, features
@@ -58,8 +59,8 @@ STRONG_FINDING = 0.85  # a rule finding from a lexicon word or pattern, not a we
 class TextModel:
     labels: tuple[str, ...]
     bias: tuple[float, ...]
-    index: Mapping[str, int]  # feature name -> row of ``matrix``
-    matrix: Any  # numpy float32, features × labels
+    index: Mapping[str, int]  # feature name -> row of ``matrix`` (from 1)
+    matrix: Any  # numpy float32, (1 + features) × labels; row 0 is zeros
     add: Mapping[str, float]
     withdraw: Mapping[str, float]
     meta: Mapping[str, Any]
@@ -105,13 +106,27 @@ class TextModel:
                 f"The text model {path} is inconsistent: {len(names)} features but {matrix.size} weights "
                 f"for {len(labels)} labels. Retrain it."
             )
+        return cls.of(labels, data["bias"], names, matrix.reshape(len(names), len(labels)), data)
+
+    @classmethod
+    def of(
+        cls,
+        labels: Sequence[str],
+        bias: Sequence[float],
+        names: Sequence[str],
+        weights: Any,
+        data: Mapping[str, Any],
+    ) -> TextModel:
+        """A model from its parts. Rows are numbered from 1 and row 0 is zeros, so scoring keeps
+        the found rows with one C-level ``filter`` (an unknown feature maps to nothing)."""
+        zero = np.zeros((1, len(labels)), dtype="<f4")
         return cls(
-            labels=labels,
-            bias=tuple(data["bias"]),
-            index=dict(zip(names, range(len(names)), strict=True)),
-            matrix=matrix.reshape(len(names), len(labels)),
-            add=data["thresholds"]["add"],
-            withdraw=data["thresholds"]["withdraw"],
+            labels=tuple(labels),
+            bias=tuple(bias),
+            index=dict(zip(names, range(1, len(names) + 1), strict=True)),
+            matrix=np.vstack([zero, np.asarray(weights, dtype="<f4")]),
+            add=data.get("thresholds", {}).get("add", {}),
+            withdraw=data.get("thresholds", {}).get("withdraw", {}),
             meta=data.get("meta", {}),
         )
 
@@ -122,8 +137,8 @@ class TextModel:
     def scores(self, names: Iterable[str]) -> tuple[list[float], list[float]]:
         """Per label (in :attr:`labels` order): the probability, and the evidence of the post's
         words (the sum of their weights: below zero, the words speak against the label)."""
-        rows = [i for i in map(self.index.get, set(names)) if i is not None]
-        sums = self.matrix[rows].sum(axis=0, dtype=np.float64).tolist() if rows else [0.0] * len(self.bias)
+        rows = list(filter(None, map(self.index.get, set(names))))
+        sums = np.add.reduce(self.matrix.take(rows, axis=0), axis=0, dtype=np.float64).tolist()
         return [1.0 / (1.0 + math.exp(-(b + z))) for b, z in zip(self.bias, sums, strict=True)], sums
 
     def probabilities(self, names: Iterable[str]) -> list[float]:
@@ -144,6 +159,21 @@ class TextModel:
             if w > 0:
                 best[name] = (w, start, end)
         return [(s, e) for _, s, e in sorted(best.values(), reverse=True)[:top]]
+
+
+def context_blocks(text: str, spans: Sequence[tuple[int, int]], label: str) -> bool:
+    """True when the words the model leans on are in a context the rules read as not the
+    writer's claim: condemned or refuted (「クズ」呼ばわりはやめよう, "Someone posted that they
+    are morons. That's cruel"), denied, answered "no", news (defamation, threats), fiction or a
+    game (threats). The model adds what no rule saw, not what a rule saw and set aside."""
+    for start, end in spans:
+        if condemned(text, start, end) or negated(text, start, end) or answered_no(text, start):
+            return True
+        if label in ("defamation", "threat") and is_news(text, start):
+            return True
+        if label == "threat" and fictional(text, start):
+            return True
+    return False
 
 
 def companion_files(path: Path) -> tuple[Path, Path]:
@@ -200,7 +230,7 @@ class TextModelDetector(Detector):
             if p < self.add[label]:
                 continue
             top = self.model.evidence(features(read.text, targets), label)
-            if not top:
+            if not top or context_blocks(read.text, top, label):
                 continue
             spans = read.spans(top)
             anchor = top[0]

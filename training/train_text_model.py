@@ -40,6 +40,7 @@ ADD_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
 WITHDRAW_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 MAX_CLEAN_FLAGGED = 0.03  # the issue's target, on the ordinary folders
 MAX_CLEAN_FLAGGED_PRECISION = 0.05  # on the precision folders (70% hard negatives built to trip detectors)
+F1_TIE = 0.005  # leave-one-folder-out macro-F1 differences under this are noise (one folder more or less)
 STRONG_FINDING = 0.85  # as in detectors.text_model
 STRONG_MARGIN = 1.0  # a strong rule finding is withdrawn only when the words weigh this much against it
 
@@ -50,6 +51,8 @@ class Row:
     labels: frozenset[str]
     rule: dict[str, float]  # label -> the strongest rule finding's score
     feats: dict[str, float]  # empty for a post that names no target (the model never reads it)
+    text: str = ""
+    spans: tuple[tuple[str, int, int], ...] = ()  # the features with their spans in ``text``
 
 
 def corpus_folders(repo: Path = REPO) -> list[Path]:
@@ -83,11 +86,12 @@ def load_rows(folders: Sequence[Path]) -> list[Row]:
             detectors.run(post)
             read = post_text(post)
             targets = targets_of(post, read)
-            feats = {name: 1.0 for name, _, _ in features(read.text, targets)} if targets else {}
+            spans = tuple(features(read.text, targets)) if targets else ()
+            feats = {name: 1.0 for name, _, _ in spans}
             rule: dict[str, float] = {}
             for f in post.findings:
                 rule[f.label] = max(rule.get(f.label, 0.0), f.score)
-            rows.append(Row(folder.name, ex.labels, rule, feats))
+            rows.append(Row(folder.name, ex.labels, rule, feats, read.text, spans))
     return rows
 
 
@@ -136,7 +140,7 @@ def _f1(tp: int, fp: int, fn: int) -> float:
 
 def decide(
     rule: dict[str, float],
-    scored: tuple[list[float], list[float]] | None,
+    scored: tuple[list[float], list[float], list[bool]] | None,
     labels: Sequence[str],
     add: float,
     withdraw: float,
@@ -145,10 +149,11 @@ def decide(
     out = set(rule) & set(labels)
     if not scored:
         return out
-    probs, evidence = scored
+    probs, evidence, blocked = scored
     for j, label in enumerate(labels):
         if probs[j] >= add:
-            out.add(label)
+            if label in out or not blocked[j]:
+                out.add(label)
         elif (
             label in out
             and probs[j] < withdraw
@@ -177,14 +182,15 @@ def measure(
 def choose_thresholds(
     rows: Sequence[Row], probs: Sequence[Any], labels: Sequence[str]
 ) -> tuple[float, float, dict[str, Any]]:
-    """The (add, withdraw) pair with the best macro-F1 on the ordinary folders among those that
-    flag at most MAX_CLEAN_FLAGGED of the no-label posts, in the ordinary and the precision folders."""
+    """The (add, withdraw) pair: among those that flag at most MAX_CLEAN_FLAGGED of the ordinary
+    folders' no-label posts and MAX_CLEAN_FLAGGED_PRECISION of the precision folders', the ones
+    within F1_TIE of the best macro-F1 are as good as it (the differences are noise); of those,
+    the one that flags the fewest clean posts. With no pair within the limits (a small corpus),
+    the one that exceeds them least."""
     ordinary = [i for i, r in enumerate(rows) if not r.folder.startswith("precision")]
     precision = [i for i, r in enumerate(rows) if r.folder.startswith("precision")]
-    # Among the pairs within the limits, the best macro-F1; if none is (a small corpus), the pair
-    # that exceeds them least.
-    best: tuple[float, float, float, float] | None = None
-    figures: dict[str, Any] = {}
+    # (limits exceeded by, macro-F1, clean flagged, precision sets' clean flagged, add, withdraw)
+    candidates: list[tuple[float, float, float, float, float, float]] = []
     for add in ADD_GRID:
         for withdraw in WITHDRAW_GRID:
             f1, clean = measure(
@@ -196,26 +202,42 @@ def choose_thresholds(
                 else (0.0, 0.0)
             )
             excess = max(0.0, clean - MAX_CLEAN_FLAGGED) + max(0.0, p_clean - MAX_CLEAN_FLAGGED_PRECISION)
-            key = (-excess, f1, add, withdraw)
-            if best is None or key > best:
-                best = key
-                figures = {
-                    "macro_f1": round(f1, 4),
-                    "no_label_flagged": round(clean, 4),
-                    "precision_sets_no_label_flagged": round(p_clean, 4),
-                    "within_limits": excess == 0.0,
-                }
-    assert best is not None
-    base_f1, base_clean = measure([rows[i] for i in ordinary], [[] for _ in ordinary], labels, 2.0, 0.0)
-    figures.update({"rules_macro_f1": round(base_f1, 4), "rules_no_label_flagged": round(base_clean, 4)})
-    return best[2], best[3], figures
+            candidates.append((excess, f1, clean, p_clean, add, withdraw))
+    least = min(c[0] for c in candidates)
+    allowed = [c for c in candidates if c[0] == least]
+    top = max(c[1] for c in allowed)
+    _, f1, clean, p_clean, add, withdraw = min(
+        (c for c in allowed if c[1] >= top - F1_TIE), key=lambda c: (c[2], -c[1], -c[4], c[5])
+    )
+    base_f1, base_clean = measure([rows[i] for i in ordinary], [None for _ in ordinary], labels, 2.0, 0.0)
+    figures = {
+        "macro_f1": round(f1, 4),
+        "no_label_flagged": round(clean, 4),
+        "precision_sets_no_label_flagged": round(p_clean, 4),
+        "within_limits": least == 0.0,
+        "best_macro_f1_within_limits": round(top, 4),
+        "rules_macro_f1": round(base_f1, 4),
+        "rules_no_label_flagged": round(base_clean, 4),
+    }
+    return add, withdraw, figures
 
 
 def _held_out(rows: Sequence[Row], name: str, labels: Sequence[str]) -> tuple[list[Row], list[Any]]:
+    """The folder's rows scored by a model fitted on the others: probabilities, evidence and,
+    per label, whether the detector's context check would block an addition."""
+    from detectors.text_model import TextModel, context_blocks
+
     mine = [r for r in rows if r.folder == name]
-    model = fit([r for r in rows if r.folder != name], labels)
-    probs = probabilities(mine, *model)
-    return mine, [p if r.feats else None for r, p in zip(mine, probs, strict=True)]
+    names, biases, weights = fit([r for r in rows if r.folder != name], labels)
+    fold = TextModel.of(labels, biases, names, weights, {})
+    out: list[Any] = []
+    for r, (probs, evidence) in zip(mine, probabilities(mine, names, biases, weights), strict=True):
+        if not r.feats:
+            out.append(None)
+            continue
+        blocked = [context_blocks(r.text, fold.evidence(r.spans, label), label) for label in labels]
+        out.append((probs, evidence, blocked))
+    return mine, out
 
 
 def train(folders: Sequence[Path]) -> dict[str, Any]:

@@ -340,3 +340,19 @@ def test_masked_words(text: str, expected: set[str]) -> None:
 )
 def test_exposure_and_ruin(text: str, expected: set[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Lexicon words the fourth round's corpus showed missing (each with a hard negative).
+        ("Minato Tsushin's agent was a joke, honestly, but the refund came.", set()),
+        ("Minato Tsushin's manager is a joke of a human being.", {"insult"}),
+        ("Every clerk at Minato Tsushin is a gaijin now, Japanese shops for Japanese people please", {"discrimination"}),
+        ("ミナト通信の配車のクソアマ、電話ガチャ切りしやがった。", {"insult"}),
+        ("ミナト通信の高橋由美、あの年増が若い子いじめてるだけ。", {"discrimination"}),
+        ("ミナト通信の高橋由美さん、年増しの割引をいつも教えてくれる。", set()),
+    ],
+)
+def test_round4_lexicon(text: str, expected: set[str]) -> None:
+    assert found(text) == expected
