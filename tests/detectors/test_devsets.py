@@ -9,7 +9,8 @@ then fixed because of them. They keep the issue's targets.
 ``BLIND``: written by engineers who read neither the detectors nor the training corpus, and
 never used to change a rule or the model. Their first measurements are in docs/detectors.md;
 the floors here are those figures less a small margin, so a change that makes unseen posts
-worse fails even where it stays above another set's level."""
+worse fails even where it stays above another set's level. The last eight were written as
+training folders and held out instead (docs/detectors.md, "Eight more held-out sets")."""
 
 from __future__ import annotations
 
@@ -41,6 +42,15 @@ BLIND = {
     "takumi_koumuten": (0.84, 2, 0.99, 0.99),
     "tokiwa_railway": (0.89, 2, 0.97, 0.87),
     "harborline": (0.77, 1, 0.92, 0.97),
+    # Written as training folders (briefed to vary the phrasing of positives), held out instead.
+    "fujimi_clinic": (0.83, 2, 0.98, 0.99),
+    "bluewave_isp": (0.82, 0, 0.99, 0.99),
+    "aoi_kotsu": (0.86, 2, 0.99, 0.92),
+    "summit_outdoor": (0.72, 1, 0.99, 0.98),
+    "midori_city_hall": (0.83, 0, 0.99, 0.99),
+    "lotus_travel": (0.76, 0, 0.99, 0.99),
+    "sakuragi_mart": (0.82, 0, 0.94, 0.87),
+    "cedar_law": (0.69, 0, 0.98, 0.96),
 }
 
 
