@@ -348,7 +348,10 @@ def test_exposure_and_ruin(text: str, expected: set[str]) -> None:
         # Lexicon words the fourth round's corpus showed missing (each with a hard negative).
         ("Minato Tsushin's agent was a joke, honestly, but the refund came.", set()),
         ("Minato Tsushin's manager is a joke of a human being.", {"insult"}),
-        ("Every clerk at Minato Tsushin is a gaijin now, Japanese shops for Japanese people please", {"discrimination"}),
+        (
+            "Every clerk at Minato Tsushin is a gaijin now, Japanese shops for Japanese people please",
+            {"discrimination"},
+        ),
         ("ミナト通信の配車のクソアマ、電話ガチャ切りしやがった。", {"insult"}),
         ("ミナト通信の高橋由美、あの年増が若い子いじめてるだけ。", {"discrimination"}),
         ("ミナト通信の高橋由美さん、年増しの割引をいつも教えてくれる。", set()),
