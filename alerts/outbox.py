@@ -17,12 +17,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from alerts.queueing import PreparedAlert, insert_row, prepare_alert, write_alert, write_alerts
+from alerts.queueing import OutboxFields, PreparedAlert, insert_row, prepare_alert, write_alert, write_alerts
 from cases.db import alert_extra, ensure_schema
 from crawler.exceptions import MamoriError
 from crawler.items import Finding, Post
@@ -88,7 +88,7 @@ class Outbox:
         """Write many prepared alerts in ``conn``'s transaction; how many were new."""
         return write_alerts(conn, alerts, self.clock())
 
-    def insert(self, **fields: Any) -> int | None:
+    def insert(self, **fields: Unpack[OutboxFields]) -> int | None:
         """Insert one outbox row with its metadata (see :func:`alerts.queueing.insert_row`);
         None if (hit_id, route) is already queued."""
         with self.state.begin() as conn:

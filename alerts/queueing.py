@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -136,6 +136,24 @@ def write_alerts(conn: Connection, alerts: list[PreparedAlert], ts: datetime) ->
     if extra:
         conn.execute(alert_extra.insert(), extra)
     return new + len(extra)
+
+
+class OutboxFields(TypedDict, total=False):
+    """The keyword arguments of :func:`insert_row` (and :meth:`alerts.outbox.Outbox.insert`)."""
+
+    hit_id: Required[str]
+    route: Required[str]
+    title: Required[str]
+    body: Required[str]
+    severity: Required[str]
+    status: str
+    next_attempt_at: datetime | None
+    kind: str
+    group_key: str | None
+    group_id: int | None
+    post_url: str
+    employees: list[str] | None
+    escalation_of: int | None
 
 
 def insert_row(
