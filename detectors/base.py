@@ -45,6 +45,14 @@ class DetectorContext:
     def options_for(self, name: str) -> Mapping[str, Any]:
         return self.options.get(name, {})
 
+    def target_phrase(self, employee_id: str | None, target_text: str = "") -> str:
+        """How an explanation names a finding's target: ``employee E001 (田中 美咲)``, or
+        ``the company ミナト通信 (as 'Minato')`` with the words that named it."""
+        if employee_id:
+            emp = self.roster.get(employee_id)
+            return f"employee {employee_id} ({emp.name if emp else employee_id})"
+        return f"the company {self.company_name} (as {target_text!r})"
+
 
 class Detector:
     """Base class: subclasses set ``name`` and ``labels`` and implement :meth:`detect`."""

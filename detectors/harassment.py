@@ -416,11 +416,8 @@ class HarassmentDetector(Detector):
             spans = read.spans([(c.start, c.end) for c, _, _ in items])
             words = "、".join(dict.fromkeys(s.text for s in spans))
             attr = items[0][1]
-            if employee_id:
-                emp = self.context.roster.get(employee_id)
-                whom = f"employee {employee_id} ({emp.name if emp else employee_id})"
-            elif attr is not None:
-                whom = f"the company {self.context.company_name} (as {attr.target_text!r})"
+            if employee_id or attr is not None:
+                whom = self.context.target_phrase(employee_id, attr.target_text if attr else "")
             else:
                 whom = "no identified target (target requirement relaxed)"
             note = " Phrased as rumour or question." if rumour else ""

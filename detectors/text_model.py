@@ -240,11 +240,7 @@ class TextModelDetector(Detector):
             else:
                 near = _nearest(targets, anchor[0])
                 employee_id, whom_text = near.employee_id, near.text
-            if employee_id:
-                emp = self.context.roster.get(employee_id)
-                whom = f"employee {employee_id} ({emp.name if emp else employee_id})"
-            else:
-                whom = f"the company {self.context.company_name} (as {whom_text!r})"
+            whom = self.context.target_phrase(employee_id, whom_text)
             words = "、".join(dict.fromkeys(s.text for s in spans))
             out.append(
                 Finding(
