@@ -53,6 +53,28 @@ LABELS = ("defamation", "insult", "threat", "discrimination", "sexual", "persona
 DESCRIPTION_ALL = {**DESCRIPTION, "personal_info": "Personal information of an employee"}
 _KEEP = frozenset({"personal_info"})  # never withdrawn: a phone number is a phone number
 STRONG_FINDING = 0.85  # a rule finding from a lexicon word or pattern, not a weak cue
+STRONG_MARGIN = 1.0  # the default weight of words against a label that withdraws a strong finding
+
+
+def rule_strength(findings: Iterable[Finding]) -> dict[str, float]:
+    """Per harassment label the rules found: the score of its strongest finding."""
+    out: dict[str, float] = {}
+    for f in findings:
+        if f.label in LABELS:
+            out[f.label] = max(out.get(f.label, 0.0), f.score)
+    return out
+
+
+def withdraws(
+    label: str, p: float, evidence: float, strength: float, *, below: float, margin: float = STRONG_MARGIN
+) -> bool:
+    """Whether the model withdraws the rules' ``label``: its probability ``p`` is under ``below``;
+    a strong finding (a lexicon word, ``strength`` ≥ 0.85) only when the post's words speak
+    against it (``evidence`` ≤ −``margin``), not for lack of evidence (田中、ぶっ殺す。 is short,
+    not doubtful); ``personal_info`` never. The training script decides with this too."""
+    if label in _KEEP or p >= below:
+        return False
+    return strength < STRONG_FINDING or evidence <= -margin
 
 
 @dataclass(frozen=True)
@@ -205,7 +227,9 @@ class TextModelDetector(Detector):
             lab: float(opts.get("withdraw", self.model.withdraw[lab])) for lab in self.model.labels
         }
         self.withdraw_enabled = bool(opts.get("withdraw_enabled", True))
-        self.strong_margin = float(opts.get("strong_margin", self.model.meta.get("strong_margin", 1.0)))
+        self.strong_margin = float(
+            opts.get("strong_margin", self.model.meta.get("strong_margin", STRONG_MARGIN))
+        )
 
     def detect(self, post: Post) -> list[Finding]:
         read = post_text(post)
@@ -214,22 +238,28 @@ class TextModelDetector(Detector):
         targets = targets_of(post, read)
         if not targets:
             return []
-        strength: dict[str, float] = {}
-        for f in post.findings:
-            if f.label in LABELS:
-                strength[f.label] = max(strength.get(f.label, 0.0), f.score)
+        strength = rule_strength(post.findings)
         probs, evidence = self.model.scores(feature_names(read.text, targets))
-        have = set(strength)
+        spanned: list[tuple[str, int, int]] | None = None  # the features with spans, made once
         out: list[Finding] = []
         for i, label in enumerate(self.model.labels):
             p = probs[i]
-            if label in have:
-                if self._withdraws(label, p, evidence[i], strength[label]):
+            if label in strength:
+                if self.withdraw_enabled and withdraws(
+                    label,
+                    p,
+                    evidence[i],
+                    strength[label],
+                    below=self.withdraw[label],
+                    margin=self.strong_margin,
+                ):
                     self._withdraw(post, label, p)
                 continue
             if p < self.add[label]:
                 continue
-            top = self.model.evidence(features(read.text, targets), label)
+            if spanned is None:
+                spanned = features(read.text, targets)
+            top = self.model.evidence(spanned, label)
             if not top or context_blocks(read.text, top, label):
                 continue
             spans = read.spans(top)
@@ -257,14 +287,6 @@ class TextModelDetector(Detector):
                 )
             )
         return out
-
-    def _withdraws(self, label: str, p: float, evidence: float, strength: float) -> bool:
-        """Withdraw a rule finding the model finds unlikely; a strong one (a lexicon word, score
-        0.85 or more) only when the post's words speak against it, not for lack of evidence
-        (田中、ぶっ殺す。 is short, not doubtful)."""
-        if not self.withdraw_enabled or label in _KEEP or p >= self.withdraw[label]:
-            return False
-        return strength < STRONG_FINDING or evidence <= -self.strong_margin
 
     @staticmethod
     def _withdraw(post: Post, label: str, p: float) -> None:

@@ -34,6 +34,11 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(REPO))
+
+from detectors.text_model import STRONG_MARGIN, rule_strength, withdraws  # noqa: E402
+
 OUT = REPO / "detectors" / "data" / "text_model.json"
 C = 1.0
 ADD_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
@@ -41,8 +46,6 @@ WITHDRAW_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 MAX_CLEAN_FLAGGED = 0.03  # the target, on the ordinary folders
 MAX_CLEAN_FLAGGED_PRECISION = 0.05  # on the precision folders (70% hard negatives built to trip detectors)
 F1_TIE = 0.005  # leave-one-folder-out macro-F1 differences under this are noise (one folder more or less)
-STRONG_FINDING = 0.85  # as in detectors.text_model
-STRONG_MARGIN = 1.0  # a strong rule finding is withdrawn only when the words weigh this much against it
 
 
 @dataclass
@@ -88,10 +91,7 @@ def load_rows(folders: Sequence[Path]) -> list[Row]:
             targets = targets_of(post, read)
             spans = tuple(features(read.text, targets)) if targets else ()
             feats = {name: 1.0 for name, _, _ in spans}
-            rule: dict[str, float] = {}
-            for f in post.findings:
-                rule[f.label] = max(rule.get(f.label, 0.0), f.score)
-            rows.append(Row(folder.name, ex.labels, rule, feats, read.text, spans))
+            rows.append(Row(folder.name, ex.labels, rule_strength(post.findings), feats, read.text, spans))
     return rows
 
 
@@ -154,12 +154,7 @@ def decide(
         if probs[j] >= add:
             if label in out or not blocked[j]:
                 out.add(label)
-        elif (
-            label in out
-            and probs[j] < withdraw
-            and label != "personal_info"
-            and (rule[label] < STRONG_FINDING or evidence[j] <= -STRONG_MARGIN)
-        ):
+        elif label in out and withdraws(label, probs[j], evidence[j], rule[label], below=withdraw):
             out.discard(label)
     return out
 
@@ -274,7 +269,7 @@ def train(folders: Sequence[Path]) -> dict[str, Any]:
             "posts": len(rows),
             "posts_with_target": sum(1 for r in rows if r.feats),
             "regularisation_C": C,
-            "strong_margin": STRONG_MARGIN,
+            "strong_margin": STRONG_MARGIN,  # the detector's default, used in the simulation
             "leave_one_folder_out": figures,
         },
     }
@@ -324,5 +319,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPO))
     sys.exit(main())
