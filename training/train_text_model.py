@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -114,24 +113,6 @@ def fit(rows: Sequence[Row], labels: Sequence[str]) -> tuple[list[str], list[flo
         weights[:, j] = model.coef_[0]
         biases.append(float(model.intercept_[0]))
     return names, biases, weights
-
-
-def probabilities(
-    rows: Sequence[Row], names: Sequence[str], biases: Sequence[float], weights: Any
-) -> list[tuple[list[float], list[float]]]:
-    """Per row: the probability of each label and the evidence of its words (the weights' sum),
-    as :meth:`detectors.text_model.TextModel.scores` computes them."""
-    index = {n: i for i, n in enumerate(names)}
-    out = []
-    for r in rows:
-        z = [0.0] * len(biases)
-        for f in r.feats:
-            i = index.get(f)
-            if i is not None:
-                for j in range(len(z)):
-                    z[j] += weights[i, j]
-        out.append(([1.0 / (1.0 + math.exp(-(b + v))) for b, v in zip(biases, z, strict=True)], z))
-    return out
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
@@ -226,10 +207,11 @@ def _held_out(rows: Sequence[Row], name: str, labels: Sequence[str]) -> tuple[li
     names, biases, weights = fit([r for r in rows if r.folder != name], labels)
     fold = TextModel.of(labels, biases, names, weights, {})
     out: list[Any] = []
-    for r, (probs, evidence) in zip(mine, probabilities(mine, names, biases, weights), strict=True):
+    for r in mine:
         if not r.feats:
             out.append(None)
             continue
+        probs, evidence = fold.scores(r.feats)  # exactly as the detector scores
         blocked = [context_blocks(r.text, fold.evidence(r.spans, label), label) for label in labels]
         out.append((probs, evidence, blocked))
     return mine, out
