@@ -23,8 +23,15 @@ from training import train_text_model as trainer
 HARASSMENT = {"defamation", "insult", "threat", "discrimination", "sexual", "personal_info"}
 
 
+ANSWERED = "ミナト通信って詐欺なの？→いや普通に解約できたよ。"  # a question answered "no"
+
+
+def post_of(text: str, post_id: str = "t") -> Post:
+    return Post(platform="test", source="test", id=post_id, url="", text=text)
+
+
 def run(text: str, *, model: bool = True) -> list[Finding]:
-    post = Post(platform="test", source="test", id="t", url="", text=text)
+    post = post_of(text)
     detector_set(model=model).run(post)
     return post.findings
 
@@ -55,9 +62,8 @@ def test_adds_what_the_rules_miss_and_explains_it(text: str, label: str) -> None
 
 
 def test_withdraws_a_weak_rule_finding_it_finds_unlikely() -> None:
-    text = "ミナト通信って詐欺なの？→いや普通に解約できたよ。"  # a question answered "no"
-    assert "defamation" in {f.label for f in run(text, model=False)}
-    assert not HARASSMENT & {f.label for f in run(text)}
+    assert "defamation" in {f.label for f in run(ANSWERED, model=False)}
+    assert not HARASSMENT & {f.label for f in run(ANSWERED)}
 
 
 @pytest.mark.parametrize(
@@ -76,13 +82,7 @@ def test_keeps_strong_findings_without_evidence_against_them(text: str) -> None:
 
 def test_detector_set_returns_only_findings_still_there() -> None:
     """The crawl's detect worker sends back what run() returns: a withdrawn finding must not be in it."""
-    post = Post(
-        platform="test",
-        source="test",
-        id="t",
-        url="",
-        text="ミナト通信って詐欺なの？→いや普通に解約できたよ。",
-    )
+    post = post_of(ANSWERED)
     new = detector_set(model=True).run(post)
     assert [id(f) for f in new] == [id(f) for f in post.findings]
     assert "defamation" not in {f.label for f in new}
@@ -94,7 +94,7 @@ def test_reads_only_posts_that_name_a_target() -> None:
 
 def test_features_replace_targets_with_placeholders() -> None:
     text = "ミナト通信の田中さん、マジで無能"
-    post = Post(platform="test", source="test", id="t", url="", text=text)
+    post = post_of(text)
     detector_set(model=False).run(post)
     from detectors.attribution import targets_of
 
@@ -113,21 +113,8 @@ def test_options_override_the_thresholds() -> None:
         MINATO[0], MINATO[1], MINATO_ROSTER, {"text_model": {"add": 1.01, "withdraw": 0.0}}
     )
     detector = TextModelDetector(context)
-    names = (
-        "detectors.company.CompanyMentionDetector",
-        "detectors.names.EmployeeNameDetector",
-        "detectors.personal_info.PersonalInfoDetector",
-        "detectors.harassment.HarassmentDetector",
-    )
-    rules = DetectorSet.from_paths({n: i for i, n in enumerate(names)}, context)
-    post = Post(
-        platform="test",
-        source="test",
-        id="t",
-        url="",
-        text="ミナト通信って詐欺なの？→いや普通に解約できたよ。",
-    )
-    rules.run(post)
+    post = post_of(ANSWERED)
+    detector_set(model=False).run(post)  # the rules
     assert detector.detect(post) == []  # adds nothing (add > 1) …
     assert "defamation" in {f.label for f in post.findings}  # … and withdraws nothing
 
@@ -210,13 +197,7 @@ def test_withdrawal_is_logged_without_the_text(caplog: pytest.LogCaptureFixture)
     import logging
 
     caplog.set_level(logging.DEBUG, logger="detectors.text_model")
-    post = Post(
-        platform="test",
-        source="test",
-        id="p1",
-        url="",
-        text="ミナト通信って詐欺なの？→いや普通に解約できたよ。",
-    )
+    post = post_of(ANSWERED, "p1")
     detector_set(model=False).run(post)
     TextModelDetector(DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER)).detect(post)
     assert "withdrew" in caplog.text and "p1" in caplog.text and "詐欺" not in caplog.text
