@@ -111,9 +111,16 @@ _NAME_SCRIPT = re.compile(r"[\u30a1-\u30faA-Za-z]")
 # The same as _ORG_JA without its costly leading character class (found from the suffix back).
 # Split by script: the Japanese forms (all need kana or kanji) run only on Japanese text.
 OTHER_JA_RE = re.compile(f"(?:他社|別の会社|よその会社|前の会社|競合|ライバル会社)|{_PERSON_JA}")
-# Every alternative starts a word (or an @handle): the guard lets the engine skip the other
-# positions at once (about twice as fast, the same matches).
-OTHER_EN_RE = re.compile(f"(?<!\\w)(?=[A-Za-z@])(?:{_ORG_EN}|{_PERSON_EN})")
+
+
+def _at_word_start(pattern: str, flags: int = 0, first: str = r"[\w@]") -> re.Pattern[str]:
+    """``pattern`` tried only where a word (or an @handle) starts with a ``first`` character:
+    every match of the patterns given here starts there (checked on the labelled corpora), and
+    the guard lets the engine skip the other positions at once (30% to 2× faster)."""
+    return re.compile(rf"(?<!\w)(?={first})(?:{pattern})", flags)
+
+
+OTHER_EN_RE = _at_word_start(f"{_ORG_EN}|{_PERSON_EN}", first="[A-Za-z@]")
 _HAS_JA = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 # The writer's own workplace (うちの課長, 俺の職場の先輩, 前職の店長, my manager at work): someone
 # else, unless the writer says they work for the company (then うちの課長 is its staff).
@@ -291,7 +298,7 @@ _REPORT_EN = re.compile(
     r"accus(?:e|ed|ing|ations?)|claim(?:s|ed|ing)?|rumou?rs?)\b",
     re.IGNORECASE,
 )
-_CONDEMN_EN = re.compile(
+_CONDEMN_EN = _at_word_start(
     r"\b(?:not ok(?:ay)?|unacceptable|uncalled for|out of line|stop|don't|shouldn't|should not|wrong|"
     r"shame|ashamed|disgusting|harass(?:ment|ing)?|report(?:ed)?|abus(?:e|ive)|bully(?:ing)?|"
     r"cruel|unfair|no excuse|be kind|leave (?:them|her|him) alone|false|untrue|baseless|debunked|"
@@ -509,13 +516,3 @@ def impersonation(text: str, start: int) -> bool:
     p_start = sentence_of(text, s_start - 1)[0] if s_start > 0 else s_start
     n_end = sentence_of(text, s_end)[1] if s_end < len(text) else s_end
     return bool(_IMPERSONATION.search(text[p_start:n_end]))
-
-
-def _at_word_start(rx: re.Pattern[str]) -> re.Pattern[str]:
-    """``rx`` tried only where a word or an @handle starts: every match of these patterns
-    starts there (checked on the labelled corpora), and the guard lets the engine skip the
-    other positions at once (30–40% faster on the longest of them)."""
-    return re.compile(r"(?<!\w)(?=[\w@])(?:" + rx.pattern + ")", rx.flags)
-
-
-_CONDEMN_EN = _at_word_start(_CONDEMN_EN)

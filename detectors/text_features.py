@@ -16,6 +16,7 @@ the original text that produced it, so a finding can show the words that weighed
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
@@ -88,8 +89,8 @@ def _japanese_runs(text: str, targets: Sequence[Target]) -> tuple[Any, list[tupl
     folded = fold(text)
     ftext = folded.text
     for t in targets:
-        s = _index_of(folded.starts, t.start)
-        e = _index_of(folded.starts, t.end)
+        s = bisect_left(folded.starts, t.start)  # the first folded character at or after it
+        e = bisect_left(folded.starts, t.end)
         ftext = ftext[:s] + "\x00" * (e - s) + ftext[e:]
     return folded, [(m.group(), m.start()) for m in _JA_RUN.finditer(ftext)]
 
@@ -124,15 +125,3 @@ def features(text: str, targets: Sequence[Target] = ()) -> list[tuple[str, int, 
                     s, e = folded.span_back(base + i, base + i + n)
                     feats.append(("c:" + run[i : i + n], s, e))
     return feats
-
-
-def _index_of(starts: Sequence[int], original: int) -> int:
-    """The first folded index whose original offset is at or after ``original``."""
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] < original:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo

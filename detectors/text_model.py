@@ -152,10 +152,6 @@ class TextModel:
             meta=data.get("meta", {}),
         )
 
-    def weight(self, name: str, label: str) -> float:
-        i = self.index.get(name)
-        return 0.0 if i is None else float(self.matrix[i, self.labels.index(label)])
-
     def scores(self, names: Iterable[str]) -> tuple[list[float], list[float]]:
         """Per label (in :attr:`labels` order): the probability, and the evidence of the post's
         words (the sum of their weights: below zero, the words speak against the label)."""
