@@ -17,7 +17,6 @@ else (近所の田中さん, my neighbour Tanaka, ヤマト物流の田中) is n
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from crawler.items import Finding, Post, Span
@@ -27,7 +26,7 @@ from detectors.context import other_person_after, other_person_before
 from detectors.fields import post_text
 from detectors.lexicon_util import terms
 from detectors.matching import MultiMatcher
-from detectors.normalize import compact, compact_key
+from detectors.normalize import compact, compact_key, fold
 
 ROLE_WORDS = terms("""
     オペレーター, オペレータ, オペ, 担当者, 担当, 店員, 社員, スタッフ, 職員, 受付, 窓口, 店長, 課長, 部長, 係長, 主任,
@@ -124,9 +123,7 @@ def _inside_katakana_word(original: str, start: int, end: int) -> bool:
     if _is_katakana(before) and before != "・":
         return True
     return (
-        _is_katakana(after)
-        and after != "・"
-        and not _KATAKANA_TITLES.match(fold_width(original[end : end + 12]))
+        _is_katakana(after) and after != "・" and not _KATAKANA_TITLES.match(_width(original[end : end + 12]))
     )
 
 
@@ -157,9 +154,9 @@ _KATAKANA_TITLES = re.compile(
 )
 
 
-def fold_width(text: str) -> str:
-    """Half-width katakana to full width (ﾏﾈ → マネ), nothing else."""
-    return unicodedata.normalize("NFKC", text) if any("\uff66" <= c <= "\uff9f" for c in text) else text
+def _width(text: str) -> str:
+    """Half-width katakana as full width (ﾏﾈ → マネ): the normalizer's fold, case and kana kept."""
+    return fold(text, kana=False, lower=False).text
 
 
 def _is_kana(text: str) -> bool:
@@ -373,11 +370,7 @@ class EmployeeNameDetector(Detector):
             return False
         after = original[end : end + 12]
         run = _KATAKANA_RUN.match(after)
-        if (
-            run is None
-            or _KATAKANA_TITLES.match(fold_width(after))
-            or self.role_after.match(compact_key(after))
-        ):
+        if run is None or _KATAKANA_TITLES.match(_width(after)) or self.role_after.match(compact_key(after)):
             return False
         given = self.given_kana.get(employee_id, "")
         return not (given and compact_key(run.group()).startswith(given[:2]))

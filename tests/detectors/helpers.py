@@ -24,7 +24,7 @@ MINATO_ROSTER = Roster(
 )
 
 
-RULES_ONLY = "detectors.text_model.TextModelDetector"
+TEXT_MODEL = "detectors.text_model.TextModelDetector"
 
 
 @lru_cache(maxsize=8)
@@ -33,7 +33,7 @@ def detector_set(require_target: bool = True, *, model: bool = False) -> Detecto
     so the rule tests here test the rules (the model has tests of its own)."""
     options = {} if require_target else {"harassment": {"require_target": False}}
     context = DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER, options)
-    return DetectorSet.from_paths(text_detector_paths(), context, disabled=() if model else (RULES_ONLY,))
+    return DetectorSet.from_paths(text_detector_paths(), context, disabled=() if model else (TEXT_MODEL,))
 
 
 def run(text: str) -> list[Finding]:
