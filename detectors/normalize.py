@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 # Variant and old-form kanji that NFKC does not fold (see PLATFORM-NOTES).
 VARIANT_KANJI = str.maketrans(
@@ -147,11 +148,33 @@ def fold(text: str, *, kana: bool = True, lower: bool = True) -> Folded:
     return _fold(text, kana, lower)
 
 
+# Per-character folding, filled as characters are first seen: ``str.translate`` then folds a
+# whole text in C. ``_SEEN`` holds every character already looked at (most fold to themselves).
+_TABLES: dict[tuple[bool, bool], dict[int, str]] = {}
+_SEEN: dict[tuple[bool, bool], set[str]] = {}
+
+
+def _table(text: str, kana: bool, lower: bool) -> dict[int, str]:
+    key = (kana, lower)
+    table = _TABLES.setdefault(key, {})
+    seen = _SEEN.setdefault(key, set())
+    new = set(text).difference(seen)
+    if new:
+        for c in new:
+            folded = _fold_unit(c, kana, lower)
+            if folded != c:
+                table[ord(c)] = folded
+        seen.update(new)
+    return table
+
+
 @lru_cache(maxsize=1024)
 def _fold(text: str, kana: bool, lower: bool) -> Folded:
     if not _VOICING.intersection(text):
-        pieces = [_fold_unit(c, kana, lower) for c in text]
-        joined = "".join(pieces)
+        if text.isascii():
+            joined = text.lower() if lower else text
+        else:
+            joined = text.translate(_table(text, kana, lower))
         if len(joined) == len(text):  # the common case: one character in, one out
             return Folded(joined, range(len(text)), range(1, len(text) + 1), len(text))
         units = [(i, i + 1) for i in range(len(text))]
@@ -172,6 +195,11 @@ def _fold(text: str, kana: bool, lower: bool) -> Folded:
     return Folded("".join(chars), tuple(starts), tuple(ends), len(text))
 
 
+# Whether each character is kept by ``compact`` (not a separator), filled as characters are
+# first seen, so that the scan of a text runs in C (``map`` over the dict).
+_KEEP: dict[str, bool] = {}
+
+
 @lru_cache(maxsize=4096)
 def _is_sep(ch: str) -> bool:
     return is_separator(ch)
@@ -189,11 +217,16 @@ def _compact(text: str, leet: bool) -> Folded:
     if leet and _LEET_SYMBOL_RE.search(ftext):
         # A symbol standing for a letter inside a latin word (M!nato, sc@m, $cam) is kept.
         ftext = _LEET_SYMBOL_RE.sub(lambda m: m.group(0).translate(LEET), ftext)
-    keep = [i for i, c in enumerate(ftext) if not _is_sep(c)]
-    out = "".join([ftext[i] for i in keep])
+    new = set(ftext).difference(_KEEP)
+    for c in new:
+        _KEEP[c] = not is_separator(c)
+    keep = list(compress(range(len(ftext)), map(_KEEP.__getitem__, ftext)))
+    out = "".join(compress(ftext, map(_KEEP.__getitem__, ftext)))
     if leet:
         out = out.translate(LEET)
     fs, fe = folded.starts, folded.ends
+    if isinstance(fs, range):  # one character in, one out: positions are the kept indices
+        return Folded(out, keep, list(map((1).__add__, keep)), len(text))
     return Folded(out, [fs[i] for i in keep], [fe[i] for i in keep], len(text))
 
 

@@ -41,27 +41,33 @@ _SCHEDULE_JA = (
     rf"毎(?:日|朝|晩|週|月)[^。！？\n]{{0,20}}?(?:で|に)[^。！？\n]{{0,12}}?(?:してる|している|してます|通って|走って|いる)|"
     rf"{_TIME}[^。！？\n]{{0,8}}?(?:に|から)?[^。！？\n]{{0,8}}?(?:出てくる|出て来る|帰る|帰って|退勤|出勤|上がる|出る)"
 )
-_SCHEDULE_EN = (
-    rf"\bclocks? (?:out|in|off) at|"
+_SCHEDULE_EN = (  # every alternative starts with a latin letter or a digit (the lookahead)
+    rf"(?=[a-z0-9])(?:\bclocks? (?:out|in|off) at|"
     rf"\b(?:leaves? (?:work|the office|home) at|gets? off (?:work )?at|takes? the (?:[\w:-]+\s){{0,3}}?(?:train|bus|line|subway|ferry)|(?:station|stop)\b[^.!?\n]{{0,30}}{_TIME}|{_TIME}[^.!?\n]{{0,30}}\b(?:station|stop)\b|"
     rf"(?:train|bus) at {_TIME}|every (?:morning|evening|day|night) at|walks? home|parks? (?:her|his) car|"
     rf"commutes?|(?:her|his) (?:schedule|route home|gym)|at {_TIME} (?:every|each)|"
-    rf"every (?:mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:\s*(?:/|and|&|,)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)*\s+at {_TIME})\b"
+    rf"every (?:mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:\s*(?:/|and|&|,)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)*\s+at {_TIME})\b)"
 )
 
-KINDS: dict[str, tuple[str, str]] = {
-    # kind: (regex over folded text — lower case, NFKC, hiragana —, description)
+KINDS: dict[str, tuple[str, str, str]] = {
+    # kind: (alternatives that need Japanese text, alternatives for any text, description);
+    # the regexes run over folded text: lower case, NFKC, hiragana. Posts without Japanese
+    # skip the first part, which is most of the cost of a scan.
     "phone": (
+        "",
         r"(?<![\d-])(?:\+81[\s-]?\(?0?\d{1,4}\)?|0\d{1,4})[\s\-ー‐−–—]?\(?\d{1,4}\)?[\s\-ー‐−–—]?\d{3,4}(?![\d-])|"
         r"(?<![\d-])\+\d{1,3}[\s.-]?\(?\d{1,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?!\d)|"
         r"(?<!\d)\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)",
         "a phone number",
     ),
     "email": (
-        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+        "",
+        # Starts where a run of address characters starts: no rescan from inside every word.
+        r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
         "an e-mail address",
     ),
     "email_spelled": (
+        "",
         r"[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+\s*[\[(]\s*dot\s*[\])]\s*\w+|"
         r"[\w.+-]+\s+at\s+[\w-]+\s+dot\s+(?:com|net|org|jp|co|io|me)\b",
         "an e-mail address",
@@ -69,37 +75,37 @@ KINDS: dict[str, tuple[str, str]] = {
     "address": (
         rf"(?:{_PREF})[^\s、。,]{{0,20}}?(?:市|区|町|村|郡)(?:[^\s、。,\d]{{0,10}}\d+\s*(?:丁目|番地?|-\d+(?:-\d+)?))?|"
         r"[\u4e00-\u9fff\u3041-\u3096]{1,6}(?:市|区)[\u4e00-\u9fff\u3041-\u3096]{1,8}?\d+\s*(?:丁目|-\d+(?:-\d+)?)|"
-        r"\d+\s*丁目|\d+\s*番地|(?<![\d:])\d{1,4}-\d{1,4}-\d{1,4}(?![\d-])|〒\s*\d{3}-?\d{4}|\d+\s*号室|"
-        r"自宅|じたく|住所|家は|家の場所|(?<!どこに)(?<!どこで)住んで|実家|まんしょん|あぱーと|"
+        r"\d+\s*丁目|\d+\s*番地|\d+\s*号室|"
+        r"自宅|じたく|住所|家は|家の場所|(?<!どこに)(?<!どこで)住んで|実家|まんしょん|あぱーと",
+        r"(?<![\d:])\d{1,4}-\d{1,4}-\d{1,4}(?![\d-])|〒\s*\d{3}-?\d{4}|"
         r"\b\d{1,5}\s+[a-z]+(?:\s[a-z]+)?\s+(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|blvd|boulevard|"
         r"court|ct|way|place|pl)\b|\b(?:home address|her address|his address|lives (?:at|in|on|near|off|"
         r"right)|apartment \d+|apt\.? \d+|where (?:she|he) lives is)\b",
         "a home address or where they live",
     ),
-    "schedule": (
-        f"{_SCHEDULE_JA}|{_SCHEDULE_EN}",
-        "their schedule or whereabouts",
-    ),
+    "schedule": (_SCHEDULE_JA, _SCHEDULE_EN, "their schedule or whereabouts"),
     "account": (
-        r"(?<![\w.@])@[a-z0-9_]{3,15}\b|(?:instagram|facebook|twitter|x|tiktok|threads)\.com/[\w.@-]+|"
-        r"line\.me/[\w/-]+|裏あか|裏垢|鍵あか|鍵垢|本あか|本垢|いんすた|ふぇいすぶっく|らいん(?:の)?id|line(?:の)?\s?id|"
+        r"裏あか|裏垢|鍵あか|鍵垢|本あか|本垢|いんすた|ふぇいすぶっく|らいん(?:の)?id",
+        # Every alternative starts with @ or a latin letter: the lookahead skips other positions.
+        r"(?=[@a-z])(?:(?<![\w.@])@[a-z0-9_]{3,15}\b|(?:instagram|facebook|twitter|x|tiktok|threads)\.com/[\w.@-]+|"
+        r"line\.me/[\w/-]+|line(?:の)?\s?id|"
         r"\b(?:private|secret|personal|alt)\s+(?:account|insta(?:gram)?|twitter|facebook|profile)\b|"
         r"\b(?:her|his)\s+(?:instagram|insta|facebook|twitter|tiktok|snapchat|snap|line)\b|"
         r"\b(?:discord|insta(?:gram)?|twitter|tiktok|twitch|steam|reddit|snap(?:chat)?)(?:'s)?\s+(?:alt|handle|username|user name|"
-        r"tag|id)\b",
+        r"tag|id)\b)",
         "a private account or social handle",
     ),
     "photo": (
-        r"盗撮|隠し撮り|隠し撮|顔写真|顔晒|写真(?:を)?(?:貼|晒|撮っ|撮った|載せ|うp|あっぷ|upし|あげ|上げ)|画像(?:を)?(?:貼|晒|載せ|あげ|上げ)|"
+        r"盗撮|隠し撮り|隠し撮|顔写真|顔晒|写真(?:を)?(?:貼|晒|撮っ|撮った|載せ|うp|あっぷ|upし|あげ|上げ)|画像(?:を)?(?:貼|晒|載せ|あげ|上げ)",
         r"\b(?:photos?|pictures?|pics?|video) of (?:her|him)\b|\b(?:took|snapped|got) (?:a |some )?"
         r"(?:photos?|pictures?|pics?|video)\b|\bsecretly (?:filmed|recorded|photographed)\b",
         "a photo of them",
     ),
     "family": (
         r"車のなんばー|なんばーぷれーと|子供の学校|子どもの学校|娘の学校|息子の学校|娘さんの|息子さんの|"
-        r"\b(?:license plate|plate number|(?:her|his) (?:kids?|children|daughter|son)'?s? school|"
-        r"(?:her|his) (?:car|husband|wife)|drives? an? \w+|plate:? [a-z0-9-]{4,})\b|"
         r"(?:車|愛車)(?:は|が|、)|[一-龥]{1,4}\s?\d{3}\s?[あ-ん]\s?\d{1,2}-?\d{2}",
+        r"\b(?:license plate|plate number|(?:her|his) (?:kids?|children|daughter|son)'?s? school|"
+        r"(?:her|his) (?:car|husband|wife)|drives? an? \w+|plate:? [a-z0-9-]{4,})\b",
         "details about their car or family",
     ),
 }
@@ -139,11 +145,12 @@ class PersonalInfoDetector(Detector):
         } | {k.split()[0].lower() for k in context.company_aliases if k.isascii() and len(k.split()[0]) >= 4}
         # The patterns run on folded (lower-case) text, so no IGNORECASE: it slows every scan.
         self.patterns = [
-            (kind, re.compile(TRIGGERS[kind]), re.compile(p), desc) for kind, (p, desc) in KINDS.items()
+            (kind, re.compile(TRIGGERS[kind]), re.compile(f"{ja}|{any_text}" if ja else any_text), desc)
+            for kind, (ja, any_text, desc) in KINDS.items()
         ]
         self.patterns_latin = [
-            (kind, trigger, re.compile(_SCHEDULE_EN) if kind == "schedule" else pattern, desc)
-            for kind, trigger, pattern, desc in self.patterns
+            (kind, re.compile(TRIGGERS[kind]), re.compile(any_text), desc)
+            for kind, (_, any_text, desc) in KINDS.items()
         ]
 
     @staticmethod
