@@ -182,9 +182,12 @@ _OTHER_PERSON_AFTER = re.compile(
 
 
 _OTHER_IN_BRACKETS = re.compile(
-    r"^\s*[(（](?:うちの|ウチの|俺の|私の|僕の|自分の)|"  # 渡辺課長（うちの会社の）
-    r"^\s*[(（][^)）]{0,12}(?:アイドル|俳優|女優|歌手|声優|芸人|選手|youtuber|配信者|vtuber|推し|キャラ|actor|actress|"
-    r"singer|player|idol|character|streamer)",
+    r"^(?:さん|くん|君|ちゃん|氏|様)?\s*[(（](?:うちの|ウチの|俺の|私の|僕の|自分の)|"  # 渡辺課長（うちの会社の）
+    r"^(?:さん|くん|君|ちゃん|氏|様)?\s*[(（][^)）]{0,12}(?:アイドル|俳優|女優|歌手|声優|芸人|選手|youtuber|配信者|"
+    r"vtuber|推し|キャラ|actor|actress|singer|player|idol|character|streamer)|"
+    # 高木さん（会社の先輩）, 佐々木さん（ほかの店の人）: the writer's own people, someone else's staff
+    r"^(?:さん|くん|君|ちゃん|氏|様)?\s*[(（][^)）]{0,12}(?:先輩|後輩|同僚|友達|友人|同級生|知り合い|幼なじみ|"
+    r"幼馴染|親戚|(?:会社|職場|うち|ウチ)の上司|(?:ほか|他|別|よそ)の[^)）]{0,6}(?:人|方))(?:です|ね|ｗ|w)?[)）]",
     re.IGNORECASE,
 )
 

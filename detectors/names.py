@@ -25,7 +25,7 @@ from detectors.base import Detector, DetectorContext
 from detectors.context import other_person_after, other_person_before
 from detectors.fields import post_text
 from detectors.lexicon_util import terms
-from detectors.matching import MultiMatcher
+from detectors.matching import Match, MultiMatcher
 from detectors.normalize import compact, compact_key, fold
 
 ROLE_WORDS = terms("""
@@ -129,8 +129,20 @@ def _inside_katakana_word(original: str, start: int, end: int) -> bool:
 
 _CAP_AFTER = re.compile(r"^ ([A-Z][a-z]+)\b")
 _CAP_BEFORE = re.compile(r"(?<=[\w,;:] )([A-Z][a-z]+) $")  # not the first word of a sentence
+# The first word of the post or of a sentence: a given name (Ken Watanabe narrating …) unless
+# it is one of the words that open sentences before a name (Tell Ortiz …, Fire Tanaka).
+_CAP_OPENING = re.compile(r"(?:^|[.!?]\s+|\n\s*)([A-Z][a-z]+) $")
+# A shop named after someone: Mercer's Bakery, Nguyen's Pho, Walsh's Hardware, Chen's Dumpling
+# House (but Priya's Saturday class and Tanaka's Instagram are the employee's).
+_POSSESSIVE_BUSINESS = re.compile(
+    r"^['’]s (?:Bakery|Bakehouse|Pho|Hardware|Dumpling|Dumplings|Diner|Deli|Cafe|Café|Coffee|Pizza|Pizzeria|Pub|Bar|"
+    r"Grill|Kitchen|Restaurant|Tavern|Garage|Autos?|Motors|Store|Shop|Market|Books|Bookshop|Bookstore|Pharmacy|Salon|"
+    r"Barbers?|Tailors?|Ramen|Noodles?|Sushi|Tacos?|Burgers?|Bagels?|Donuts?|Doughnuts?|Chippy|Takeaway|Bistro|"
+    r"Brewery|Wines?|Liquors?|Florist|Flowers|Laundry|Cleaners|Plumbing|Removals|Funeral|Cycles|Bikes|Records|"
+    r"Hotel|Inn|Motel|Lodge|Gym|Dojo|Farm|Bakeries|Creamery|Chicken|Fish)\b"
+)
 # Capitalised words that stand next to a name without being part of another person's name.
-_NOT_NAMES = frozenset(
+_NOT_NAMES: frozenset[str] = frozenset(
     re.split(
         r"\s+",
         """i i'm hey hi hello thanks thank dear ask tell poor yes no ok okay lol lmao omg god why so and but or if when
@@ -140,6 +152,28 @@ _NOT_NAMES = frozenset(
         we they he she you this that those these my our your his her their its every some any all big old little young
         new senior junior head lead chief director ceo cto hr pr cm gm streamer producer designer support staff team
         monday tuesday wednesday thursday friday saturday sunday today tonight tomorrow yesterday""".strip(),
+    )
+)
+# A title straight after a family name that is also the company's name: 丸山社長 is its head.
+_TITLE_AFTER = re.compile(
+    r"^(?:代表|社長|会長|副社長|専務|常務|店長|副店長|部長|課長|係長|院長|所長|支配人|オーナー|"
+    r"\s?(?:president|ceo|owner|the owner|the boss)\b)",
+    re.IGNORECASE,
+)
+_VERB_FORM = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
+# Words that open a sentence before a name: verbs in the imperative, titles, interjections.
+_OPENERS = _NOT_NAMES | frozenset(
+    re.split(
+        r"\s+",
+        """fire sack blame ban report avoid watch ignore trust let make send keep stop look see meet call ring
+        email text find beat hit kill shoot punch slap kick hang burn tag ping dm msg message follow unfollow block
+        remember forget imagine picture guess bet honestly apparently seriously literally basically sadly luckily
+        hopefully funny weird shame props kudos bravo welcome goodbye bye yo oi hiya mate bro dude sis girl boys
+        inspector professor prof doctor nurse driver officer detective sergeant councillor councilor mister madam
+        not never always maybe perhaps still now here there then once whoever whatever somebody someone nobody
+        everyone everybody apologies sorry congratulations happy merry good great nice poor lucky pretty ugly
+        fat stupid dumb creepy lazy rude useless fake shady sleazy greasy filthy dirty sick crazy mad angry
+        ask asked tell told said says saying heard hear sure yeah yep nope wait okay found took""".strip(),
     )
 )
 _KATAKANA_RUN = re.compile(r"^[\u30a1-\u30fa\u30fc\uff66-\uff9f]{2,}")
@@ -357,14 +391,23 @@ class EmployeeNameDetector(Detector):
             if " " in seg.strip():
                 return False
             own = self.latin_parts.get(employee_id, frozenset())
-            for m in (
-                _CAP_AFTER.match(original[end : end + 24]),
-                _CAP_BEFORE.search(original[max(0, start - 24) : start]),
+            if _POSSESSIVE_BUSINESS.match(original[end : end + 16]):
+                return True
+            before = original[max(0, start - 24) : start]
+            for m, common in (
+                (_CAP_AFTER.match(original[end : end + 24]), _NOT_NAMES),
+                (_CAP_BEFORE.search(before), _NOT_NAMES),
+                (_CAP_OPENING.search(before), _OPENERS),
             ):
                 if m is not None:
                     word = m.group(1).lower()
-                    if word not in own and word not in _NOT_NAMES and word not in self.company_words:
-                        return True
+                    if word in own or word in common or word in self.company_words:
+                        continue
+                    if common is _OPENERS and (
+                        _VERB_FORM.search(word) or self.role_before.search(compact_key(word))
+                    ):
+                        continue  # Found Jake's burner, Snapped Olga's plate, Chef Saito, Teller Fujii
+                    return True
             return False
         if not (_is_kanji(seg) and len(seg) <= 3):  # a kanji family name
             return False
@@ -414,21 +457,24 @@ class EmployeeNameDetector(Detector):
             )
         ) or tuple((c.o_start, c.o_end) for c in self.company.search(original, folded))
         company_context = bool(own)
+        others: set[str] = set()  # names that are part of someone else's name in this post
+        one_word: list[Match[str]] = []  # one-word aliases (Marcus, 山崎): others' names too
         for m in self.strong.search(original, folded):
-            if other_person_after(original, m.o_end, staff_titles=True):
-                continue  # John Smith the actor, 田中美咲選手 (but 田中美咲先生 is the employee)
-            if m.key in self.one_word_aliases and other_person_before(original, m.o_start, own):
-                continue  # my friend Lihua (an alias, not the full name)
-            if self._name_continues(original, m.o_end, text, m.end):
-                continue  # 大谷翔 inside 大谷翔平: a longer name, someone else
+            single = m.key in self.one_word_aliases
+            if (
+                other_person_after(original, m.o_end, staff_titles=True)  # John Smith the actor, 田中美咲選手
+                or (single and other_person_before(original, m.o_start, own))  # my friend Lihua
+                or self._name_continues(original, m.o_end, text, m.end)  # 大谷翔 inside 大谷翔平
+                or (single and self._another_persons_name(original, m.o_start, m.o_end, m.payload))
+            ):  # Marcus Rashford (the alias Marcus), 山崎リオ (the alias 山崎)
+                others.add(m.key)
+                continue
             if _inside_katakana_word(original, m.o_start, m.o_end):
                 continue  # リー inside グリーンウェイ
-            if m.key in self.one_word_aliases and self._another_persons_name(
-                original, m.o_start, m.o_end, m.payload
-            ):
-                continue  # Marcus Rashford (the alias Marcus), 山崎リオ (the alias 山崎)
             if not company_context and name_as_thing(original, m.o_start, m.o_end):
                 continue  # my Tom Baker scarf
+            if single:
+                one_word.append(m)
             hits.setdefault(m.payload, []).append(read.span(m.o_start, m.o_end))
             taken.append((m.start, m.end))
         weak_only: set[str] = set()
@@ -450,40 +496,54 @@ class EmployeeNameDetector(Detector):
                 hits.setdefault(r.payload, []).append(read.span(r.o_start, r.o_end))
                 taken.append((r.start, r.end))
         capitalised = any(c.isupper() for c in original)
+        accepted: list[tuple[Match[_Weak], bool]] = []
         for w in self.weak.search(original, folded):
             if any(s < w.end and w.start < e for s, e in taken):
                 continue
+            if any(s < w.o_end and w.o_start < e for s, e in own) and not _TITLE_AFTER.match(
+                original[w.o_end : w.o_end + 12]
+            ):
+                continue  # まるやま in まるやまストア: the company that bears the family name (丸山社長 is its head)
             if capitalised and w.key.isascii() and not original[w.o_start].isupper():
                 continue  # "post more selfies": a lower-case word, not Moore
-            if self._name_continues(original, w.o_end, text, w.end) or _inside_katakana_word(
-                original, w.o_start, w.o_end
+            if _inside_katakana_word(original, w.o_start, w.o_end):
+                continue  # ミン in ミント
+            if (
+                self._name_continues(original, w.o_end, text, w.end)
+                or self._another_persons_name(original, w.o_start, w.o_end, w.payload.employee_id)
+                or other_person_before(original, w.o_start, own)
+                or other_person_after(original, w.o_end, staff_titles=company_context)
             ):
-                continue  # 小林 in 小林製薬, 大谷 in 大谷翔平, ミン in ミント
-            if self._another_persons_name(original, w.o_start, w.o_end, w.payload.employee_id):
-                continue  # Boris Becker, 芸人の渡辺ケンタ
+                others.add(w.key)
+                continue  # 大谷 in 大谷翔平, Boris Becker, 芸人の渡辺ケンタ, 渡辺さん（うちの課長）
             role, honorific = self._context(text, w.start, w.end)
             role = (
                 role
                 or self._with_company(original, w.o_end, own)
                 or self._after_company(original, w.o_start, own)
             )
-            if other_person_before(original, w.o_start, own) or other_person_after(
-                original, w.o_end, staff_titles=company_context
-            ):
-                continue
             entry = w.payload
             if entry.katakana and any("\u3041" <= c <= "\u309f" for c in original[w.o_start : w.o_end]):
                 continue  # ちゃんと is not チャン: a katakana name written in hiragana is a word
             if entry.needs_honorific:
-                ok = role or (honorific and (company_context or bool(hits)))
+                ok = role or (honorific and (company_context or bool(hits) or bool(accepted)))
             else:
                 ok = role or company_context
-            if not ok:
-                continue
-            eid = entry.employee_id
+            if ok:
+                accepted.append((w, role))
+        for w, role in accepted:
+            if w.key in others and not role:
+                continue  # 渡辺謙の新作映画…渡辺さん渋すぎる: the same someone else again
+            eid = w.payload.employee_id
             if eid not in hits:
                 weak_only.add(eid)
             hits.setdefault(eid, []).append(read.span(w.o_start, w.o_end))
+        for m in one_word:
+            if m.key in others and not self._context(text, m.start, m.end)[0]:
+                span = read.span(m.o_start, m.o_end)
+                hits[m.payload] = [s for s in hits[m.payload] if s != span]
+                if not hits[m.payload]:
+                    del hits[m.payload]
         findings = []
         for eid, spans in hits.items():
             emp = self.context.roster.get(eid)
