@@ -43,13 +43,17 @@ class MultiMatcher(Generic[T]):
     def __init__(self, keys: Mapping[str, T], *, leet: bool = True) -> None:
         self.leet = leet
         self.payload: dict[str, T] = {}
-        self.shape: dict[str, tuple[int, ...]] = {}
+        # Letters per word of every key that normalizes to the same string (Jordan Pike and a
+        # run-together variant JordanPike): the original may be spelled as any of them.
+        self.shape: dict[str, frozenset[tuple[int, ...]]] = {}
         for key, value in keys.items():
             norm = compact_key(key, leet=leet)
-            if not norm or norm in self.payload:
+            if not norm:
                 continue
-            self.payload[norm] = value
-            self.shape[norm] = tuple(len(compact_key(w, leet=leet)) for w in key.split())
+            shape = tuple(len(compact_key(w, leet=leet)) for w in key.split())
+            self.shape[norm] = self.shape.get(norm, frozenset()) | {shape}
+            if norm not in self.payload:  # the first key's payload wins
+                self.payload[norm] = value
         if self.payload:
             self.pattern: re.Pattern[str] | None = re.compile(trie_regex(self.payload))
         else:
@@ -162,9 +166,10 @@ def _latin_alnum(ch: str) -> bool:
     return n.isascii() and n.isalnum()
 
 
-def latin_span_ok(original: str, start: int, end: int, shape: tuple[int, ...]) -> bool:
+def latin_span_ok(original: str, start: int, end: int, shapes: frozenset[tuple[int, ...]]) -> bool:
     """Word boundaries hold and the whitespace-separated chunks of the span line up with the
-    key's words (``shape`` = letters per word), or every chunk is a single letter."""
+    words of one of the key's spellings (``shapes``: letters per word), or every chunk is a
+    single letter."""
     if not is_ascii_word_boundary(original, start, end):
         return False
     parts = original[start:end].split()
@@ -172,6 +177,6 @@ def latin_span_ok(original: str, start: int, end: int, shape: tuple[int, ...]) -
         return True  # one word: nothing to line up
     chunks = [sum(1 for c in chunk if not is_separator(c) or c in "!@$|") for chunk in parts]
     chunks = [c for c in chunks if c]
-    if tuple(chunks) == shape or len(chunks) == 1:
+    if tuple(chunks) in shapes or len(chunks) == 1:
         return True
     return all(c == 1 for c in chunks)

@@ -105,3 +105,36 @@ def test_role_registered_as_alias_names_its_holder_only_with_the_company() -> No
     assert ids("あさひ歯科に行った。近所の病院の院長は親切。") == set()
     assert ids("Asahi Dental's lead producer of the ad is a genius.") == {"C02"}
     assert ids("The lead producer of my favourite show quit.") == set()
+
+
+def test_latin_full_name_with_a_latin_reading() -> None:
+    """A roster that writes latin names in the reading column too (``jordan pike``) registers
+    a run-together variant first; the spaced full name is still the employee."""
+    from crawler.evaluation.text import text_detector_paths
+    from crawler.items import Post
+    from crawler.roster import Employee, Roster
+    from detectors.base import DetectorContext, DetectorSet
+
+    roster = Roster((Employee("E05", "Jordan Pike", "jordan pike", "Jordan Pike", ("JP",)),))
+    context = DetectorContext("Granite Peak Resort", ("Granite Peak",), roster, {})
+    detectors = DetectorSet.from_paths(text_detector_paths(), context)
+    for text in (
+        "Jordan Pike is a useless waste of oxygen.",
+        "I'll find jordan pike after his shift.",
+        "JordanPike",
+    ):
+        post = Post(platform="t", source="t", id="1", url="", text=text)
+        detectors.run(post)
+        assert {f.employee_id for f in post.findings if f.label == "employee_named"} == {"E05"}, text
+
+
+def test_every_spelling_of_a_key_keeps_its_word_shape() -> None:
+    """Two keys that normalize alike (Jordanpike, Jordan Pike): the original may be written as
+    either, whichever was registered first (the roster's keys come from a set)."""
+    from detectors.matching import MultiMatcher
+
+    for keys in ({"Jordanpike": "E05", "Jordan Pike": "E05"}, {"Jordan Pike": "E05", "Jordanpike": "E05"}):
+        matcher = MultiMatcher(keys)
+        for text in ("Jordan Pike is rude", "jordanpike is rude"):
+            assert [m.payload for m in matcher.search(text)] == ["E05"], (keys, text)
+        assert matcher.search("Jordan Pikes and more") == []  # not a word boundary
