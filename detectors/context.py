@@ -143,11 +143,16 @@ SELF_RE = re.compile(
 _OTHER_PERSON_BEFORE = re.compile(
     r"(?:近所|隣|友達|友人|知り合い|親戚|彼氏|彼女|夫|妻|旦那|嫁|母|父|兄|姉|弟|妹|先生|担任|同級生|"
     r"クラス|俳優|女優|選手|歌手|芸人|議員|首相|大臣|総理|大統領|漫画|アニメ|ドラマ|上司|大家|同僚|先輩|後輩|"
-    r"バイト先|職場|声優|アイドル|作家|芸能人|アナウンサー|元カレ|元カノ|息子|娘)"
+    r"バイト先|職場|声優|アイドル|作家|芸能人|アナウンサー|元カレ|元カノ|息子|娘|インフルエンサー|ユーチューバー|"
+    r"配信者|タレント|モデル)"
     r"(?:の[^、。！？\s]{1,4})?の?\s*$|"  # バイト先の店長の山崎, 隣の部屋の斎藤さん
+    # 大家さん、森さん / うちの上司、浜田: the writer's own people introduced before a comma (but
+    # うちの娘、齋藤さんの… is a child talking about the employee)
+    r"(?:近所の人|友達|友人|知り合い|親戚|上司|大家|同僚|先輩|後輩|担任|同級生)(?:さん|ちゃん)?[、,]\s*$|"
     r"(?:my|our)\s+(?:friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|boyfriend|"
     r"girlfriend|brother|sister|son|daughter|mom|dad|boss|landlord|classmate)(?:\s+(?:mr|mrs|ms|miss|dr)\.?)?\s*$|"
     r"(?:actor|actress|player|singer|politician|senator|author|character)\s*$|"
+    r"\b(?:sen|rep|gov)\.\s*$|\b(?:senator|congressman|congresswoman|councillor|councilor|mayor|governor)\s*$|"
     r"(?:うちの|ウチの|俺の|私の|僕の|自分の|弊社の|前の会社の)[^、。\s]{0,6}$|"
     r"(?:my|our)\s+(?:\w+\s+)?(?:boss|manager|supervisor|coworker|colleague|team lead)\s*$|"
     rf"(?:{_ORG_JA})の\s*$",
@@ -174,7 +179,8 @@ _OTHER_PERSON_AFTER = re.compile(
     r"politician|comedian|character|rapper|youtuber|streamer|novelist|artist)\b|"
     r"^(?:さん)?(?:選手|監督|議員|先生|容疑者|被告|氏（|\(俳優|（俳優)|"
     r"^(?:さん|ちゃん)?の(?:新曲|新作|ライブ|ドラマ|映画|写真集|出演|試合|ゴール|cd|CD|アルバム|コンサート|番組|小説|ファン)|"
-    r"^\s+(?:from|at|in)\s+my\s+(?:\w+\s+)?(?:office|work|job|class|school|gym|club|team|church|dorm|building|"
+    r"^['’]s\s+(?:new|latest|last|upcoming)\s+(?:album|song|single|movie|film|show|series|book|novel|special|tour)\b|"
+    r"^\s+(?:from|at|in)\s+my\s+(?:[\w']+\s+){0,2}(?:office|work|job|class|school|gym|club|team|church|dorm|building|"
     r"company|department|floor|lab|band)\b|"  # Sato from my office: the writer's own people
     r"^\s+from\s+(?:the|that)\s+(?:\w+\s+)?(?:drama|show|series|movie|film|band|anime|game|ad|commercial)\b",
     re.IGNORECASE,

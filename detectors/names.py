@@ -459,15 +459,19 @@ class EmployeeNameDetector(Detector):
         company_context = bool(own)
         others: set[str] = set()  # names that are part of someone else's name in this post
         one_word: list[Match[str]] = []  # one-word aliases (Marcus, 山崎): others' names too
+        elsewhere: list[tuple[int, int]] = []  # full names found to be someone else's
         for m in self.strong.search(original, folded):
             single = m.key in self.one_word_aliases
+            if self._name_continues(original, m.o_end, text, m.end):
+                others.add(m.key)
+                continue  # 大谷翔 inside 大谷翔平 (the family name inside is judged on its own)
             if (
                 other_person_after(original, m.o_end, staff_titles=True)  # John Smith the actor, 田中美咲選手
                 or (single and other_person_before(original, m.o_start, own))  # my friend Lihua
-                or self._name_continues(original, m.o_end, text, m.end)  # 大谷翔 inside 大谷翔平
                 or (single and self._another_persons_name(original, m.o_start, m.o_end, m.payload))
             ):  # Marcus Rashford (the alias Marcus), 山崎リオ (the alias 山崎)
                 others.add(m.key)
+                elsewhere.append((m.start, m.end))
                 continue
             if _inside_katakana_word(original, m.o_start, m.o_end):
                 continue  # リー inside グリーンウェイ
@@ -498,8 +502,8 @@ class EmployeeNameDetector(Detector):
         capitalised = any(c.isupper() for c in original)
         accepted: list[tuple[Match[_Weak], bool]] = []
         for w in self.weak.search(original, folded):
-            if any(s < w.end and w.start < e for s, e in taken):
-                continue
+            if any(s < w.end and w.start < e for s, e in (*taken, *elsewhere)):
+                continue  # part of a name found, or of one that is someone else's (Liam Gallagher's new album)
             if any(s < w.o_end and w.o_start < e for s, e in own) and not _TITLE_AFTER.match(
                 original[w.o_end : w.o_end + 12]
             ):

@@ -89,3 +89,22 @@ MARU_ROSTER = Roster(
 )
 def test_company_that_bears_a_family_name(text: str, expected: set[str]) -> None:
     assert _found(text, MARU, MARU_ROSTER) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sen. Watanabe's care bill could help customers of Brightwave.", set()),  # a politician
+        (
+            "Gavin Mercer's new album slaps. Blasting it while on hold with Brightwave.",
+            set(),
+        ),  # a namesake's work
+        ("Watanabe from my son's soccer team broke his wrist. Brightwave sent flowers, oddly.", set()),
+        ("インフルエンサーの渡辺がBrightwaveの広告に出てた", set()),
+        ("うちの大家さん、渡辺さんっていうんだけど優しい。Brightwaveとは関係ない", set()),
+        ("うちの娘、Brightwaveの渡辺さんの窓口にしか並びたがらない", {"E03"}),  # the child is not a marker
+        ("Brightwave's Gavin Mercer read my meter.", {"E01"}),
+    ],
+)
+def test_markers_of_someone_else(text: str, expected: set[str]) -> None:
+    assert _found(text, BRIGHT, BRIGHT_ROSTER) == expected, text
