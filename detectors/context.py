@@ -388,13 +388,28 @@ _DENIAL_START = re.compile(
 )
 
 
+# The answer to a rumour's question that refutes it (給料遅れたってマジ？→確認したら銀行の障害
+# だったらしい。ツバメは悪くない / "Is it a scam? Turned out it was my bank's error").
+_REFUTED_AFTER = re.compile(
+    r"デマ|誤解|勘違い|嘘だった|ウソだった|違った|間違いだった|悪くない|悪くなかった|関係ない|無関係|問題なかった|"
+    r"障害だった|ミスだった|\b(?:not true|untrue|false alarm|fake news|debunked|a hoax|my (?:own )?(?:bank|mistake|fault)|"
+    r"turned out (?:fine|ok|okay|to be (?:fine|legit|my|a glitch|an error))|(?:was|is) legit)\b",
+    re.IGNORECASE,
+)
+
+
+_ANSWER_LEAD = re.compile(r"^[\s→＞>-]+")
+
+
 def answered_no(text: str, start: int) -> bool:
     """True when the term is in a question the writer answers with a denial right away
-    (Is it a scam? No. / 詐欺？いや、全然。)."""
+    (Is it a scam? No. / 詐欺？いや、全然。), also after an arrow (→いや), or with a refutation in
+    the answer that follows (→確認したら銀行側の障害だったらしい。ツバメは悪くない)."""
     _, s_end = sentence_of(text, start)
     if "?" not in text[start:s_end] and "？" not in text[start:s_end]:
         return False
-    return bool(_DENIAL_START.match(text[s_end : s_end + 30]))
+    answer = _ANSWER_LEAD.sub("", text[s_end : s_end + 80], count=1)
+    return bool(_DENIAL_START.match(answer[:30]) or _REFUTED_AFTER.search(answer))
 
 
 # A term that is only the standard of a comparison (どこかのクソ会社とは大違い, 前の職場のブラック企業に

@@ -88,6 +88,11 @@ def test_claims_of_others_refuted(text: str, expected: set[str]) -> None:
         ("ミナト通信って詐欺？いや、普通に良心的だよ。", set()),
         ("Are Minato Tsushin crooks? Nope, they refunded me in two days.", set()),
         ("Are Minato Tsushin crooks? Absolutely, they kept my deposit.", {"defamation"}),
+        # the answer after an arrow, or a refutation in the answer
+        ("ミナト通信って詐欺？→いや、普通に返金された。", set()),
+        ("ミナト通信って詐欺？→確認したら銀行側の障害だったらしい。ミナトは悪くない", set()),
+        ("Is Minato Tsushin a scam? Turned out it was my bank's error, they're fine.", set()),
+        ("ミナト通信って詐欺？→詐欺だよ、金返ってこない", {"defamation"}),
     ],
 )
 def test_question_answered_no(text: str, expected: set[str]) -> None:
