@@ -9,8 +9,10 @@ then fixed because of them. They keep the issue's targets.
 ``BLIND``: written by engineers who read neither the detectors nor the training corpus, and
 never used to change a rule or the model. Their first measurements are in docs/detectors.md;
 the floors here are those figures less a small margin, so a change that makes unseen posts
-worse fails even where it stays above another set's level. The last eight were written as
-training folders and held out instead (docs/detectors.md, "Eight more held-out sets")."""
+worse fails even where it stays above another set's level. The last eight were written in the
+fifth round as training folders, briefed to make half of every label's positives indirect, and
+held out (docs/detectors.md, "Fifth round"); the eight held out in the fourth round are
+training folders now."""
 
 from __future__ import annotations
 
@@ -39,18 +41,18 @@ BLIND = {
     "aozora_bento": (0.90, 2, 0.93, 0.99),
     "cobalt_cloud": (0.87, 1, 0.99, 0.99),
     "momiji_ryokan": (0.76, 0, 0.92, 0.99),
-    "takumi_koumuten": (0.84, 2, 0.99, 0.99),
+    "takumi_koumuten": (0.84, 3, 0.99, 0.99),
     "tokiwa_railway": (0.89, 2, 0.97, 0.87),
     "harborline": (0.77, 1, 0.92, 0.97),
-    # Written as training folders (briefed to vary the phrasing of positives), held out instead.
-    "fujimi_clinic": (0.83, 2, 0.98, 0.99),
-    "bluewave_isp": (0.82, 0, 0.99, 0.99),
-    "aoi_kotsu": (0.86, 2, 0.99, 0.92),
-    "summit_outdoor": (0.72, 1, 0.99, 0.98),
-    "midori_city_hall": (0.83, 0, 0.99, 0.99),
-    "lotus_travel": (0.76, 0, 0.99, 0.99),
-    "sakuragi_mart": (0.82, 0, 0.94, 0.87),
-    "cedar_law": (0.69, 0, 0.98, 0.96),
+    # Fifth round: written as training folders (half of every label's positives indirect), held out.
+    "yasuragi_tenrei": (0.86, 0, 0.99, 0.97),
+    "uzushio_sushi": (0.77, 1, 0.97, 0.93),
+    "star_hall": (0.86, 2, 0.95, 0.99),
+    "hibari_kotsu": (0.85, 0, 0.97, 0.93),
+    "crestline_motors": (0.65, 1, 0.97, 0.86),
+    "quickcart": (0.78, 2, 0.99, 0.97),
+    "ember_games": (0.76, 3, 0.96, 0.97),
+    "sakae_systems": (0.76, 2, 0.99, 0.96),
 }
 
 

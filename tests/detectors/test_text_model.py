@@ -23,7 +23,9 @@ from training import train_text_model as trainer
 HARASSMENT = {"defamation", "insult", "threat", "discrimination", "sexual", "personal_info"}
 
 
-ANSWERED = "ミナト通信って詐欺なの？→いや普通に解約できたよ。"  # a question answered "no"
+# The rules read a scam claim; the post takes it back (the rules' own context checks do not
+# see it); the model finds the claim unlikely and withdraws it.
+TAKEN_BACK = "I almost called Minato Tsushin scammers, but the refund came through."
 
 
 def post_of(text: str, post_id: str = "t") -> Post:
@@ -62,8 +64,8 @@ def test_adds_what_the_rules_miss_and_explains_it(text: str, label: str) -> None
 
 
 def test_withdraws_a_weak_rule_finding_it_finds_unlikely() -> None:
-    assert "defamation" in {f.label for f in run(ANSWERED, model=False)}
-    assert not HARASSMENT & {f.label for f in run(ANSWERED)}
+    assert "defamation" in {f.label for f in run(TAKEN_BACK, model=False)}
+    assert not HARASSMENT & {f.label for f in run(TAKEN_BACK)}
 
 
 @pytest.mark.parametrize(
@@ -82,7 +84,7 @@ def test_keeps_strong_findings_without_evidence_against_them(text: str) -> None:
 
 def test_detector_set_returns_only_findings_still_there() -> None:
     """The crawl's detect worker sends back what run() returns: a withdrawn finding must not be in it."""
-    post = post_of(ANSWERED)
+    post = post_of(TAKEN_BACK)
     new = detector_set(model=True).run(post)
     assert [id(f) for f in new] == [id(f) for f in post.findings]
     assert "defamation" not in {f.label for f in new}
@@ -113,7 +115,7 @@ def test_options_override_the_thresholds() -> None:
         MINATO[0], MINATO[1], MINATO_ROSTER, {"text_model": {"add": 1.01, "withdraw": 0.0}}
     )
     detector = TextModelDetector(context)
-    post = post_of(ANSWERED)
+    post = post_of(TAKEN_BACK)
     detector_set(model=False).run(post)  # the rules
     assert detector.detect(post) == []  # adds nothing (add > 1) …
     assert "defamation" in {f.label for f in post.findings}  # … and withdraws nothing
@@ -197,7 +199,7 @@ def test_withdrawal_is_logged_without_the_text(caplog: pytest.LogCaptureFixture)
     import logging
 
     caplog.set_level(logging.DEBUG, logger="detectors.text_model")
-    post = post_of(ANSWERED, "p1")
+    post = post_of(TAKEN_BACK, "p1")
     detector_set(model=False).run(post)
     TextModelDetector(DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER)).detect(post)
-    assert "withdrew" in caplog.text and "p1" in caplog.text and "詐欺" not in caplog.text
+    assert "withdrew" in caplog.text and "p1" in caplog.text and "scammers" not in caplog.text
