@@ -167,18 +167,14 @@ class CompanyMentionDetector(Detector):
 
     @staticmethod
     def _handle_ok(text: str, m: re.Match[str]) -> bool:
-        """The alias ends the handle or a word inside it: RedwoodHotels|TKY (case change),
-        minato|_support (underscore), minato|2024 (digits); minatoku is one word."""
+        """The alias ends the handle or a word inside it: RedwoodHotels|TKY, MINATO|TKY (a
+        capital; the alias ends with a letter), minato|_support (underscore), minato|2024
+        (digits); minatoku is one word."""
         end = m.end()
         if end >= len(text) or not (text[end].isalnum() or text[end] == "_"):
             return True
-        nxt, last = text[end], text[end - 1]
-        return (
-            nxt == "_"
-            or nxt.isdigit()
-            or (nxt.isupper() and last.islower())
-            or (nxt.isupper() and last.isupper())
-        )
+        nxt = text[end]
+        return nxt == "_" or nxt.isdigit() or nxt.isupper()
 
     def detect(self, post: Post) -> list[Finding]:
         read = post_text(post)

@@ -169,11 +169,11 @@ _OPENERS = _NOT_NAMES | frozenset(
         email text find beat hit kill shoot punch slap kick hang burn tag ping dm msg message follow unfollow block
         remember forget imagine picture guess bet honestly apparently seriously literally basically sadly luckily
         hopefully funny weird shame props kudos bravo welcome goodbye bye yo oi hiya mate bro dude sis girl boys
-        inspector professor prof doctor nurse driver officer detective sergeant councillor councilor mister madam
-        not never always maybe perhaps still now here there then once whoever whatever somebody someone nobody
-        everyone everybody apologies sorry congratulations happy merry good great nice poor lucky pretty ugly
+        inspector professor prof doctor driver detective sergeant councillor councilor mister madam
+        not never always maybe perhaps still now here there once whoever whatever somebody someone nobody
+        everyone everybody apologies sorry congratulations happy merry good great nice lucky pretty ugly
         fat stupid dumb creepy lazy rude useless fake shady sleazy greasy filthy dirty sick crazy mad angry
-        ask asked tell told said says saying heard hear sure yeah yep nope wait okay found took""".strip(),
+        asked said says saying heard hear sure yep nope wait found took""".strip(),
     )
 )
 _KATAKANA_RUN = re.compile(r"^[\u30a1-\u30fa\u30fc\uff66-\uff9f]{2,}")

@@ -149,22 +149,14 @@ def fold(text: str, *, kana: bool = True, lower: bool = True) -> Folded:
 
 
 # Per-character folding, filled as characters are first seen: ``str.translate`` then folds a
-# whole text in C. ``_SEEN`` holds every character already looked at (most fold to themselves).
+# whole text in C. Every character looked at has an entry, also those that fold to themselves.
 _TABLES: dict[tuple[bool, bool], dict[int, str]] = {}
-_SEEN: dict[tuple[bool, bool], set[str]] = {}
 
 
 def _table(text: str, kana: bool, lower: bool) -> dict[int, str]:
-    key = (kana, lower)
-    table = _TABLES.setdefault(key, {})
-    seen = _SEEN.setdefault(key, set())
-    new = set(text).difference(seen)
-    if new:
-        for c in new:
-            folded = _fold_unit(c, kana, lower)
-            if folded != c:
-                table[ord(c)] = folded
-        seen.update(new)
+    table = _TABLES.setdefault((kana, lower), {})
+    for code in set(map(ord, text)).difference(table):
+        table[code] = _fold_unit(chr(code), kana, lower)
     return table
 
 
@@ -200,9 +192,15 @@ def _fold(text: str, kana: bool, lower: bool) -> Folded:
 _KEEP: dict[str, bool] = {}
 
 
-@lru_cache(maxsize=4096)
+def _learn(chars: str) -> None:
+    for c in set(chars).difference(_KEEP):
+        _KEEP[c] = not is_separator(c)
+
+
 def _is_sep(ch: str) -> bool:
-    return is_separator(ch)
+    if ch not in _KEEP:
+        _learn(ch)
+    return not _KEEP[ch]
 
 
 def compact(text: str, *, leet: bool = True) -> Folded:
@@ -217,9 +215,7 @@ def _compact(text: str, leet: bool) -> Folded:
     if leet and _LEET_SYMBOL_RE.search(ftext):
         # A symbol standing for a letter inside a latin word (M!nato, sc@m, $cam) is kept.
         ftext = _LEET_SYMBOL_RE.sub(lambda m: m.group(0).translate(LEET), ftext)
-    new = set(ftext).difference(_KEEP)
-    for c in new:
-        _KEEP[c] = not is_separator(c)
+    _learn(ftext)
     keep = list(compress(range(len(ftext)), map(_KEEP.__getitem__, ftext)))
     out = "".join(compress(ftext, map(_KEEP.__getitem__, ftext)))
     if leet:
