@@ -44,6 +44,7 @@ from detectors.context import (
 from detectors.fields import post_text
 from detectors.matching import MultiMatcher
 from detectors.morph import morphemes
+from detectors.multiregex import PatternSet
 from detectors.normalize import _kata_to_hira, compact, compact_key, fold, has_japanese
 
 logger = logging.getLogger(__name__)
@@ -207,6 +208,8 @@ class HarassmentDetector(Detector):
             (label, re.compile(_EN_WORD_START + "(?:" + "|".join(f"(?:{p})" for p in pats) + ")"))
             for label, pats in lexicon_en.PATTERNS.items()
         ]
+        # One Hyperscan pass tells which labels' English patterns can match (usually none).
+        self.en_set = PatternSet([pattern for _, pattern in self.en_patterns])
         self.katakana_patterns = [
             (label, re.compile(p)) for label, pats in lexicon_ja.PATTERNS_KATAKANA.items() for p in pats
         ]
@@ -242,7 +245,9 @@ class HarassmentDetector(Detector):
             cues.extend(self._masked_cues(text, cues))
         lowered = fold(text)
         japanese = has_japanese(text)
-        patterns = (self.ja_patterns if japanese else []) + (self.en_patterns if _LATIN.search(text) else [])
+        patterns = self.ja_patterns if japanese else []
+        if _LATIN.search(text):
+            patterns = patterns + [self.en_patterns[i] for i in self.en_set.candidates(lowered.text)]
         for label, pattern in patterns:
             for pm in pattern.finditer(lowered.text):
                 if pm.end() > pm.start():

@@ -22,6 +22,7 @@ from crawler.items import Finding, Post, Span
 from detectors.base import Detector, DetectorContext
 from detectors.context import sentences
 from detectors.fields import post_text
+from detectors.multiregex import PatternSet
 from detectors.normalize import Folded, compact_key, fold, has_japanese
 
 _PREF = (
@@ -114,7 +115,8 @@ KINDS: dict[str, tuple[str, str, str]] = {
 _BUSINESS_NUMBER = re.compile(r"^\(?(?:0120|0800|0570|0088|\+?1[\s.-]?\(?8(?:00|33|44|55|66|77|88)\))")
 
 
-# Cheap literal triggers: a kind's full pattern runs only when its trigger occurs (speed).
+# Triggers: a kind's pattern runs only on a text where its trigger occurs (a cheap test, and a
+# condition: digits alone are not an address without an address word).
 TRIGGERS: dict[str, str] = {
     "phone": r"\d{3}",
     "email": r"@",
@@ -144,14 +146,15 @@ class PersonalInfoDetector(Detector):
             if k.isascii() and len(k) >= 4
         } | {k.split()[0].lower() for k in context.company_aliases if k.isascii() and len(k.split()[0]) >= 4}
         # The patterns run on folded (lower-case) text, so no IGNORECASE: it slows every scan.
-        self.patterns = [
-            (kind, re.compile(TRIGGERS[kind]), re.compile(f"{ja}|{any_text}" if ja else any_text), desc)
-            for kind, (ja, any_text, desc) in KINDS.items()
-        ]
-        self.patterns_latin = [
-            (kind, re.compile(TRIGGERS[kind]), re.compile(any_text), desc)
-            for kind, (_, any_text, desc) in KINDS.items()
-        ]
+        self.kinds = [(kind, desc) for kind, (_, _, desc) in KINDS.items()]
+        triggers = [re.compile(TRIGGERS[kind]) for kind in KINDS]
+        self.patterns = PatternSet(
+            [re.compile(f"{ja}|{any_text}" if ja else any_text) for ja, any_text, _ in KINDS.values()],
+            triggers,
+        )
+        self.patterns_latin = PatternSet(
+            [re.compile(any_text) for _, any_text, _ in KINDS.values()], triggers
+        )
 
     @staticmethod
     def _only_the_name(folded: Folded, m: re.Match[str], name_spans: list[tuple[int, int]]) -> bool:
@@ -178,30 +181,29 @@ class PersonalInfoDetector(Detector):
         name_at = [(sent_index(read.position(s)), f.employee_id) for f in named for s in f.spans]
         name_spans = [(read.position(s), read.position(s) + s.end - s.start) for f in named for s in f.spans]
         by_employee: dict[str, list[tuple[Span, str]]] = {}
-        for kind, trigger, pattern, desc in self.patterns if has_japanese(text) else self.patterns_latin:
-            if not trigger.search(folded.text):
+        patterns = self.patterns if has_japanese(text) else self.patterns_latin
+        for k, m in patterns.finditer(folded.text):
+            kind, desc = self.kinds[k]
+            if m.end() <= m.start():
                 continue
-            for m in pattern.finditer(folded.text):
-                if m.end() <= m.start():
-                    continue
-                if kind in ("account", "email", "email_spelled"):
-                    key = compact_key(m.group(0))
-                    if any(c in key for c in self.company_keys):
-                        continue  # the company's own account or address (@minato_support)
-                    if kind == "account" and self._only_the_name(folded, m, name_spans):
-                        continue  # @MarcusDev: the employee's registered handle used to address them
-                if kind == "phone" and (
-                    sum(c.isdigit() for c in m.group(0)) < 10 or _BUSINESS_NUMBER.match(m.group(0))
-                ):
-                    continue  # too short, or a toll-free business line (0120, 0570, 1-800)
-                o_start, o_end = folded.span_back(m.start(), m.end())
-                idx = sent_index(o_start)
-                close = [(abs(i - idx), i > idx, eid) for i, eid in name_at if abs(i - idx) <= 2]
-                if not close:
-                    continue
-                eid = min(close)[2]
-                assert eid is not None
-                by_employee.setdefault(eid, []).append((read.span(o_start, o_end), desc))
+            if kind in ("account", "email", "email_spelled"):
+                key = compact_key(m.group(0))
+                if any(c in key for c in self.company_keys):
+                    continue  # the company's own account or address (@minato_support)
+                if kind == "account" and self._only_the_name(folded, m, name_spans):
+                    continue  # @MarcusDev: the employee's registered handle used to address them
+            if kind == "phone" and (
+                sum(c.isdigit() for c in m.group(0)) < 10 or _BUSINESS_NUMBER.match(m.group(0))
+            ):
+                continue  # too short, or a toll-free business line (0120, 0570, 1-800)
+            o_start, o_end = folded.span_back(m.start(), m.end())
+            idx = sent_index(o_start)
+            close = [(abs(i - idx), i > idx, eid) for i, eid in name_at if abs(i - idx) <= 2]
+            if not close:
+                continue
+            eid = min(close)[2]
+            assert eid is not None
+            by_employee.setdefault(eid, []).append((read.span(o_start, o_end), desc))
         findings = []
         for eid, items in by_employee.items():
             emp = self.context.roster.get(eid)

@@ -1,0 +1,197 @@
+"""Many regular expressions over one text: which of them can match, found in one pass.
+
+Python's :mod:`re` scans a text once per pattern, and the detectors hold dozens of large
+alternations (harassment phrases, personal-information forms) that usually match nothing. A
+:class:`PatternSet` asks `Hyperscan <https://www.hyperscan.io>`_ (Intel's multi-pattern
+engine, the ``hyperscan`` package) in a single pass which patterns *can* match, and runs only
+those with :mod:`re`. The matches are therefore exactly Python's: Hyperscan compiles the
+patterns in prefilter mode (a superset of their matches, so look-arounds and back-references
+are allowed) and never decides a match itself.
+
+Hyperscan reads bytes with ASCII classes, Python reads characters with Unicode classes. The
+two agree because Hyperscan scans an ASCII *view* of the text in which every non-ASCII
+character is replaced by one ASCII character of the same class (``x`` for a word character,
+``0`` for a digit, a space for a space, ``\\x01`` for anything else), and non-ASCII characters in
+the patterns by the same stand-ins: ``\\w``, ``\\d``, ``\\s``, ``\\b`` and ``.`` then answer for a
+stand-in what Python answers for the character. A stand-in matches more than its character
+(any word character for ``ー``), which keeps the superset. A pattern where a stand-in could
+match *less* (a non-ASCII character in a negated class or a range) is not given to
+Hyperscan and always runs.
+
+Without Hyperscan (not installed, or a CPU it does not support) every pattern runs, or the
+ones whose cheap ``trigger`` pattern is found: the same matches, slower.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+try:  # optional: the pure-Python path gives the same matches
+    import hyperscan
+except ImportError:  # pragma: no cover - exercised where the wheel is missing
+    hyperscan = None  # type: ignore[assignment]
+
+_WORD = re.compile(r"\w")
+_DIGIT = re.compile(r"\d")
+_SPACE = re.compile(r"\s")
+# ASCII characters Python's ``\s`` knows and PCRE's does not (file, group, record, unit separators).
+_PY_ONLY_SPACES = "\x1c\x1d\x1e\x1f"
+# A non-ASCII character inside a negated class, or as the end of a range: a stand-in could
+# match less than the character there.
+_UNSAFE = re.compile(r"\[\^(?:\\.|[^\]\\])*?[^\x00-\x7f]|[^\x00-\x7f]-|-[^\x00-\x7f]")
+# Escapes the two engines read differently: Python's \u, \U and \N name characters, and \x80 to
+# \xff is a character to Python but a byte to Hyperscan.
+_UNSAFE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[uUN]|x[89a-fA-F]|[0-3][0-7]{2})")
+
+
+def stand_in(ch: str) -> str:
+    """The ASCII character that stands for ``ch`` in the view Hyperscan scans."""
+    if ch.isascii() and ch not in _PY_ONLY_SPACES:
+        return ch
+    if _DIGIT.match(ch):
+        return "0"
+    if _WORD.match(ch):
+        return "x"
+    if _SPACE.match(ch):
+        return " "
+    return "\x01"
+
+
+class _View(dict[int, str]):
+    """A ``str.translate`` table filled as characters are first seen."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = stand_in(chr(code))
+        return value
+
+
+_VIEW = _View()
+
+
+def ascii_view(text: str) -> bytes:
+    """``text`` with every non-ASCII character replaced by its stand-in (same length)."""
+    if text.isascii() and not any(c in text for c in _PY_ONLY_SPACES):
+        return text.encode()
+    return text.translate(_VIEW).encode()
+
+
+def hyperscan_source(pattern: str) -> str | None:
+    """``pattern`` with its non-ASCII characters replaced by their stand-ins, or None when a
+    stand-in could match less than the character (the pattern then always runs)."""
+    if _UNSAFE_ESCAPE.search(pattern):
+        return None
+    if pattern.isascii():
+        return pattern
+    if _UNSAFE.search(pattern):
+        return None
+    out = []
+    for ch in pattern:
+        if ch.isascii():
+            out.append(ch)
+        else:
+            s = stand_in(ch)
+            out.append("\\x01" if s == "\x01" else s)
+    return "".join(out)
+
+
+_FLAGS = 0
+if hyperscan is not None:
+    _FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
+
+
+def _compile(sources: tuple[str | None, ...], ids: list[int]) -> Any:
+    db = hyperscan.Database()
+    db.compile(
+        expressions=[str(sources[i]).encode() for i in ids],
+        ids=ids,
+        elements=len(ids),
+        flags=[_FLAGS] * len(ids),
+    )
+    return db
+
+
+@lru_cache(maxsize=32)
+def _database(sources: tuple[str | None, ...]) -> tuple[Any, frozenset[int]]:
+    """A compiled Hyperscan database of the given sources (ids: their indexes) and the indexes
+    left out of it (they always run); ``(None, all)`` when Hyperscan cannot be used."""
+    everything = frozenset(range(len(sources)))
+    if hyperscan is None:
+        return None, everything
+    ids = [i for i, s in enumerate(sources) if s is not None]
+    try:
+        return (_compile(sources, ids) if ids else None), everything.difference(ids)
+    except Exception as exc:  # hyperscan.error: find the patterns it rejects, run them in Python
+        logger.debug("Hyperscan rejected a pattern set (%s); compiling its patterns one by one.", exc)
+    usable = []
+    for i in ids:
+        try:
+            _compile(sources, [i])
+            usable.append(i)
+        except Exception as exc:  # an unsupported construct, or no CPU Hyperscan can run on
+            logger.debug("Pattern %d runs without Hyperscan: %s", i, exc)
+    if not usable:
+        return None, everything
+    return _compile(sources, usable), everything.difference(usable)
+
+
+class PatternSet:
+    """Compiled patterns that answer, for a text, which of them can match.
+
+    ``triggers`` (optional, one per pattern or None) are cheap patterns a text must contain for
+    their pattern to be run on it at all: a condition of the pattern, checked (in Python) only
+    when the pattern can match.
+    """
+
+    def __init__(
+        self,
+        patterns: Sequence[re.Pattern[str]],
+        triggers: Sequence[re.Pattern[str] | None] | None = None,
+        *,
+        use_hyperscan: bool = True,
+    ) -> None:
+        self.patterns = list(patterns)
+        self.triggers = list(triggers) if triggers is not None else [None] * len(self.patterns)
+        if len(self.triggers) != len(self.patterns):
+            raise ValueError("A PatternSet needs one trigger (or None) per pattern.")
+        # IGNORECASE is left to Python: its Unicode case folding (K for the Kelvin sign) is not ASCII's.
+        sources = tuple(
+            hyperscan_source(p.pattern) if use_hyperscan and not p.flags & re.IGNORECASE else None
+            for p in self.patterns
+        )
+        self._db, self._always = _database(sources)
+        self._local = threading.local()  # Hyperscan's scratch space is per thread
+
+    def _scratch(self) -> Any:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._db)
+        return scratch
+
+    @property
+    def accelerated(self) -> bool:
+        """True when Hyperscan answers for at least one pattern."""
+        return self._db is not None
+
+    def candidates(self, text: str) -> list[int]:
+        """Indexes (ascending) of the patterns that can match ``text``; a pattern not listed
+        has no match in it."""
+        found: set[int] = set()
+        if self._db is not None:
+
+            def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> None:
+                found.add(pattern_id)
+
+            self._db.scan(ascii_view(text), match_event_handler=on_match, scratch=self._scratch())
+        found.update(self._always)
+        return [i for i in sorted(found) if (t := self.triggers[i]) is None or t.search(text)]
+
+    def finditer(self, text: str) -> list[tuple[int, re.Match[str]]]:
+        """Every match of every pattern, as ``(pattern index, match)`` in pattern order."""
+        return [(i, m) for i in self.candidates(text) for m in self.patterns[i].finditer(text)]
