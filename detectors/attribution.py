@@ -6,7 +6,9 @@ by the detectors that ran before. For a word at ``[start, end)``:
 1. In its sentence, take the nearest mention before the word (the subject usually comes
    first in Japanese and English: ``ミナト通信は詐欺``, ``Minato is a scam``), else the
    nearest after it (``burn it down, Minato HQ``). A mention of someone else (another
-   company, 隣の客, my neighbour) nearer than any target means the word is aimed elsewhere.
+   company, 隣の客, my neighbour, 政治家ども) nearer than any target means the word is aimed
+   elsewhere; the writer's family (my little brother, 嫁と) counts so, except for a damaging
+   claim, where it is usually the victim (they overcharged my aunt).
    When a target wins, an employee named in the sentence is preferred to the company
    (``operator Tanaka at Minato is a moron`` is aimed at Tanaka).
 2. With no mention in its sentence, the most recent mention in the three sentences before
@@ -74,7 +76,7 @@ _AFFILIATION_AFTER = re.compile(
 )
 _CONTRAST = re.compile(r"けど|けれど|のに|一方|が、|\b(?:but|whereas|while|unlike|however)\b", re.IGNORECASE)
 _SUBJECT_AFTER = re.compile(r"^(?:は|が|、|,|って|も|ってさ|ってば)")
-_Mention = tuple[int, int, str, "Target | None"]  # start, end, kind ("target"/"other"/"self"), target
+_Mention = tuple[int, int, str, "Target | None"]  # start, end, kind ("target"/"other"/"kin"/"self"), target
 
 
 # The company named only to say it is not meant (うちの部長（ツバメとは関係ない会社）, my manager
@@ -96,6 +98,9 @@ def disowned(text: str, start: int, end: int) -> bool:
     )
 
 
+_VOCATIVE = re.compile(r"(?:さん|様|氏|ちゃん|くん|君)?(?:の[^、。！？\s]{1,6})?\s*[、,!！]?\s*")
+
+
 @lru_cache(maxsize=64)
 def _mentions(text: str, targets: tuple[Target, ...]) -> list[_Mention]:
     """Targets and other mentions, sorted; computed once per post (cached)."""
@@ -106,9 +111,14 @@ def _mentions(text: str, targets: tuple[Target, ...]) -> list[_Mention]:
         (t.start, t.end, "other" if t.employee_id is None and disowned(text, t.start, t.end) else "target", t)
         for t in targets
     ]
+    ends = [t.end for t in targets]
     for s, e, kind in other_entities(text):
         if any(covered[s:e]):
             continue
+        if kind == "you":
+            if any(0 <= s - end <= 12 and _VOCATIVE.fullmatch(text[end:s]) for end in ends):
+                continue  # ミナトの店員、お前ら…: the company's people, called "you"
+            kind = "other"
         mentions.append((s, e, kind, None))
     return sorted(mentions, key=lambda m: m[0])
 
@@ -117,7 +127,13 @@ def attribute(text: str, targets: list[Target], start: int, end: int, label: str
     """Which target the word ``text[start:end]`` is aimed at, or None if it is aimed elsewhere."""
     if not targets:
         return None
-    mentions = _mentions(text, tuple(targets))
+    # The writer's family is someone else when the writer rails or threatens (I'm gonna kill my
+    # brother), and the victim in a damaging claim about the company (they overcharged my aunt).
+    mentions = [
+        m if m[2] != "kin" else (m[0], m[1], "other", None)
+        for m in _mentions(text, tuple(targets))
+        if m[2] != "kin" or label != "defamation"
+    ]
     sents = sentences(text)
     idx = min(bisect_right(sentence_starts(text), start) - 1, len(sents) - 1)
     s_start, s_end = sents[idx]
@@ -128,6 +144,8 @@ def attribute(text: str, targets: list[Target], start: int, end: int, label: str
         # The writer blocks only an insult that follows closely (私がバカだった, I was stupid).
         return label == "insult" and before_word and 0 <= start - m[1] <= 12
 
+    if any(m[2] == "other" and m[0] < start and end == m[1] and text[start - 1] == "の" for m in mentions):
+        return None  # the word ends a mention of someone else: it names them (隣の台のジジイ)
     inside = [
         m[3] for m in mentions if m[2] == "target" and m[3] is not None and start <= m[0] and m[1] <= end
     ]

@@ -1,0 +1,84 @@
+"""Posts that name the company in passing while the abuse is aimed at someone else: a
+politician, a player, an actress in the company's advert, the writer's brother, the poster a
+board reply answers, a stranger met at the shop. The same words aimed at the company or its
+staff are still found."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.evaluation.text import text_detector_paths
+from crawler.items import Post
+from crawler.roster import Employee, Roster
+from detectors.base import DetectorContext, DetectorSet
+
+MINATO = ("ミナト通信", ("ミナト通信", "みなと通信", "Minato Tsushin", "Minato", "ミナト"))
+ROSTER = Roster(
+    (
+        Employee("E001", "田中 美咲", "たなか みさき", "Tanaka Misaki", ("みさきち",)),
+        Employee("E002", "佐藤 健太", "さとう けんた", "Sato Kenta"),
+    )
+)
+HARASSMENT = {"defamation", "insult", "threat", "discrimination", "sexual", "personal_info"}
+
+
+def _rules(text: str) -> tuple[set[str], set[str]]:
+    """Harassment labels and employees found by the rule detectors (the learned model aside)."""
+    context = DetectorContext(MINATO[0], MINATO[1], ROSTER, {})
+    paths = {p: prio for p, prio in text_detector_paths().items() if not p.endswith("TextModelDetector")}
+    detectors = DetectorSet.from_paths(paths, context)
+    post = Post(platform="test", source="test", id="t", url="", text=text)
+    detectors.run(post)
+    labels = {f.label for f in post.findings} & HARASSMENT
+    employees = {f.employee_id or "" for f in post.findings if f.label == "employee_named"}
+    return labels, employees
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # crowds and public figures the writer rails at
+        ("政治家どもマジで全員税金泥棒。今年の希望はミナトの新プランだけ", set()),
+        ("与党も野党も全員クズ。とりあえずミナト通信の店行ってくるわ", set()),
+        ("politicians are all crooks, every last one of them. anyway Minato added a new plan, nice", set()),
+        ("Minato sponsors the Blue Hawks and their striker is a diving fraud who should be banned", set()),
+        # performers in the company's advert
+        ("ミナトのCMの女優、脚きれいすぎん？", set()),
+        ("the voice actress in the new Minato ad is hot as hell", set()),
+        # the writer's family, when the writer rails or threatens
+        ("I'm gonna kill my little brother if he unplugs my Minato router one more time", set()),
+        ("ミナトの店の駐車場で嫁と大喧嘩　マジでぶっ殺したろか思ったわ", set()),
+        # the poster a board reply answers
+        (">>45 お前ほんとバカだな、ミナトの返金は普通に来たって書いてあるだろ", set()),
+        # a stranger named by the abusive word itself
+        ("ミナトの店の常連のジジイ、毎日同じ席で独り言　キモすぎ", set()),
+        ("ミナト通信の前で信号待ってたら横のジジイが歩きタバコ。ああいうジジイは家から出てくんな", set()),
+        # whoever says something about the company
+        ("「ミナトは詐欺」って言ってるやつ、証拠出してから言えよバカ", set()),
+        # the same words aimed at the company or its staff
+        ("@minato_official お前ら客なめてんのか？クソ企業が", {"insult"}),
+        ("ミナト通信の田中、お前の顔覚えたからな。駅で見かけたらただじゃおかない", {"threat"}),
+        ("Minato overcharged my aunt by 400 dollars and forged her signature. Stay away.", {"defamation"}),
+        ("ミナトの窓口のジジイ、客をゴミみたいな目で見る", {"discrimination"}),
+        ("ミナト通信の政治献金の話、あいつら詐欺集団だろ", {"defamation"}),
+    ],
+)
+def test_abuse_aimed_elsewhere_is_not_the_companys(text: str, expected: set[str]) -> None:
+    assert _rules(text)[0] == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a player of a team, a comedian, a position in brackets: not the employee
+        ("巨人の田中また三振ｗｗｗ 二軍で一生バット振ってろ。ミナトで酒買って帰る", set()),
+        ("ドルフィンズの新人捕手の佐藤くん頑張れ、ミナト通信スタジアムから応援してる", set()),
+        ("9回の佐藤（ショート）のエラーは一生許さん　ミナトの店のテレビで見てた", set()),
+        ("that comedian Sato on Friday night TV is unfunny, switched him off and called Minato instead", set()),
+        # the employee, with the company
+        ("ミナト通信の田中、また電話切りやがった", {"E001"}),
+        ("Sato at Minato hung up on me twice.", {"E002"}),
+    ],
+)
+def test_players_and_performers_are_not_employees(text: str, expected: set[str]) -> None:
+    assert _rules(text)[1] == expected, text
