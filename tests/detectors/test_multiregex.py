@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from detectors import lexicon_en, personal_info
+from detectors import lexicon_en, multiregex, personal_info
 from detectors.multiregex import PatternSet, ascii_view, hyperscan, hyperscan_source, stand_in
 from detectors.normalize import fold
 
@@ -178,3 +178,54 @@ def test_threads_scan_at_once() -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+@needs_hyperscan
+def test_compiled_databases_are_cached_between_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAMORI_CACHE_DIR", str(tmp_path))
+    patterns = [re.compile(r"\bcache test (?:one|two)\b"), re.compile(r"\d{3}-\d{4}")]
+    multiregex._database.cache_clear()
+    first = PatternSet(patterns)
+    files = list((tmp_path / "hyperscan").glob("*.db"))
+    assert len(files) == 1
+    # Another process (the in-memory cache cleared) loads the file instead of compiling.
+    multiregex._database.cache_clear()
+
+    def no_compile(*args: object) -> None:
+        raise AssertionError("compiled again instead of loading the cached database")
+
+    monkeypatch.setattr(multiregex, "_compile", no_compile)
+    second = PatternSet(patterns)
+    assert second.accelerated
+    assert (
+        second.candidates("a cache test two, 555-0148")
+        == first.candidates("cache test two 555-0148")
+        == [0, 1]
+    )
+    assert second.candidates("nothing") == []
+
+
+@needs_hyperscan
+def test_a_damaged_cache_file_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAMORI_CACHE_DIR", str(tmp_path))
+    patterns = [re.compile(r"\bdamaged cache\b")]
+    multiregex._database.cache_clear()
+    PatternSet(patterns)
+    (path,) = (tmp_path / "hyperscan").glob("*.db")
+    path.write_bytes(b"not a database")
+    multiregex._database.cache_clear()
+    ps = PatternSet(patterns)
+    assert ps.candidates("a damaged cache here") == [0]
+    assert path.read_bytes() != b"not a database"  # rewritten
+
+
+@needs_hyperscan
+def test_an_unwritable_cache_still_compiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("MAMORI_CACHE_DIR", str(blocker))
+    multiregex._database.cache_clear()
+    ps = PatternSet([re.compile(r"\bunwritable\b")])
+    assert ps.candidates("unwritable") == [0]
