@@ -202,7 +202,7 @@ _OTHER_PERSON_BEFORE = re.compile(
     r"(?:捕手|投手|野手|選手|芸人|お笑い|力士|アナ)の?\s*$|"
     r"\b(?:sen|rep|gov)\.\s*$|\b(?:senator|congressman|congresswoman|councillor|councilor|mayor|governor)\s*$|"
     r"(?:うちの|ウチの|俺の|私の|僕の|自分の|弊社の|前の会社の)[^、。\s]{0,6}$|"
-    r"(?:my|our)\s+(?:\w+\s+)?(?:boss|manager|supervisor|coworker|colleague|team lead)\s*$|"
+    r"(?:my|our)\s+(?:[\w'’]+\s+)?(?:boss|manager|supervisor|coworker|co-worker|colleague|team lead)\s*$|"
     rf"(?:{_ORG_JA})の\s*$",
     re.IGNORECASE,
 )
@@ -228,7 +228,7 @@ _OTHER_PERSON_AFTER = re.compile(
     r"^(?:さん)?(?:選手|監督|議員|先生|容疑者|被告|氏（|\(俳優|（俳優)|"
     r"^(?:さん|ちゃん)?の(?:新曲|新作|ライブ|ドラマ|映画|写真集|出演|試合|ゴール|cd|CD|アルバム|コンサート|番組|小説|ファン)|"
     r"^['’]s\s+(?:new|latest|last|upcoming)\s+(?:album|song|single|movie|film|show|series|book|novel|special|tour)\b|"
-    r"^\s+(?:from|at|in)\s+my\s+(?:[\w']+\s+){0,2}(?:office|work|job|class|school|gym|club|team|church|dorm|building|"
+    r"^\s+(?:from|at|in)\s+(?:\w+\s+(?:at|in)\s+)?my\s+(?:[\w']+\s+){0,2}(?:office|work|job|class|school|gym|club|team|church|dorm|building|"
     r"company|department|floor|lab|band)\b|"  # Sato from my office: the writer's own people
     r"^\s+from\s+(?:the|that)\s+(?:\w+\s+)?(?:drama|show|series|movie|film|band|anime|game|ad|commercial)\b|"
     # a player of a team: 髙木（ショート）, 髙橋（ベアーズの4番）

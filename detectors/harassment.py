@@ -43,7 +43,7 @@ from detectors.context import (
 )
 from detectors.fields import post_text
 from detectors.matching import MultiMatcher
-from detectors.morph import morphemes
+from detectors.morph import is_short_kana, morphemes, on_token_boundaries
 from detectors.multiregex import PatternSet
 from detectors.normalize import _kata_to_hira, compact, compact_key, fold, has_japanese
 
@@ -175,16 +175,6 @@ def lowered_before(text: str, index: int) -> str:
     return text[max(0, index - 60) : index].lower()
 
 
-def _is_short_kana(key: str) -> bool:
-    return len(key) <= 3 and all("\u3041" <= c <= "\u30ff" for c in key)
-
-
-def _on_token_boundaries(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` begins and ends on morpheme boundaries (sudachipy)."""
-    toks = morphemes(text)
-    return any(t.start == start for t in toks) and any(t.end == end for t in toks)
-
-
 class HarassmentDetector(Detector):
     name = "harassment"
     labels = LABELS
@@ -233,7 +223,7 @@ class HarassmentDetector(Detector):
             if label == IGNORE:
                 continue
             latin = m.key.isascii()
-            if not latin and _is_short_kana(m.key) and not _on_token_boundaries(text, m.o_start, m.o_end):
+            if not latin and is_short_kana(m.key) and not on_token_boundaries(text, m.o_start, m.o_end):
                 continue  # げす in 下げすぎ, ばか in そばから, ゴミ in ゴミ箱
             cue = Cue(label, m.o_start, m.o_end, weight, "word" if weight >= STRONG else "weak")
             if weight >= STRONG:

@@ -80,3 +80,14 @@ def _chunks(text: str) -> list[tuple[int, str]]:
         out.append((start, text[start:end]))
         start = end
     return out
+
+
+def is_short_kana(text: str) -> bool:
+    """Three kana or fewer: short enough to occur inside other words (ばか in そばから)."""
+    return 0 < len(text) <= 3 and all("\u3041" <= c <= "\u30ff" for c in text)
+
+
+def on_token_boundaries(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` begins and ends on morpheme boundaries (sudachipy)."""
+    toks = morphemes(text)
+    return any(t.start == start for t in toks) and any(t.end == end for t in toks)

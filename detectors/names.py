@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from crawler.items import Finding, Post, Span
 from crawler.roster import Employee
 from detectors.base import Detector, DetectorContext
-from detectors.context import other_person_after, other_person_before
+from detectors.context import other_person_after, other_person_before, sentence_of
 from detectors.fields import post_text
 from detectors.lexicon_util import terms
 from detectors.matching import Match, MultiMatcher
+from detectors.morph import is_short_kana, on_token_boundaries
 from detectors.normalize import compact, compact_key, fold
 
 ROLE_WORDS = terms("""
@@ -197,6 +198,15 @@ def _is_kana(text: str) -> bool:
     return all("\u3040" <= c <= "\u30ff" for c in text)
 
 
+# Words of a game being played: a bare family name in such a sentence is a player.
+_AT_PLAY = re.compile(
+    r"\b(?:inning|innings|homers?|homered|home runs?|walk-off|walkoff|strikeouts?|struck out|bullpen|at the plate|"
+    r"no[- ]hitter|curveball|fastball|slider|hat[- ]trick|missed sitter|free kick|touchdowns?|interceptions?|"
+    r"gave up \d+ runs?|threw (?:a|like)|pitched|two goals|scored (?:a|the|twice)|penalty kick)\b|"
+    r"三振|ホームラン|本塁打|打たれ|打席|登板|完封|併殺|四球|二軍|一軍|打率|防御率|盗塁|"
+    r"(?:決勝|同点|先制)ゴール|ハットトリック|PK",
+    re.IGNORECASE,
+)
 _GAP_END = re.compile(r"[。！？!?\n]|\.\s")
 _ROLE_KEYS = frozenset(compact_key(w) for w in ROLE_WORDS)
 _KANJI_ROLE = re.compile(r"[\u4e00-\u9fff]{0,4}(?:長|師|士|員|医)")
@@ -437,6 +447,15 @@ class EmployeeNameDetector(Detector):
         Rena from the Northwind store)."""
         return any(0 <= s - end <= 14 and _AT_COMPANY.fullmatch(text[end:s]) is not None for s, _ in own)
 
+    @staticmethod
+    def _at_play(text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
+        """A bare family name in a sentence about a game being played (runs, a walk-off, 三振,
+        ホームラン) that does not name the company: a player who shares the name."""
+        s_start, s_end = sentence_of(text, start)
+        if not _AT_PLAY.search(text, s_start, s_end):
+            return False
+        return not any(s_start <= s < s_end for s, _ in own)
+
     def detect(self, post: Post) -> list[Finding]:
         if not self.strong.payload and not self.weak.payload:
             return []
@@ -475,6 +494,12 @@ class EmployeeNameDetector(Detector):
                 continue
             if _inside_katakana_word(original, m.o_start, m.o_end):
                 continue  # リー inside グリーンウェイ
+            if (
+                m.o_end - m.o_start <= 2
+                and is_short_kana(original[m.o_start : m.o_end])
+                and not on_token_boundaries(original, m.o_start, m.o_end)
+            ):
+                continue  # the alias らん inside つまらん, みん inside みんな
             if not company_context and name_as_thing(original, m.o_start, m.o_end):
                 continue  # my Tom Baker scarf
             if single:
@@ -526,6 +551,9 @@ class EmployeeNameDetector(Detector):
                 or self._with_company(original, w.o_end, own)
                 or self._after_company(original, w.o_start, own)
             )
+            if not role and self._at_play(original, w.o_start, own):
+                others.add(w.key)
+                continue  # 巨人の山崎また打たれてる, Takahashi gave up 4 runs: a player
             entry = w.payload
             if entry.katakana and any("\u3041" <= c <= "\u309f" for c in original[w.o_start : w.o_end]):
                 continue  # ちゃんと is not チャン: a katakana name written in hiragana is a word

@@ -17,6 +17,7 @@ ROSTER = Roster(
     (
         Employee("E001", "田中 美咲", "たなか みさき", "Tanaka Misaki", ("みさきち",)),
         Employee("E002", "佐藤 健太", "さとう けんた", "Sato Kenta"),
+        Employee("E003", "グエン・ティ・ラン", "グエン ラン", "Nguyen Lan", ("ラン", "みん")),
     )
 )
 HARASSMENT = {"defamation", "insult", "threat", "discrimination", "sexual", "personal_info"}
@@ -75,6 +76,16 @@ def test_abuse_aimed_elsewhere_is_not_the_companys(text: str, expected: set[str]
         ("ドルフィンズの新人捕手の佐藤くん頑張れ、ミナト通信スタジアムから応援してる", set()),
         ("9回の佐藤（ショート）のエラーは一生許さん　ミナトの店のテレビで見てた", set()),
         ("that comedian Sato on Friday night TV is unfunny, switched him off and called Minato instead", set()),
+        # a family name in a sentence about a game being played, the company elsewhere
+        ("Tanaka gave up 4 runs in the 1st. Watching at the Minato shop on Sunset, fans were furious", set()),
+        ("田中また打たれてて草。ミナトの速報で知ったわ", set()),
+        ("Sato from accounting at my job took credit for my spreadsheet. Minato's new plan is nice", set()),
+        # a two-kana alias inside another word
+        ("ミナトのCMクソつまらんしキモい", set()),
+        ("ミナトってみんな言ってるけど普通だよ", set()),
+        ("ミナトのランさん、いつも丁寧", {"E003"}),
+        ("ミナトの店、みんが辞めてから最悪", {"E003"}),
+        ("Minato's Tanaka hit a home run at the company softball game", {"E001"}),
         # the employee, with the company
         ("ミナト通信の田中、また電話切りやがった", {"E001"}),
         ("Sato at Minato hung up on me twice.", {"E002"}),
