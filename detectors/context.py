@@ -193,7 +193,9 @@ _OTHER_PERSON_BEFORE = re.compile(
     # うちの娘、齋藤さんの… is a child talking about the employee)
     r"(?:近所の人|友達|友人|知り合い|親戚|上司|大家|同僚|先輩|後輩|担任|同級生)(?:さん|ちゃん)?[、,]\s*$|"
     r"(?:my|our)\s+(?:friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|boyfriend|"
-    r"girlfriend|brother|sister|son|daughter|mom|dad|boss|landlord|classmate)(?:\s+(?:mr|mrs|ms|miss|dr)\.?)?\s*$|"
+    r"girlfriend|brother|sister|son|daughter|mom|dad|boss|landlord|classmate|grandad|granddad|grandpa|grandma|"
+    r"grandmother|grandfather|nan|nana|uncle|aunt|niece|nephew|roommate|(?:sister|brother|mother|father)-in-law)"
+    r"(?:\s+(?:mr|mrs|ms|miss|dr)\.?)?\s*$|"
     r"(?:actor|actress|player|singer|politician|senator|author|character|comedian|wrestler|pitcher|striker|"
     r"catcher|rookie|quarterback|goalie|goalkeeper|anchor)\s*$|"
     # players of a team and performers: 巨人の鈴木, ドルフィンズの新人捕手の齋藤, お笑いの山崎

@@ -27,6 +27,7 @@ from detectors.fields import post_text
 from detectors.lexicon_util import terms
 from detectors.matching import Match, MultiMatcher
 from detectors.morph import is_short_kana, on_token_boundaries
+from detectors.multiregex import PatternSet
 from detectors.normalize import compact, compact_key, fold
 
 ROLE_WORDS = terms("""
@@ -204,8 +205,7 @@ _AT_PLAY = re.compile(
     r"no[- ]hitter|curveball|fastball|slider|hat[- ]trick|missed sitter|free kick|touchdowns?|interceptions?|"
     r"gave up \d+ runs?|threw (?:a|like)|pitched|two goals|scored (?:a|the|twice)|penalty kick)\b|"
     r"三振|ホームラン|本塁打|打たれ|打席|登板|完封|併殺|四球|二軍|一軍|打率|防御率|盗塁|"
-    r"(?:決勝|同点|先制)ゴール|ハットトリック|PK",
-    re.IGNORECASE,
+    r"(?:決勝|同点|先制)ゴール|ハットトリック|pk",
 )
 _GAP_END = re.compile(r"[。！？!?\n]|\.\s")
 _ROLE_KEYS = frozenset(compact_key(w) for w in ROLE_WORDS)
@@ -376,6 +376,7 @@ class EmployeeNameDetector(Detector):
             for w in n.split()
             if w.isascii()
         )
+        self.at_play = PatternSet([_AT_PLAY])  # one Hyperscan pass: almost no sentence is about a game
         self.company: MultiMatcher[str] = MultiMatcher(
             {n: "company" for n in (context.company_name, *context.company_aliases)}
         )
@@ -447,12 +448,12 @@ class EmployeeNameDetector(Detector):
         Rena from the Northwind store)."""
         return any(0 <= s - end <= 14 and _AT_COMPANY.fullmatch(text[end:s]) is not None for s, _ in own)
 
-    @staticmethod
-    def _at_play(text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
+    def _at_play(self, text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
         """A bare family name in a sentence about a game being played (runs, a walk-off, 三振,
         ホームラン) that does not name the company: a player who shares the name."""
         s_start, s_end = sentence_of(text, start)
-        if not _AT_PLAY.search(text, s_start, s_end):
+        sentence = text[s_start:s_end].lower()
+        if not any(_AT_PLAY.search(sentence) for _ in self.at_play.candidates(sentence)):
             return False
         return not any(s_start <= s < s_end for s, _ in own)
 
