@@ -25,7 +25,7 @@ HARASSMENT = {"defamation", "insult", "threat", "discrimination", "sexual", "per
 
 # The rules read a scam claim; the post takes it back (the rules' own context checks do not
 # see it); the model finds the claim unlikely and withdraws it.
-TAKEN_BACK = "I almost called Minato Tsushin scammers, but the refund came through."
+TAKEN_BACK = "Thought Minato Tsushin was a scam at first, but they refunded me the same day."
 
 
 def post_of(text: str, post_id: str = "t") -> Post:
