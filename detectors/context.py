@@ -75,7 +75,6 @@ _PERSON_JA = (
     r"(?:CM|ＣＭ|広告|ポスター)(?:に出てる|の)(?:女優|俳優|タレント|モデル|子|女|男|アイドル)|"
     r"(?:女優|俳優|声優|芸人|タレント|解説者|審判|外野手|内野手|投手|捕手|ストライカー|Vtuber|VTuber)"
     r"(?:さん)?(?:、|は|が|って|も)|"
-
     r"(?:ライバル|競合|他社|よそ|別の店|他の店)の[^、。\s]{1,10}|"
     r"(?:前の|元の|前任の|先代の|昔の)(?:店長|社長|院長|部長|課長|所長|支配人|担当|担当者|オーナー|マネージャー|施設長|工場長)|"
     r"(?:うちの|ウチの|俺の|私の|僕の|自分の)(?:上司|部下)|"
@@ -163,7 +162,9 @@ KIN_JA_RE = re.compile(_KIN_JA)
 # post calls the company or an employee so (ミナトの店員、お前ら…), see detectors.attribution.
 # Without a reply anchor "お前" is as often the employee or the company addressed (髙橋へ。お前の…).
 _REPLY_TO_POSTER = re.compile(r"(?:>>|＞＞|>|＞)\d{1,4}")
-YOU_JA_RE = re.compile(r"(?:お前|おまえ|オマエ|てめえ|テメエ|てめー|テメー|貴様)(?:ら|ら|たち|みたいな|の|が|は|も)?")
+YOU_JA_RE = re.compile(
+    r"(?:お前|おまえ|オマエ|てめえ|テメエ|てめー|テメー|貴様)(?:ら|たち|みたいな|の|が|は|も)?"
+)
 _HAS_JA = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 # The writer's own workplace (うちの課長, 俺の職場の先輩, 前職の店長, my manager at work): someone
 # else, unless the writer says they work for the company (then うちの課長 is its staff).

@@ -75,7 +75,10 @@ def test_abuse_aimed_elsewhere_is_not_the_companys(text: str, expected: set[str]
         ("巨人の田中また三振ｗｗｗ 二軍で一生バット振ってろ。ミナトで酒買って帰る", set()),
         ("ドルフィンズの新人捕手の佐藤くん頑張れ、ミナト通信スタジアムから応援してる", set()),
         ("9回の佐藤（ショート）のエラーは一生許さん　ミナトの店のテレビで見てた", set()),
-        ("that comedian Sato on Friday night TV is unfunny, switched him off and called Minato instead", set()),
+        (
+            "that comedian Sato on Friday night TV is unfunny, switched him off and called Minato instead",
+            set(),
+        ),
         # a family name in a sentence about a game being played, the company elsewhere
         ("Tanaka gave up 4 runs in the 1st. Watching at the Minato shop on Sunset, fans were furious", set()),
         ("田中また打たれてて草。ミナトの速報で知ったわ", set()),
