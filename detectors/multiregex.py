@@ -55,10 +55,17 @@ _UNSAFE = re.compile(r"\[\^(?:\\.|[^\]\\])*?[^\x00-\x7f]|[^\x00-\x7f]-|-[^\x00-\
 _UNSAFE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[uUN]|x[89a-fA-F]|[0-3][0-7]{2})")
 
 
+# The non-ASCII characters Python's case-insensitive matching takes for ASCII letters (the
+# Kelvin sign for k, the long s for s, dotted and dotless I for i): they stand for that letter.
+_CASE_TWINS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+
+
 def stand_in(ch: str) -> str:
     """The ASCII character that stands for ``ch`` in the view Hyperscan scans."""
     if ch.isascii() and ch not in _PY_ONLY_SPACES:
         return ch
+    if ch in _CASE_TWINS:
+        return _CASE_TWINS[ch]
     if _DIGIT.match(ch):
         return "0"
     if _WORD.match(ch):
@@ -198,9 +205,11 @@ class PatternSet:
         self.triggers = list(triggers) if triggers is not None else [None] * len(self.patterns)
         if len(self.triggers) != len(self.patterns):
             raise ValueError("A PatternSet needs one trigger (or None) per pattern.")
-        # IGNORECASE is left to Python: its Unicode case folding (K for the Kelvin sign) is not ASCII's.
+        # Patterns compiled with flags (IGNORECASE, MULTILINE, DOTALL, VERBOSE, ASCII) are left to
+        # Python: Hyperscan would read them without the flag. Inline flags such as (?i:…) are
+        # read alike by both engines.
         sources = tuple(
-            hyperscan_source(p.pattern) if use_hyperscan and not p.flags & re.IGNORECASE else None
+            hyperscan_source(p.pattern) if use_hyperscan and not p.flags & ~re.UNICODE else None
             for p in self.patterns
         )
         self._db, self._always = _database(sources)

@@ -129,12 +129,30 @@ def test_a_non_ascii_character_that_could_match_less_is_left_to_python() -> None
 
 
 @needs_hyperscan
-def test_unsafe_and_case_insensitive_patterns_always_run() -> None:
-    patterns = [re.compile("[^。]{2}x"), re.compile("kelvin", re.IGNORECASE), re.compile("abc")]
+def test_unsafe_and_flagged_patterns_always_run() -> None:
+    patterns = [
+        re.compile("[^。]{2}x"),
+        re.compile("kelvin", re.IGNORECASE),
+        re.compile("^b", re.MULTILINE),
+        re.compile("a.b", re.DOTALL),
+        re.compile("abc"),
+    ]
     ps = PatternSet(patterns)
-    assert ps.candidates("nothing here") == [0, 1]
+    assert ps.candidates("nothing here") == [0, 1, 2, 3]
     # U+212A KELVIN SIGN matches k under Python's Unicode case folding.
     assert [m.group(0) for _, m in ps.finditer("\u212aelvin")] == ["\u212aelvin"]
+    assert [i for i, _ in ps.finditer("a\nb")] == [2, 3]
+
+
+@needs_hyperscan
+def test_inline_case_insensitivity_keeps_unicode_case_twins() -> None:
+    # Python's (?i) takes the Kelvin sign for k, the long s for s, dotted and dotless I for i.
+    patterns = [re.compile("(?i:kelvin)"), re.compile("\\b(?i:six)\\b"), re.compile("(?i:in)")]
+    ps = PatternSet(patterns)
+    assert ps.accelerated and not ps._always
+    for text in ("\u212aelvin", "\u017fix", "\u0130n", "\u0131n", "KELVIN SIX IN"):
+        assert _set_matches(ps, text) == _python_matches(patterns, text), repr(text)
+        assert _python_matches(patterns, text), repr(text)
 
 
 def test_a_trigger_is_a_condition_of_its_pattern() -> None:
