@@ -6,8 +6,8 @@ by the detectors that ran before. For a word at ``[start, end)``:
 1. In its sentence, take the nearest mention before the word (the subject usually comes
    first in Japanese and English: ``ミナト通信は詐欺``, ``Minato is a scam``), else the
    nearest after it (``burn it down, Minato HQ``). A mention of someone else (another
-   company, 隣の客, my neighbour, 政治家ども) nearer than any target means the word is aimed
-   elsewhere; the writer's family (my little brother, 嫁と) counts so, except for a damaging
+   company, 隣の客, my neighbour, 政治家ども, the poster a board reply answers: >>45 お前) nearer
+   than any target means the word is aimed elsewhere; the writer's family (my little brother, 嫁と) counts so, except for a damaging
    claim, where it is usually the victim (they overcharged my aunt).
    When a target wins, an employee named in the sentence is preferred to the company
    (``operator Tanaka at Minato is a moron`` is aimed at Tanaka).
