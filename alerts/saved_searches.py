@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +38,7 @@ from sqlalchemy import (
 )
 
 from crawler.exceptions import MamoriError, QuerySyntaxError
+from crawler.state import create_tables
 from index.base import Index, SearchRequest
 from index.query import parse
 
@@ -59,8 +59,6 @@ rules_table = Table(
 )
 
 HIT_PREFIX = "saved-search"
-_created: set[str] = set()
-_lock = threading.Lock()
 
 
 class RuleError(MamoriError):
@@ -92,11 +90,7 @@ class SavedSearchRule:
 
 def ensure(engine: Any) -> None:
     """Create the table once per process and database."""
-    key = str(engine.url)
-    with _lock:
-        if key not in _created:
-            metadata.create_all(engine)
-            _created.add(key)
+    create_tables(metadata, engine)
 
 
 def _row(m: Any) -> SavedSearchRule:

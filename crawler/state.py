@@ -9,8 +9,9 @@ SQLite runs in WAL mode with a busy timeout so crawl processes and the daemon sh
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -125,6 +126,38 @@ def insert_ignoring_conflicts(conn: Connection, table: Table) -> Any:
     return dialect_insert(conn.dialect.name, table).on_conflict_do_nothing()
 
 
+_created: set[tuple[str, int, tuple[str, ...]]] = set()
+_created_lock = threading.Lock()
+
+
+def create_tables(meta: MetaData, engine: Engine, tables: Sequence[Table] | None = None) -> None:
+    """Create ``tables`` (default: all of ``meta``) once per process and database."""
+    key = (str(engine.url), id(meta), tuple(sorted(t.name for t in tables)) if tables else ())
+    with _created_lock:
+        if key not in _created:
+            create_tables_now(meta, engine, tables)
+            _created.add(key)
+
+
+def create_tables_now(meta: MetaData, engine: Engine, tables: Sequence[Table] | None = None) -> None:
+    """Create ``tables`` (default: all of ``meta``) that do not exist yet.
+
+    Two processes opening a new database at once can both see a table missing (the loser gets
+    "already exists") or meet while SQLite switches to WAL ("database is locked"): both simply
+    try again, and the second finds the tables there.
+    """
+    for attempt in range(5):
+        try:
+            meta.create_all(engine, tables=tables)
+            return
+        except OperationalError as exc:
+            retryable = "already exists" in str(exc) or "database is locked" in str(exc)
+            if not retryable or attempt == 4:
+                where = engine.url.render_as_string(hide_password=True)
+                raise StateError(f"The database at {where!r} cannot be opened: {exc}.") from exc
+            time.sleep(0.1 * (attempt + 1))
+
+
 class State:
     """Access to the state database. Cheap to create; use one per process."""
 
@@ -142,18 +175,7 @@ class State:
         self._create_tables(url)
 
     def _create_tables(self, url: str) -> None:
-        # Two processes opening a new database at once can both see a table missing (the loser
-        # gets "already exists") or meet while SQLite switches to WAL ("database is locked"):
-        # both simply try again.
-        for attempt in range(5):
-            try:
-                metadata.create_all(self.engine)
-                return
-            except OperationalError as exc:
-                retryable = "already exists" in str(exc) or "database is locked" in str(exc)
-                if not retryable or attempt == 4:
-                    raise StateError(f"The state database at {url!r} cannot be opened: {exc}.") from exc
-                time.sleep(0.1 * (attempt + 1))
+        create_tables_now(metadata, self.engine)
 
     @classmethod
     def from_config(cls, config: Any) -> State:

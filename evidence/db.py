@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
 )
 
-from crawler.state import State, _utc, metadata
+from crawler.state import State, _utc, create_tables, metadata
 
 evidence_queue = Table(
     "evidence_queue",
@@ -58,13 +58,10 @@ evidence_captures = Table(
 )
 
 _TABLES = [evidence_queue, evidence_captures]
-_created: set[str] = set()
 
 
 def ensure(state: State) -> State:
-    if state.url not in _created:
-        metadata.create_all(state.engine, tables=_TABLES)
-        _created.add(state.url)
+    create_tables(metadata, state.engine, _TABLES)
     return state
 
 

@@ -10,7 +10,6 @@ They live in their own :class:`~sqlalchemy.MetaData` and are created on first us
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +24,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+from crawler.state import create_tables
 
 metadata = MetaData()
 
@@ -110,17 +111,10 @@ saved_searches = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-_created: set[str] = set()
-_lock = threading.Lock()
-
 
 def ensure(engine: Any) -> None:
     """Create the portal tables once per process and database."""
-    key = str(engine.url)
-    with _lock:
-        if key not in _created:
-            metadata.create_all(engine)
-            _created.add(key)
+    create_tables(metadata, engine)
 
 
 def utcnow() -> datetime:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint
 
-from crawler.state import metadata
-
-_ready: set[str] = set()
-_lock = threading.Lock()
+from crawler.state import create_tables, metadata
 
 author_hits = Table(
     "author_hits",
@@ -79,10 +75,4 @@ author_links = Table(
 
 def ensure_tables(state: Any) -> None:
     """Create this package's tables in the state database (once per process and database)."""
-    key = str(state.engine.url)
-    with _lock:
-        if key not in _ready:
-            metadata.create_all(
-                state.engine, tables=[author_hits, escalations, incidents, incident_hits, author_links]
-            )
-            _ready.add(key)
+    create_tables(metadata, state.engine, [author_hits, escalations, incidents, incident_hits, author_links])
