@@ -82,9 +82,9 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def is_short_kana(text: str) -> bool:
-    """Three kana or fewer: short enough to occur inside other words (ばか in そばから)."""
-    return 0 < len(text) <= 3 and all("\u3041" <= c <= "\u30ff" for c in text)
+def is_short_kana(text: str, longest: int = 3) -> bool:
+    """Kana only, ``longest`` or fewer: short enough to occur inside other words (ばか in そばから)."""
+    return 0 < len(text) <= longest and all("\u3041" <= c <= "\u30ff" for c in text)
 
 
 def on_token_boundaries(text: str, start: int, end: int) -> bool:

@@ -35,6 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from detectors.normalize import LazyTable
+
 logger = logging.getLogger(__name__)
 
 try:  # optional: the pure-Python path gives the same matches
@@ -75,15 +77,7 @@ def stand_in(ch: str) -> str:
     return "\x01"
 
 
-class _View(dict[int, str]):
-    """A ``str.translate`` table filled as characters are first seen."""
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = stand_in(chr(code))
-        return value
-
-
-_VIEW = _View()
+_VIEW: LazyTable[int, str] = LazyTable(lambda code: stand_in(chr(code)))  # a str.translate table
 
 
 def ascii_view(text: str) -> bytes:
@@ -238,6 +232,14 @@ class PatternSet:
             self._db.scan(ascii_view(text), match_event_handler=on_match, scratch=self._scratch())
         found.update(self._always)
         return [i for i in sorted(found) if (t := self.triggers[i]) is None or t.search(text)]
+
+    def search(self, text: str) -> tuple[int, re.Match[str]] | None:
+        """The first match of the first pattern that matches, as ``(pattern index, match)``."""
+        for i in self.candidates(text):
+            m = self.patterns[i].search(text)
+            if m is not None:
+                return i, m
+        return None
 
     def finditer(self, text: str) -> list[tuple[int, re.Match[str]]]:
         """Every match of every pattern, as ``(pattern index, match)`` in pattern order."""

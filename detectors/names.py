@@ -452,8 +452,7 @@ class EmployeeNameDetector(Detector):
         """A bare family name in a sentence about a game being played (runs, a walk-off, 三振,
         ホームラン) that does not name the company: a player who shares the name."""
         s_start, s_end = sentence_of(text, start)
-        sentence = text[s_start:s_end].lower()
-        if not any(_AT_PLAY.search(sentence) for _ in self.at_play.candidates(sentence)):
+        if self.at_play.search(text[s_start:s_end].lower()) is None:
             return False
         return not any(s_start <= s < s_end for s, _ in own)
 
@@ -495,10 +494,8 @@ class EmployeeNameDetector(Detector):
                 continue
             if _inside_katakana_word(original, m.o_start, m.o_end):
                 continue  # リー inside グリーンウェイ
-            if (
-                m.o_end - m.o_start <= 2
-                and is_short_kana(original[m.o_start : m.o_end])
-                and not on_token_boundaries(original, m.o_start, m.o_end)
+            if is_short_kana(original[m.o_start : m.o_end], longest=2) and not on_token_boundaries(
+                original, m.o_start, m.o_end
             ):
                 continue  # the alias らん inside つまらん, みん inside みんな
             if not company_context and name_as_thing(original, m.o_start, m.o_end):

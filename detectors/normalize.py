@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from typing import TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # Variant and old-form kanji that NFKC does not fold (see PLATFORM-NOTES).
 VARIANT_KANJI = str.maketrans(
@@ -148,25 +152,35 @@ def fold(text: str, *, kana: bool = True, lower: bool = True) -> Folded:
     return _fold(text, kana, lower)
 
 
-# Per-character folding, filled as characters are first seen: ``str.translate`` then folds a
-# whole text in C. Every character looked at has an entry, also those that fold to themselves.
-_TABLES: dict[tuple[bool, bool], dict[int, str]] = {}
+class LazyTable(dict[K, V]):
+    """A dict that computes a missing entry with ``make(key)`` and keeps it: a per-character
+    ``str.translate`` table or per-character fact, so that a whole text is then handled in C
+    (``text.translate(table)``, ``map(table.__getitem__, text)``)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[K], V]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: K) -> V:
+        value = self[key] = self.make(key)
+        return value
 
 
-def _table(text: str, kana: bool, lower: bool) -> dict[int, str]:
-    table = _TABLES.setdefault((kana, lower), {})
-    for code in set(map(ord, text)).difference(table):
-        table[code] = _fold_unit(chr(code), kana, lower)
-    return table
+# Per-character folding (keyed by code point, as ``str.translate`` asks), one table per mode.
+def _folding(kana: bool, lower: bool) -> LazyTable[int, str]:
+    return LazyTable(lambda code: _fold_unit(chr(code), kana, lower))
+
+
+_TABLES = {(kana, lower): _folding(kana, lower) for kana in (True, False) for lower in (True, False)}
 
 
 @lru_cache(maxsize=1024)
 def _fold(text: str, kana: bool, lower: bool) -> Folded:
     if not _VOICING.intersection(text):
-        if text.isascii():
-            joined = text.lower() if lower else text
-        else:
-            joined = text.translate(_table(text, kana, lower))
+        table = _TABLES[kana, lower]
+        joined = (text.lower() if lower else text) if text.isascii() else text.translate(table)
         if len(joined) == len(text):  # the common case: one character in, one out
             return Folded(joined, range(len(text)), range(1, len(text) + 1), len(text))
         units = [(i, i + 1) for i in range(len(text))]
@@ -187,19 +201,11 @@ def _fold(text: str, kana: bool, lower: bool) -> Folded:
     return Folded("".join(chars), tuple(starts), tuple(ends), len(text))
 
 
-# Whether each character is kept by ``compact`` (not a separator), filled as characters are
-# first seen, so that the scan of a text runs in C (``map`` over the dict).
-_KEEP: dict[str, bool] = {}
-
-
-def _learn(chars: str) -> None:
-    for c in set(chars).difference(_KEEP):
-        _KEEP[c] = not is_separator(c)
+# Whether each character is kept by ``compact`` (not a separator).
+_KEEP: LazyTable[str, bool] = LazyTable(lambda c: not is_separator(c))
 
 
 def _is_sep(ch: str) -> bool:
-    if ch not in _KEEP:
-        _learn(ch)
     return not _KEEP[ch]
 
 
@@ -215,7 +221,6 @@ def _compact(text: str, leet: bool) -> Folded:
     if leet and _LEET_SYMBOL_RE.search(ftext):
         # A symbol standing for a letter inside a latin word (M!nato, sc@m, $cam) is kept.
         ftext = _LEET_SYMBOL_RE.sub(lambda m: m.group(0).translate(LEET), ftext)
-    _learn(ftext)
     keep = list(compress(range(len(ftext)), map(_KEEP.__getitem__, ftext)))
     out = "".join(compress(ftext, map(_KEEP.__getitem__, ftext)))
     if leet:

@@ -247,3 +247,12 @@ def test_an_unwritable_cache_still_compiles(tmp_path: Path, monkeypatch: pytest.
     multiregex._database.cache_clear()
     ps = PatternSet([re.compile(r"\bunwritable\b")])
     assert ps.candidates("unwritable") == [0]
+
+
+def test_search_finds_the_first_pattern_that_matches() -> None:
+    patterns = [re.compile(r"\bzebra\b"), re.compile(r"\d{3}"), re.compile(r"\bcat\b")]
+    for use in (True, False):
+        ps = PatternSet(patterns, use_hyperscan=use)
+        found = ps.search("a cat and 123")
+        assert found is not None and found[0] == 1 and found[1].group(0) == "123"
+        assert ps.search("nothing here") is None
