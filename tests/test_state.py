@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +20,22 @@ def _open(url: str, barrier: Any) -> None:
     State(url).close()
 
 
-def test_processes_creating_a_new_database_at_once_all_succeed(tmp_path: Path) -> None:
+def _all_at_once(target: Callable[[str, Any], None], url: str, processes: int) -> list[int | None]:
+    """Run ``target(url, barrier)`` in ``processes`` forked processes released together; their
+    exit codes."""
     ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(processes)
+    procs = [ctx.Process(target=target, args=(url, barrier)) for _ in range(processes)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=60)
+    return [p.exitcode for p in procs]
+
+
+def test_processes_creating_a_new_database_at_once_all_succeed(tmp_path: Path) -> None:
     for i in range(5):
-        url = f"sqlite:///{tmp_path / f's{i}.db'}"
-        barrier = ctx.Barrier(4)
-        procs = [ctx.Process(target=_open, args=(url, barrier)) for _ in range(4)]
-        for p in procs:
-            p.start()
-        for p in procs:
-            p.join(timeout=60)
-        assert [p.exitcode for p in procs] == [0] * len(procs)
+        assert _all_at_once(_open, f"sqlite:///{tmp_path / f's{i}.db'}", 4) == [0] * 4
 
 
 def test_source_values_round_trip(tmp_path: Path) -> None:
@@ -55,17 +61,10 @@ def _open_with_package_tables(url: str, barrier: Any) -> None:
 def test_processes_adding_package_tables_at_once_all_succeed(tmp_path: Path) -> None:
     # Two crawls of one data folder starting together (the Redis frontier's case): the state
     # tables exist, the evidence and sustained-harassment tables are created on first use.
-    ctx = mp.get_context("fork")
     for i in range(20):
         url = f"sqlite:///{tmp_path / f'p{i}.db'}"
         State(url).close()
-        barrier = ctx.Barrier(6)
-        procs = [ctx.Process(target=_open_with_package_tables, args=(url, barrier)) for _ in range(6)]
-        for p in procs:
-            p.start()
-        for p in procs:
-            p.join(timeout=60)
-        assert [p.exitcode for p in procs] == [0] * len(procs)
+        assert _all_at_once(_open_with_package_tables, url, 6) == [0] * 6
 
 
 class _FlakyMeta:

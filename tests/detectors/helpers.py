@@ -27,12 +27,19 @@ MINATO_ROSTER = Roster(
 TEXT_MODEL = "detectors.text_model.TextModelDetector"
 
 
-@lru_cache(maxsize=8)
-def detector_set(require_target: bool = True, *, model: bool = False) -> DetectorSet:
-    """The registered text detectors; without the learned text model unless ``model`` is set,
-    so the rule tests here test the rules (the model has tests of its own)."""
+@lru_cache(maxsize=16)
+def detector_set(
+    require_target: bool = True,
+    *,
+    model: bool = False,
+    company: tuple[str, tuple[str, ...]] = MINATO,
+    roster: Roster = MINATO_ROSTER,
+) -> DetectorSet:
+    """The registered text detectors for ``company`` and ``roster``; without the learned text
+    model unless ``model`` is set, so the rule tests here test the rules (the model has tests of
+    its own)."""
     options = {} if require_target else {"harassment": {"require_target": False}}
-    context = DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER, options)
+    context = DetectorContext(company[0], company[1], roster, options)
     return DetectorSet.from_paths(text_detector_paths(), context, disabled=() if model else (TEXT_MODEL,))
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.evaluation.text import text_detector_paths
 from crawler.items import Post
 from crawler.roster import Employee, Roster
-from detectors.base import DetectorContext, DetectorSet
+from tests.detectors.helpers import detector_set
 
 MINATO = ("ミナト通信", ("ミナト通信", "みなと通信", "Minato Tsushin", "Minato", "ミナト"))
 ROSTER = Roster(
@@ -25,11 +24,8 @@ HARASSMENT = {"defamation", "insult", "threat", "discrimination", "sexual", "per
 
 def _rules(text: str) -> tuple[set[str], set[str]]:
     """Harassment labels and employees found by the rule detectors (the learned model aside)."""
-    context = DetectorContext(MINATO[0], MINATO[1], ROSTER, {})
-    paths = {p: prio for p, prio in text_detector_paths().items() if not p.endswith("TextModelDetector")}
-    detectors = DetectorSet.from_paths(paths, context)
     post = Post(platform="test", source="test", id="t", url="", text=text)
-    detectors.run(post)
+    detector_set(company=MINATO, roster=ROSTER).run(post)
     labels = {f.label for f in post.findings} & HARASSMENT
     employees = {f.employee_id or "" for f in post.findings if f.label == "employee_named"}
     return labels, employees

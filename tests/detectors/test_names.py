@@ -110,14 +110,12 @@ def test_role_registered_as_alias_names_its_holder_only_with_the_company() -> No
 def test_latin_full_name_with_a_latin_reading() -> None:
     """A roster that writes latin names in the reading column too (``jordan pike``) registers
     a run-together variant first; the spaced full name is still the employee."""
-    from crawler.evaluation.text import text_detector_paths
     from crawler.items import Post
     from crawler.roster import Employee, Roster
-    from detectors.base import DetectorContext, DetectorSet
+    from tests.detectors.helpers import detector_set
 
     roster = Roster((Employee("E05", "Jordan Pike", "jordan pike", "Jordan Pike", ("JP",)),))
-    context = DetectorContext("Granite Peak Resort", ("Granite Peak",), roster, {})
-    detectors = DetectorSet.from_paths(text_detector_paths(), context)
+    detectors = detector_set(model=True, company=("Granite Peak Resort", ("Granite Peak",)), roster=roster)
     for text in (
         "Jordan Pike is a useless waste of oxygen.",
         "I'll find jordan pike after his shift.",

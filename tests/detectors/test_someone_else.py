@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.evaluation.text import text_detector_paths
 from crawler.items import Post
 from crawler.roster import Employee, Roster
-from detectors.base import DetectorContext, DetectorSet
+from tests.detectors.helpers import detector_set
 
 
 def _found(text: str, company: tuple[str, tuple[str, ...]], roster: Roster) -> set[str]:
-    context = DetectorContext(company[0], company[1], roster, {})
-    detectors = DetectorSet.from_paths(text_detector_paths(), context)
     post = Post(platform="test", source="test", id="t", url="", text=text)
-    detectors.run(post)
+    detector_set(model=True, company=company, roster=roster).run(post)
     return {f.employee_id or "" for f in post.findings if f.label == "employee_named"}
 
 
