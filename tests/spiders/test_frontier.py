@@ -24,6 +24,7 @@ from tests.replay import ReplayServer, Reply, Request
 
 REDIS = shutil.which("redis-server")
 LISTS, PER_LIST = 5, 8
+GATE_SECONDS = 60
 
 
 def _free_port() -> int:
@@ -64,8 +65,13 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 def serve_site(replay: ReplayServer) -> set[str]:
     """List pages linking to thread pages. Thread pages answer slowly, and only once both
-    crawlers (told apart by their User-Agent) have asked for robots.txt, so both take part."""
+    crawlers (told apart by their User-Agent) have asked for robots.txt, so both take part.
+
+    The wait has one deadline for the whole site, not one per page: if the second crawler never
+    asks (it started too late to find work), the pages answer and the test fails on its
+    assertions instead of hanging a minute per page."""
     both_started = threading.Event()
+    deadline = time.monotonic() + GATE_SECONDS
     agents: set[str] = set()
 
     def robots(req: Request) -> Reply:
@@ -88,7 +94,7 @@ def serve_site(replay: ReplayServer) -> set[str]:
             pages.add(path)
 
             def thread(req: Request, n: int = n, k: int = k) -> Reply:
-                both_started.wait(60)
+                both_started.wait(max(0.0, deadline - time.monotonic()))
                 time.sleep(0.25)
                 body = f'<div class="post" id="p{n}-{k}"><p>post {n}-{k} about ミナト通信</p></div>'
                 return Reply(f"<html><body>{body}</body></html>", content_type="text/html")
@@ -110,9 +116,14 @@ def test_two_processes_share_one_redis_frontier(
     make_config: Any, replay: ReplayServer, redis_url: str
 ) -> None:
     pages = serve_site(replay)
+    # A process takes from the shared queue as many requests as its downloader holds
+    # (CONCURRENT_REQUESTS), so with the default 8 the first process could hold every queued
+    # page while the second, finding the queue empty, closed after its idle grace without
+    # fetching anything; that race failed CI once. Two at a time leaves work in the queue.
     config = make_config(
         f"""
         [crawler.settings]
+        CONCURRENT_REQUESTS = 2
         CONCURRENT_REQUESTS_PER_DOMAIN = 2
 
         [[sources]]
@@ -127,7 +138,7 @@ def test_two_processes_share_one_redis_frontier(
         frontier = "redis"
         redis_url = "{redis_url}"
         frontier_run = "test-run"
-        frontier_idle_seconds = 2
+        frontier_idle_seconds = 10
         """
     )
     # Create the state database first: two processes creating it at once race in create_all
