@@ -26,7 +26,7 @@ from detectors.context import other_person_after, other_person_before, sentence_
 from detectors.fields import post_text
 from detectors.lexicon_util import terms
 from detectors.matching import Match, MultiMatcher
-from detectors.morph import is_short_kana, on_token_boundaries
+from detectors.morph import is_short_kana, morphemes, on_token_boundaries
 from detectors.multiregex import PatternSet
 from detectors.normalize import compact, compact_key, fold
 
@@ -108,7 +108,12 @@ class _Weak:
 
 
 def _is_kanji(text: str) -> bool:
-    return all("\u4e00" <= c <= "\u9fff" for c in text)
+    """Kanji, including the compatibility forms names are written with (﨑 U+FA11, 髙's
+    neighbours in U+F900–FAFF), extension A and the repeat mark 々."""
+    return all(
+        "\u4e00" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\u3400" <= c <= "\u4dbf" or c == "々"
+        for c in text
+    )
 
 
 def _is_katakana(text: str) -> bool:
@@ -203,12 +208,17 @@ def _is_kana(text: str) -> bool:
 _AT_PLAY = re.compile(
     r"\b(?:inning|innings|homers?|homered|home runs?|walk-off|walkoff|strikeouts?|struck out|bullpen|at the plate|"
     r"no[- ]hitter|curveball|fastball|slider|hat[- ]trick|missed sitter|free kick|touchdowns?|interceptions?|"
-    r"gave up \d+ runs?|threw (?:a|like)|pitched|two goals|scored (?:a|the|twice)|penalty kick)\b|"
-    r"三振|ホームラン|本塁打|打たれ|打席|登板|完封|併殺|四球|二軍|一軍|打率|防御率|盗塁|"
-    r"(?:決勝|同点|先制)ゴール|ハットトリック|pk",
+    r"gave up \d+ runs?|threw (?:a|like)|pitched|pitching|two goals|scored (?:a|the|twice)|penalty kick|"
+    r"goalie|glove side|knocked out|knockout|in round \d+|in the \d+(?:st|nd|rd|th)(?: minute)?|"
+    r"goals?|assists?|ippon|doubles final|rbis?|hits? a homer|dropped passes|drops)\b|"
+    r"三振|ホームラン|本塁打|打たれ|打席|登板|完封|併殺|四球|二軍|一軍|打率|防御率|盗塁|猛打賞|安打|打点|"
+    r"(?:決勝|同点|先制)ゴール|ゴール決め|フリーキック|ハットトリック|ヒーローインタビュー|引退試合|降板|(?<![a-z])pk(?![a-z])",
 )
+_CLAUSE_END = re.compile(r"[、，,;；:：]\s*|\s+(?:and|but|while|then)\s+|(?:のに|けど|けれど|が、)")
 _GAP_END = re.compile(r"[。！？!?\n]|\.\s")
 _ROLE_KEYS = frozenset(compact_key(w) for w in ROLE_WORDS)
+_SO_AND_SO = re.compile(r"(?:なんとか|何とか|なんちゃら)(?![しすさせ])")
+_KANJI_TITLE = re.compile(r"[\u4e00-\u9fff]{0,3}(?:員|師|士|医)(?![\u4e00-\u9fff])")  # 山﨑検定員, 中村技師
 _KANJI_ROLE = re.compile(r"[\u4e00-\u9fff]{0,4}(?:長|師|士|員|医)")
 
 
@@ -396,7 +406,8 @@ class EmployeeNameDetector(Detector):
     def _another_persons_name(self, original: str, start: int, end: int, employee_id: str) -> bool:
         """A one-word name that is part of someone else's full name: Marcus Rashford, Boris
         Becker (a latin name with another capitalised name beside it), 高木ブー, 山崎リオ (a kanji
-        family name run on by a katakana given name that is not the employee's)."""
+        family name run on by a katakana given name that is not the employee's, or by a hiragana one:
+        山崎まさよし)."""
         seg = original[start:end]
         if seg.isascii():
             if " " in seg.strip():
@@ -423,10 +434,19 @@ class EmployeeNameDetector(Detector):
         if not (_is_kanji(seg) and len(seg) <= 3):  # a kanji family name
             return False
         after = original[end : end + 12]
+        given = self.given_kana.get(employee_id, "")
+        if _SO_AND_SO.match(after):
+            return True  # 主演の中村なんとか: a celebrity whose given name the writer forgot
+        if after[:1] and "\u3041" <= after[0] <= "\u309f":
+            # 山崎まさよし, 石田ゆり子: a given name in hiragana (the dictionary's 人名・名), not the
+            # employee's, makes a full name; particles (山崎が, 山崎しか) are not names.
+            token = next((t for t in morphemes(original) if t.start == end), None)
+            if token is None or token.pos[2:4] != ("人名", "名"):
+                return False
+            return not (given and compact_key(token.surface).startswith(given[:2]))
         run = _KATAKANA_RUN.match(after)
         if run is None or _KATAKANA_TITLES.match(_width(after)) or self.role_after.match(compact_key(after)):
             return False
-        given = self.given_kana.get(employee_id, "")
         return not (given and compact_key(run.group()).startswith(given[:2]))
 
     def _name_continues(self, original: str, o_end: int, text: str, end: int) -> bool:
@@ -435,7 +455,11 @@ class EmployeeNameDetector(Detector):
         if not (0 < o_end < len(original) and _is_kanji(original[o_end - 1]) and _is_kanji(original[o_end])):
             return False
         after = text[end : end + 16]
-        return not (self.role_after.match(after) or self.honorific_after.match(after))
+        return not (
+            self.role_after.match(after)
+            or self.honorific_after.match(after)
+            or _KANJI_TITLE.match(original, o_end, o_end + 8)
+        )
 
     @staticmethod
     def _after_company(text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
@@ -450,11 +474,16 @@ class EmployeeNameDetector(Detector):
 
     def _at_play(self, text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
         """A bare family name in a sentence about a game being played (runs, a walk-off, 三振,
-        ホームラン) that does not name the company: a player who shares the name."""
+        ホームラン): a player who shares the name. When the sentence also names the company (a
+        sponsor, the bar showing the match), the game words must be in the name's own clause."""
         s_start, s_end = sentence_of(text, start)
         if self.at_play.search(text[s_start:s_end].lower()) is None:
             return False
-        return not any(s_start <= s < s_end for s, _ in own)
+        if not any(s_start <= s < s_end for s, _ in own):
+            return True
+        c_start = max((m.end() for m in _CLAUSE_END.finditer(text, s_start, start)), default=s_start)
+        found = _CLAUSE_END.search(text, start, s_end)
+        return self.at_play.search(text[c_start : found.start() if found else s_end].lower()) is not None
 
     def detect(self, post: Post) -> list[Finding]:
         if not self.strong.payload and not self.weak.payload:
