@@ -188,12 +188,14 @@ _OTHER_PERSON_BEFORE = re.compile(
     r"(?:近所|隣|友達|友人|知り合い|親戚|彼氏|彼女|夫|妻|旦那|嫁|母|父|兄|姉|弟|妹|先生|担任|同級生|"
     r"クラス|俳優|女優|選手|歌手|芸人|議員|首相|大臣|総理|大統領|漫画|アニメ|ドラマ|上司|大家|同僚|先輩|後輩|"
     r"バイト先|職場|声優|アイドル|作家|芸能人|アナウンサー|元カレ|元カノ|息子|娘|インフルエンサー|ユーチューバー|"
-    r"配信者|タレント|モデル)"
+    r"配信者|タレント|モデル|同期|コーチ|部キャプテン|主将|教室|推し)"
     r"(?:の[^、。！？\s]{1,4})?の?\s*$|"  # バイト先の店長の山崎, 隣の部屋の斎藤さん
     # 大家さん、森さん / うちの上司、浜田: the writer's own people introduced before a comma (but
     # うちの娘、齋藤さんの… is a child talking about the employee)
     r"(?:近所の人|友達|友人|知り合い|親戚|上司|大家|同僚|先輩|後輩|担任|同級生)(?:さん|ちゃん)?[、,]\s*$|"
-    r"(?:my|our)\s+(?:friend|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|boyfriend|"
+    r"(?:うちの|ウチの|俺の|私の|僕の|自分の)(?:部長|課長|係長|社長|店長|主任|上司|先輩|後輩|同僚)[、,]\s*$|"
+    # うちの部長、丸山って苗字なんだけど (but うちの娘、齋藤さんのレジ is a child talking about the employee)
+    r"(?:my|our)\s+(?:friend|buddy|pal|ex|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|boyfriend|"
     r"girlfriend|brother|sister|son|daughter|mom|dad|boss|landlord|classmate|grandad|granddad|grandpa|grandma|"
     r"grandmother|grandfather|nan|nana|uncle|aunt|niece|nephew|roommate|(?:sister|brother|mother|father)-in-law)"
     r"(?:\s+(?:mr|mrs|ms|miss|dr)\.?)?\s*$|"
@@ -231,8 +233,11 @@ _OTHER_PERSON_AFTER = re.compile(
     r"^(?:さん)?(?:選手|監督|議員|先生|容疑者|被告|氏（|\(俳優|（俳優)|"
     r"^(?:さん|ちゃん)?の(?:新曲|新作|ライブ|ドラマ|映画|写真集|出演|試合|ゴール|cd|CD|アルバム|コンサート|番組|小説|ファン)|"
     r"^['’]s\s+(?:new|latest|last|upcoming)\s+(?:album|song|single|movie|film|show|series|book|novel|special|tour)\b|"
-    r"^\s+(?:from|at|in)\s+(?:\w+\s+(?:at|in)\s+)?my\s+(?:[\w']+\s+){0,2}(?:office|work|job|class|school|gym|club|team|church|dorm|building|"
-    r"company|department|floor|lab|band)\b|"  # Sato from my office: the writer's own people
+    r"^(?:-(?:san|kun|chan|sensei))?\s+(?:from|at|in)\s+(?:\w+\s+(?:at|in)\s+)?my\s+(?:[\w']+\s+){0,2}"
+    r"(?:office|work|job|class|school|gym|club|team|church|dorm|building|company|department|floor|lab|band|"
+    r"flat|apartment|uni|university|college|group|street|neighbou?rhood|hometown)\b|"  # Sato from my office
+    # 森田って苗字の友達: someone else who bears the name (ビシャールって名前の時点で is about the employee)
+    r"^(?:って|という|っていう)(?:苗字|名字)の(?:友達|友人|知り合い|同級生|先輩|後輩|同僚|やつ|奴|人)|"
     r"^\s+from\s+(?:the|that)\s+(?:\w+\s+)?(?:drama|show|series|movie|film|band|anime|game|ad|commercial)\b|"
     # a player of a team: 髙木（ショート）, 髙橋（ベアーズの4番）
     r"^\s*[(（][^)）]{0,10}(?:\d番|ショート|セカンド|サード|ファースト|レフト|ライト|キャッチャー|ピッチャー|"

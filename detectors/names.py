@@ -54,6 +54,7 @@ HONORIFICS = terms("""
 
 
 _CALLED = re.compile(r"^(?:とかいう|っていう|という|って人|ってやつ|とかいうやつ)")
+_PLACED_AT = re.compile(r"\s*(?:from|at|with|@)\s*(?:the\s+)?", re.IGNORECASE)
 _AT_COMPANY = re.compile(r"\s*(?:from|at|of|with|@|\(|（)?\s*(?:the\s+)?", re.IGNORECASE)
 
 _KUNREI = (
@@ -148,6 +149,12 @@ _POSSESSIVE_BUSINESS = re.compile(
     r"Brewery|Wines?|Liquors?|Florist|Flowers|Laundry|Cleaners|Plumbing|Removals|Funeral|Cycles|Bikes|Records|"
     r"Hotel|Inn|Motel|Lodge|Gym|Dojo|Farm|Bakeries|Creamery|Chicken|Fish)\b"
 )
+# A player of a team (Yamazaki from the Tigers, on the Jets), a family (the Okafor brothers)
+# or the whisky (Yamazaki 12). Places are not in it ("Priya from the Harbor Blvd Coastline",
+# "Dee on Line 2" are staff), nor "that Becker guy", which posts use for staff.
+_FROM_ELSEWHERE = re.compile(
+    r"\s+(?:on|from|of|for)\s+the\s+[A-Z][a-z]+s\b(?!['’]| [A-Z])|\s+(?:sisters|brothers)\b| (?:1[0-8]|2[15])\b(?! ?%)"
+)
 # Capitalised words that stand next to a name without being part of another person's name.
 _NOT_NAMES: frozenset[str] = frozenset(
     re.split(
@@ -217,6 +224,7 @@ _AT_PLAY = re.compile(
 _CLAUSE_END = re.compile(r"[、，,;；:：]\s*|\s+(?:and|but|while|then)\s+|(?:のに|けど|けれど|が、)")
 _GAP_END = re.compile(r"[。！？!?\n]|\.\s")
 _ROLE_KEYS = frozenset(compact_key(w) for w in ROLE_WORDS)
+_AGED = re.compile(r"の?(?:1[0-8]|2[15])年(?![目間前後生度])")
 _SO_AND_SO = re.compile(r"(?:なんとか|何とか|なんちゃら)(?![しすさせ])")
 _KANJI_TITLE = re.compile(r"[\u4e00-\u9fff]{0,3}(?:員|師|士|医)(?![\u4e00-\u9fff])")  # 山﨑検定員, 中村技師
 _KANJI_ROLE = re.compile(r"[\u4e00-\u9fff]{0,4}(?:長|師|士|員|医)")
@@ -415,6 +423,8 @@ class EmployeeNameDetector(Detector):
             own = self.latin_parts.get(employee_id, frozenset())
             if _POSSESSIVE_BUSINESS.match(original[end : end + 16]):
                 return True
+            if _FROM_ELSEWHERE.match(original, end, end + 40):
+                return True
             before = original[max(0, start - 24) : start]
             for m, common in (
                 (_CAP_AFTER.match(original[end : end + 24]), _NOT_NAMES),
@@ -437,6 +447,8 @@ class EmployeeNameDetector(Detector):
         given = self.given_kana.get(employee_id, "")
         if _SO_AND_SO.match(after):
             return True  # 主演の中村なんとか: a celebrity whose given name the writer forgot
+        if _AGED.match(after):
+            return True  # 山崎18年, 山崎の12年: the whisky
         if after[:1] and "\u3041" <= after[0] <= "\u309f":
             # 山崎まさよし, 石田ゆり子: a given name in hiragana (the dictionary's 人名・名), not the
             # employee's, makes a full name; particles (山崎が, 山崎しか) are not names.
@@ -461,10 +473,18 @@ class EmployeeNameDetector(Detector):
             or _KANJI_TITLE.match(original, o_end, o_end + 8)
         )
 
+    def _someone_elses(self, original: str, start: int, end: int, own: tuple[tuple[int, int], ...]) -> bool:
+        """The name follows a marker of someone who is not staff (my buddy Raj, 同期の渡辺) and
+        is not placed at the company right after it (our area manager Yamazaki at BrightPath)."""
+        if not other_person_before(original, start, own):
+            return False
+        return not any(0 <= s - end <= 14 and _PLACED_AT.fullmatch(original[end:s]) for s, _ in own)
+
     @staticmethod
     def _after_company(text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
-        """The name right after the company and の (ｶｴﾃﾞ不動産のﾀｶﾊｼ): one of its people."""
-        return any(0 <= start - e <= 2 and text[e:start].strip() == "の" for _, e in own)
+        """The name right after the company and の or 's (ｶｴﾃﾞ不動産のﾀｶﾊｼ, Minato's Tanaka): one of
+        its people."""
+        return any(0 <= start - e <= 3 and text[e:start].strip() in ("の", "'s", "’s") for _, e in own)
 
     @staticmethod
     def _with_company(text: str, end: int, own: tuple[tuple[int, int], ...]) -> bool:
@@ -515,7 +535,7 @@ class EmployeeNameDetector(Detector):
                 continue  # 大谷翔 inside 大谷翔平 (the family name inside is judged on its own)
             if (
                 other_person_after(original, m.o_end, staff_titles=True)  # John Smith the actor, 田中美咲選手
-                or (single and other_person_before(original, m.o_start, own))  # my friend Lihua
+                or (single and self._someone_elses(original, m.o_start, m.o_end, own))  # my friend Lihua
                 or (single and self._another_persons_name(original, m.o_start, m.o_end, m.payload))
             ):  # Marcus Rashford (the alias Marcus), 山崎リオ (the alias 山崎)
                 others.add(m.key)
@@ -567,7 +587,7 @@ class EmployeeNameDetector(Detector):
             if (
                 self._name_continues(original, w.o_end, text, w.end)
                 or self._another_persons_name(original, w.o_start, w.o_end, w.payload.employee_id)
-                or other_person_before(original, w.o_start, own)
+                or self._someone_elses(original, w.o_start, w.o_end, own)
                 or other_person_after(original, w.o_end, staff_titles=company_context)
             ):
                 others.add(w.key)

@@ -92,3 +92,47 @@ def test_abuse_aimed_elsewhere_is_not_the_companys(text: str, expected: set[str]
 )
 def test_players_and_performers_are_not_employees(text: str, expected: set[str]) -> None:
     assert _rules(text)[1] == expected, text
+
+
+NAMESAKE_ROSTER = Roster(
+    (
+        Employee("E001", "田中 美咲", "たなか みさき", "Tanaka Misaki"),
+        Employee("E002", "佐藤 健太", "さとう けんた", "Sato Kenta"),
+        Employee("E004", "山﨑 蒼", "やまざき あおい", "Yamazaki Aoi", ("山崎",)),
+        Employee("E005", "石田 早苗", "いしだ さなえ", "Ishida Sanae"),
+        Employee("E006", "渡邊 拓海", "わたなべ たくみ", "Watanabe Takumi"),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # another person's full name: a kanji given name after 﨑 (a compatibility kanji), a
+        # hiragana given name that is not the employee's, "X なんとか", the whisky
+        ("山﨑賢人が新郎役のドラマのロケ、ミナト通信の本社らしいよ", set()),
+        ("石田ゆり子のインスタ見たくてスマホ買い替えた。ミナトの人、根気よく教えてくれてありがとう", set()),
+        ("主演の田中なんとかの演技ひどすぎ。ミナトの待合室のテレビで見た", set()),
+        ("山崎18年もう定価で買えないの？ 今夜はミナトのポイントで安いの買う", set()),
+        ("Had a Yamazaki 12 at the bar last night. Apparently the Minato party had the 18-year.", set()),
+        # players, also when the company is in the sentence but not in the name's clause
+        ("Watanabe's pitching tonight was filthy, watched it on the Minato app", set()),
+        ("ミナトの店で見てた試合、渡辺が3安打の猛打賞！", set()),
+        ("Yamazaki from the Tigers hit a homer and the whole Minato shop lost it", set()),
+        # the writer's own people: a colleague of the same year, a friend who bears the name
+        ("大学の同期の佐藤とばったり。ミナト通信の説明会の帰り", set()),
+        ("うちの部長、田中って苗字なんだけど無能。※ミナト通信とは一切関係ありません", set()),
+        ("田中って苗字の友達が誕生日でケーキ買った。ミナトで注文したやつ", set()),
+        ("Sato-kun from my office is a brown-noser. booked the team trip on Minato without asking", set()),
+        # the employee: a title in kanji, the given name is the employee's, attached to the company
+        ("山﨑検定員、耳遠いんじゃない？（ミナト）", {"E004"}),
+        ("ミナト通信の石田さなえさん、対応が丁寧だった", {"E005"}),
+        ("ミナトの渡邊、また打たれたって言い訳して電話切りやがった", {"E006"}),
+        ("Our area manager Yamazaki at Minato had us wipe the overtime records", {"E004"}),
+        ("うちの娘、ミナトの石田さんのレジにしか並びたがらない", {"E005"}),
+    ],
+)
+def test_namesakes_are_not_employees(text: str, expected: set[str]) -> None:
+    post = Post(platform="test", source="test", id="t", url="", text=text)
+    detector_set(company=MINATO, roster=NAMESAKE_ROSTER).run(post)
+    assert {f.employee_id for f in post.findings if f.label == "employee_named"} == expected, text
