@@ -208,6 +208,7 @@ _OTHER_PERSON_BEFORE = re.compile(
     r"\b(?:sen|rep|gov)\.\s*$|\b(?:senator|congressman|congresswoman|councillor|councilor|mayor|governor)\s*$|"
     r"(?:うちの|ウチの|俺の|私の|僕の|自分の|弊社の|前の会社の)[^、。\s]{0,6}$|"
     r"(?:my|our)\s+(?:[\w'’]+\s+)?(?:boss|manager|supervisor|coworker|co-worker|colleague|team lead)\s*$|"
+    r"\b(?:guy|girl|man|woman|dude|kid|lady|bloke|boy)\s+named\s*$|\bat\s+my\s+\w+\s+named\s*$|"  # a guy named Lucas
     rf"(?:{_ORG_JA})の\s*$",
     re.IGNORECASE,
 )
@@ -232,6 +233,7 @@ _OTHER_PERSON_AFTER = re.compile(
     r"politician|comedian|character|rapper|youtuber|streamer|novelist|artist)\b|"
     r"^(?:さん)?(?:選手|監督|議員|先生|容疑者|被告|氏（|\(俳優|（俳優)|"
     r"^(?:さん|ちゃん)?の(?:新曲|新作|ライブ|ドラマ|映画|写真集|出演|試合|ゴール|cd|CD|アルバム|コンサート|番組|小説|ファン)|"
+    r"^さん(?:の|とこの)(?:中華|ラーメン屋|パン屋|八百屋|蕎麦屋|そば屋|寿司屋|居酒屋|定食屋|喫茶店|魚屋|肉屋|お店)|"  # 陳さんの中華屋
     r"^['’]s\s+(?:new|latest|last|upcoming)\s+(?:album|song|single|movie|film|show|series|book|novel|special|tour)\b|"
     r"^(?:-(?:san|kun|chan|sensei))?\s+(?:from|at|in)\s+(?:\w+\s+(?:at|in)\s+)?my\s+(?:[\w']+\s+){0,2}"
     r"(?:office|work|job|class|school|gym|club|team|church|dorm|building|company|department|floor|lab|band|"

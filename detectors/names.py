@@ -55,7 +55,9 @@ HONORIFICS = terms("""
 
 _CALLED = re.compile(r"^(?:とかいう|っていう|という|って人|ってやつ|とかいうやつ)")
 _PLACED_AT = re.compile(r"\s*(?:from|at|with|@)\s*(?:the\s+)?", re.IGNORECASE)
-_AT_COMPANY = re.compile(r"\s*(?:from|at|of|with|@|\(|（)?\s*(?:the\s+)?", re.IGNORECASE)
+_AT_COMPANY = re.compile(
+    r"(?:さん|様|氏|くん|ちゃん)?\s*(?:from|at|of|with|@|\(|（)?\s*(?:the\s+)?", re.IGNORECASE
+)  # Lan from Tsubame, 渡辺さん(こがねの料理長)
 
 _KUNREI = (
     ("shi", "si"),
@@ -124,7 +126,13 @@ def _is_katakana(text: str) -> bool:
 def _inside_katakana_word(original: str, start: int, end: int) -> bool:
     """A katakana name run on by more katakana (リー in グリーンウェイ, ミン in ミント): part of a
     longer word, not the name (タカハシマネ is the name and a title)."""
-    if not _is_katakana(original[start:end].replace("・", "")):
+    seg = original[start:end]
+    if " " in seg or "\u3000" in seg:
+        # spaced out to evade filters (グ リ ー ン ウ ェ イ): the neighbours are a space away
+        seg = seg.replace(" ", "").replace("\u3000", "")
+        start = start - 1 if start > 0 and original[start - 1] in " \u3000" else start
+        end = end + 1 if end < len(original) and original[end] in " \u3000" else end
+    if not _is_katakana(seg.replace("・", "")):
         return False
     before = original[start - 1] if start > 0 else ""
     after = original[end] if end < len(original) else ""
@@ -135,8 +143,8 @@ def _inside_katakana_word(original: str, start: int, end: int) -> bool:
     )
 
 
-_CAP_AFTER = re.compile(r"^ ([A-Z][a-z]+)\b")
-_CAP_BEFORE = re.compile(r"(?<=[\w,;:] )([A-Z][a-z]+) $")  # not the first word of a sentence
+_CAP_AFTER = re.compile(r"^ ([A-Z][a-zà-ÿ]+)\b")  # Emily Brontë, Janelle Monáe
+_CAP_BEFORE = re.compile(r"(?<=[\w,;:] )([A-Z][a-zà-ÿ]+) $")  # not the first word of a sentence
 # The first word of the post or of a sentence: a given name (Ken Watanabe narrating …) unless
 # it is one of the words that open sentences before a name (Tell Ortiz …, Fire Tanaka).
 _CAP_OPENING = re.compile(r"(?:^|[.!?]\s+|\n\s*)([A-Z][a-z]+) $")
@@ -217,9 +225,18 @@ _AT_PLAY = re.compile(
     r"no[- ]hitter|curveball|fastball|slider|hat[- ]trick|missed sitter|free kick|touchdowns?|interceptions?|"
     r"gave up \d+ runs?|threw (?:a|like)|pitched|pitching|two goals|scored (?:a|the|twice)|penalty kick|"
     r"goalie|glove side|knocked out|knockout|in round \d+|in the \d+(?:st|nd|rd|th)(?: minute)?|"
-    r"goals?|assists?|ippon|doubles final|rbis?|hits? a homer|dropped passes|drops)\b|"
+    r"goals?|assists?|ippon|doubles final|rbis?|hits? a homer|dropped passes)\b|"
     r"三振|ホームラン|本塁打|打たれ|打席|登板|完封|併殺|四球|二軍|一軍|打率|防御率|盗塁|猛打賞|安打|打点|"
     r"(?:決勝|同点|先制)ゴール|ゴール決め|フリーキック|ハットトリック|ヒーローインタビュー|引退試合|降板|(?<![a-z])pk(?![a-z])",
+)
+# Words of a screen or a stage: a bare name in such a sentence is a character or a performer
+# (Saito in Inception is the most overrated character, からかい上手の高木さん実写化).
+_ON_SCREEN = re.compile(
+    r"\b(?:movies?|(?:the|a|that|this) film|actors?|actress|characters?|episodes?|anime|manga|rewatch(?:ed|ing)?|soundtracks?|"
+    r"sitcom|netflix|starring|trailer|premiere|season finale|love island|bake off|on tv|tv show|cooking show|"
+    r"competition show|reality show|comic|album|documentary)\b|"
+    r"ドラマ|映画|主演|出演|アニメ|漫画|マンガ|新刊|俳優|女優|芸人|バラエティ|番組|実写|新曲|アルバム|"
+    r"ドキュメンタリー|朗読|詩集|写真集"
 )
 _CLAUSE_END = re.compile(r"[、，,;；:：]\s*|\s+(?:and|but|while|then)\s+|(?:のに|けど|けれど|が、)")
 _GAP_END = re.compile(r"[。！？!?\n]|\.\s")
@@ -394,7 +411,8 @@ class EmployeeNameDetector(Detector):
             for w in n.split()
             if w.isascii()
         )
-        self.at_play = PatternSet([_AT_PLAY])  # one Hyperscan pass: almost no sentence is about a game
+        # One Hyperscan pass: almost no sentence is about a game or a show.
+        self.at_play = PatternSet([_AT_PLAY, _ON_SCREEN])
         self.company: MultiMatcher[str] = MultiMatcher(
             {n: "company" for n in (context.company_name, *context.company_aliases)}
         )
@@ -480,6 +498,18 @@ class EmployeeNameDetector(Detector):
             return False
         return not any(0 <= s - end <= 14 and _PLACED_AT.fullmatch(original[end:s]) for s, _ in own)
 
+    def _attached(self, original: str, text: str, m: Match[str], own: tuple[tuple[int, int], ...]) -> bool:
+        """A role word or the company right beside the name found by ``m`` (``text`` is the
+        compact form of ``original``)."""
+        return (
+            any(
+                self.role_after.match(m.key[i:]) for i in range(1, len(m.key))
+            )  # the alias holds the title: 高橋先生
+            or self._context(text, m.start, m.end)[0]
+            or self._with_company(original, m.o_end, own)
+            or self._after_company(original, m.o_start, own)
+        )
+
     @staticmethod
     def _after_company(text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
         """The name right after the company and の or 's (ｶｴﾃﾞ不動産のﾀｶﾊｼ, Minato's Tanaka): one of
@@ -494,8 +524,9 @@ class EmployeeNameDetector(Detector):
 
     def _at_play(self, text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
         """A bare family name in a sentence about a game being played (runs, a walk-off, 三振,
-        ホームラン): a player who shares the name. When the sentence also names the company (a
-        sponsor, the bar showing the match), the game words must be in the name's own clause."""
+        ホームラン) or about a show (a character, an episode, 主演): a player or a performer who
+        shares the name. When the sentence also names the company (a sponsor, the bar showing
+        the match), the game or show words must be in the name's own clause."""
         s_start, s_end = sentence_of(text, start)
         if self.at_play.search(text[s_start:s_end].lower()) is None:
             return False
@@ -549,6 +580,14 @@ class EmployeeNameDetector(Detector):
                 continue  # the alias らん inside つまらん, みん inside みんな
             if not company_context and name_as_thing(original, m.o_start, m.o_end):
                 continue  # my Tom Baker scarf
+            if (
+                single
+                and self._at_play(original, m.o_start, own)
+                and not self._attached(original, text, m, own)
+            ):
+                others.add(m.key)
+                elsewhere.append((m.start, m.end))
+                continue  # the alias 山崎 in 山崎がまた完封, Marcus in "Marcus murdered that free kick"
             if single:
                 one_word.append(m)
             hits.setdefault(m.payload, []).append(read.span(m.o_start, m.o_end))

@@ -101,6 +101,11 @@ NAMESAKE_ROSTER = Roster(
         Employee("E004", "山﨑 蒼", "やまざき あおい", "Yamazaki Aoi", ("山崎",)),
         Employee("E005", "石田 早苗", "いしだ さなえ", "Ishida Sanae"),
         Employee("E006", "渡邊 拓海", "わたなべ たくみ", "Watanabe Takumi"),
+        Employee("E007", "マーカス・ベル", "マーカス ベル", "Marcus Bell", ("Marcus",)),
+        Employee("E008", "陳 美玲", "ちん めいりん", "Chen Meiling"),
+        Employee("E009", "Emily Carter", "エミリー カーター", "Emily Carter", ("Emily",)),
+        Employee("E010", "李 華", "り か", "Li Hua", ("リー",)),
+        Employee("E011", "髙橋 亜希子", "たかはし あきこ", "Takahashi Akiko", ("高橋先生",)),
     )
 )
 
@@ -124,12 +129,25 @@ NAMESAKE_ROSTER = Roster(
         ("うちの部長、田中って苗字なんだけど無能。※ミナト通信とは一切関係ありません", set()),
         ("田中って苗字の友達が誕生日でケーキ買った。ミナトで注文したやつ", set()),
         ("Sato-kun from my office is a brown-noser. booked the team trip on Minato without asking", set()),
+        # a character or a performer: the sentence is about a show
+        ("Sato in Inception is the most overrated character. also Minato wifi calling is goated", set()),
+        ("ミナトの待合室で流れてたバラエティ、渡邊ってツッコミの芸人が面白すぎた", set()),
+        ("Watching United in my Minato flat and Marcus absolutely murdered that free kick", set()),
+        # a shop named after its owner, a stranger named so, the evasion-spaced company name,
+        # a given name run on by someone else's family name with an accent
+        ("ミナトの帰りに寄る陳さんの中華屋、麻婆豆腐が神", set()),
+        ("My bunkmate at the Minato hostel was a Brazilian guy named Marcus. Legend", set()),
+        ("ミ ナ ト の営業所 グ リ ー ン に行った", set()),
+        ("The Emily Brontë reissue is better value than the Minato one, fwiw.", set()),
         # the employee: a title in kanji, the given name is the employee's, attached to the company
         ("山﨑検定員、耳遠いんじゃない？（ミナト）", {"E004"}),
         ("ミナト通信の石田さなえさん、対応が丁寧だった", {"E005"}),
         ("ミナトの渡邊、また打たれたって言い訳して電話切りやがった", {"E006"}),
         ("Our area manager Yamazaki at Minato had us wipe the overtime records", {"E004"}),
         ("うちの娘、ミナトの石田さんのレジにしか並びたがらない", {"E005"}),
+        ("高橋先生の英語、海外ドラマのワンシーン使うから楽しい。ミナト塾入ってよかった", {"E011"}),
+        ("渡邊さん(ミナトの料理長)がローカル番組に出てた！", {"E006"}),
+        ("Marcus at Minato scored two goals for the staff team and then fixed my router", {"E007"}),
     ],
 )
 def test_namesakes_are_not_employees(text: str, expected: set[str]) -> None:
