@@ -415,5 +415,7 @@ IGNORE = terms("""
     scam messages, scam blocker, scam protection, stupid cheap, stupid good, stupid easy, fraud in the industry,
     murder on my, murder on your, murder on the, murder the competition, murdered the competition,
     murdering the competition, murders the competition, predatory, trash talk, trash talks, trash talking,
-    trash-talk, trash-talks, trash-talking, or else what, what else
+    trash-talk, trash-talks, trash-talking, or else what, what else,
+    should be illegal, ought to be illegal, should be a crime, criminally underrated, criminally good, stole the show,
+    steal the show, steals the show, stealing the show, killing it, killed it, kills it, to die for
 """)
