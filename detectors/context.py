@@ -195,10 +195,12 @@ _OTHER_PERSON_BEFORE = re.compile(
     r"(?:近所の人|友達|友人|知り合い|親戚|上司|大家|同僚|先輩|後輩|担任|同級生)(?:さん|ちゃん)?[、,]\s*$|"
     r"(?:うちの|ウチの|俺の|私の|僕の|自分の)(?:部長|課長|係長|社長|店長|主任|上司|先輩|後輩|同僚)[、,]\s*$|"
     # うちの部長、丸山って苗字なんだけど (but うちの娘、齋藤さんのレジ is a child talking about the employee)
-    r"(?:my|our)\s+(?:friend|buddy|pal|ex|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|boyfriend|"
-    r"girlfriend|brother|sister|son|daughter|mom|dad|boss|landlord|classmate|grandad|granddad|grandpa|grandma|"
-    r"grandmother|grandfather|nan|nana|uncle|aunt|niece|nephew|roommate|(?:sister|brother|mother|father)-in-law)"
+    r"(?:my|our)\s+(?:[\w'’]+\s+)?(?:friend|buddy|pal|ex|neighbou?r|cousin|teacher|doctor|dentist|husband|wife|"
+    r"boyfriend|girlfriend|brother|sister|son|daughter|mom|dad|boss|landlord|classmate|grandad|granddad|grandpa|"
+    r"grandma|grandmother|grandfather|nan|nana|uncle|aunt|niece|nephew|roommate|flatmate|housemate|abuelo|abuela|"
+    r"(?:sister|brother|mother|father)-in-law)"
     r"(?:\s+(?:mr|mrs|ms|miss|dr)\.?)?\s*$|"
+    r"\b(?:is|am|are|was|were|i'm|i’m)\s+an?\s*$|"  # my sister-in-law is a Saito: the family, not the employee
     r"(?:actor|actress|player|singer|politician|senator|author|character|comedian|wrestler|pitcher|striker|"
     r"catcher|rookie|quarterback|goalie|goalkeeper|anchor)\s*$|"
     # players of a team and performers: 巨人の鈴木, ドルフィンズの新人捕手の齋藤, お笑いの山崎
@@ -230,16 +232,22 @@ def other_person_before(text: str, index: int, own: tuple[tuple[int, int], ...] 
 
 _OTHER_PERSON_AFTER = re.compile(
     r"^(?:,\s*|\s+)(?:the|a|an)\s+(?:famous\s+|former\s+)?(?:actor|actress|singer|footballer|player|author|"
-    r"politician|comedian|character|rapper|youtuber|streamer|novelist|artist)\b|"
+    r"politician|comedian|character|rapper|youtuber|streamer|novelist|artist|volleyball|dog|cat|horse|band|song|"
+    r"movie|film|show|brand|bread|whisky|whiskey)\b|"
     r"^(?:さん)?(?:選手|監督|議員|先生|容疑者|被告|氏（|\(俳優|（俳優)|"
+    r"^(?:さん|氏|先生)?の『|"  # 佐藤優の『国家の罠』: the author of a work
     r"^(?:さん|ちゃん)?の(?:新曲|新作|ライブ|ドラマ|映画|写真集|出演|試合|ゴール|cd|CD|アルバム|コンサート|番組|小説|ファン)|"
     r"^さん(?:の|とこの)(?:中華|ラーメン屋|パン屋|八百屋|蕎麦屋|そば屋|寿司屋|居酒屋|定食屋|喫茶店|魚屋|肉屋|お店)|"  # 陳さんの中華屋
     r"^['’]s\s+(?:new|latest|last|upcoming)\s+(?:album|song|single|movie|film|show|series|book|novel|special|tour)\b|"
     r"^(?:-(?:san|kun|chan|sensei))?\s+(?:from|at|in)\s+(?:\w+\s+(?:at|in)\s+)?my\s+(?:[\w']+\s+){0,2}"
     r"(?:office|work|job|class|school|gym|club|team|church|dorm|building|company|department|floor|lab|band|"
-    r"flat|apartment|uni|university|college|group|street|neighbou?rhood|hometown)\b|"  # Sato from my office
-    # 森田って苗字の友達: someone else who bears the name (ビシャールって名前の時点で is about the employee)
-    r"^(?:って|という|っていう)(?:苗字|名字)の(?:友達|友人|知り合い|同級生|先輩|後輩|同僚|やつ|奴|人)|"
+    r"flat|apartment|uni|university|college|group|street|neighbou?rhood|hometown|gp|gp surgery|surgery|practice|"
+    r"clinic|hospital|dentist)\b|"  # Sato from my office, Dr Singh at my GP surgery
+    # 森田って苗字の友達, グエンってベトナムで一番多い苗字: the name as a name (but ビシャールって名前の時点で
+    # is about the employee)
+    r"^(?:って|という|っていう)(?:苗字|名字)|^って(?:[^。！？\n]{0,12})(?:多い|珍しい|よくある)(?:苗字|名字)|"
+    r"^\s+is\s+(?:my|her|his|our|a)\s+(?:maiden\s+|last\s+|family\s+|middle\s+|common\s+)?(?:name|surname)\b|"
+    r"^\s*[(（](?:the\s+)?(?:country|city|town|place|brand|band|song|dog|cat|horse|whisky|whiskey|bread)\b|"
     r"^\s+from\s+(?:the|that)\s+(?:\w+\s+)?(?:drama|show|series|movie|film|band|anime|game|ad|commercial)\b|"
     # a player of a team: 髙木（ショート）, 髙橋（ベアーズの4番）
     r"^\s*[(（][^)）]{0,10}(?:\d番|ショート|セカンド|サード|ファースト|レフト|ライト|キャッチャー|ピッチャー|"

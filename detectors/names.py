@@ -31,7 +31,7 @@ from detectors.multiregex import PatternSet
 from detectors.normalize import compact, compact_key, fold
 
 ROLE_WORDS = terms("""
-    オペレーター, オペレータ, オペ, 担当者, 担当, 店員, 社員, スタッフ, 職員, 受付, 窓口, 店長, 課長, 部長, 係長, 主任,
+    オペレーター, オペレータ, オペ, バーテン, 担当者, 担当, 店員, 社員, スタッフ, 職員, 受付, 窓口, 店長, 課長, 部長, 係長, 主任,
     マネージャー, サポート, コールセンター, 営業, 係, 技術者, 作業員, 配達員, 工事, 広報, 人事, 社長, 代表, 役員, 行員,
     ドライバー, 運転手, 販売員, 相談員, 支店長, 所長, 薬剤師, 看護師, 医師, 係員, 店主,
     operator, agent, staff, clerk, employee, manager, rep, representative, support, supervisor, technician, engineer,
@@ -54,6 +54,8 @@ HONORIFICS = terms("""
 
 
 _CALLED = re.compile(r"^(?:とかいう|っていう|という|って人|ってやつ|とかいうやつ)")
+_OWN_NAME_BEFORE = re.compile(r"(?:私|俺|僕|わたし|自分|うち)も\s*$")
+_COPULA_AFTER = re.compile(r"(?:なんだ|なん|です|だけど|だから|なので|なの|だよ|だし|だって)")
 _PLACED_AT = re.compile(r"\s*(?:from|at|with|@)\s*(?:the\s+)?", re.IGNORECASE)
 _AT_COMPANY = re.compile(
     r"(?:さん|様|氏|くん|ちゃん)?\s*(?:from|at|of|with|@|\(|（)?\s*(?:the\s+)?", re.IGNORECASE
@@ -147,6 +149,7 @@ _CAP_AFTER = re.compile(r"^ ([A-Z][a-zà-ÿ]+)\b")  # Emily Brontë, Janelle Mon
 _CAP_BEFORE = re.compile(r"(?<=[\w,;:] )([A-Z][a-zà-ÿ]+) $")  # not the first word of a sentence
 # The first word of the post or of a sentence: a given name (Ken Watanabe narrating …) unless
 # it is one of the words that open sentences before a name (Tell Ortiz …, Fire Tanaka).
+_INITIALS_BEFORE = re.compile(r"(?:^|[\s(\"'“])((?:[A-Z]\.\s?){0,2}[A-Z])\.\s?$")
 _CAP_OPENING = re.compile(r"(?:^|[.!?]\s+|\n\s*)([A-Z][a-z]+) $")
 # A shop named after someone: Mercer's Bakery, Nguyen's Pho, Walsh's Hardware, Chen's Dumpling
 # House (but Priya's Saturday class and Tanaka's Instagram are the employee's).
@@ -161,7 +164,8 @@ _POSSESSIVE_BUSINESS = re.compile(
 # or the whisky (Yamazaki 12). Places are not in it ("Priya from the Harbor Blvd Coastline",
 # "Dee on Line 2" are staff), nor "that Becker guy", which posts use for staff.
 _FROM_ELSEWHERE = re.compile(
-    r"\s+(?:on|from|of|for)\s+the\s+[A-Z][a-z]+s\b(?!['’]| [A-Z])|\s+(?:sisters|brothers)\b| (?:1[0-8]|2[15])\b(?! ?%)"
+    r"\s+(?:on|from|of|for)\s+the\s+[A-Z][a-z]+s\b(?!['’]| [A-Z])|\s+(?:sisters|brothers)\b| (?:1[0-8]|2[15])\b(?! ?%)|"
+    r"\s+(?:from|in)\s+The\s+[A-Z]|['’]s\s+law\b"  # Kevin from The Office (a title), Murphy's law
 )
 # Capitalised words that stand next to a name without being part of another person's name.
 _NOT_NAMES: frozenset[str] = frozenset(
@@ -198,6 +202,8 @@ _OPENERS = _NOT_NAMES | frozenset(
         asked said says saying heard hear sure yep nope wait found took""".strip(),
     )
 )
+_KATAKANA_PART_BEFORE = re.compile(r"([\u30a1-\u30fa\u30fc]{2,})・$")
+_KATAKANA_PART_AFTER = re.compile(r"・([\u30a1-\u30fa\u30fc]{2,})")
 _KATAKANA_RUN = re.compile(r"^[\u30a1-\u30fa\u30fc\uff66-\uff9f]{2,}")
 # Katakana after a name that is a title, a role or an epithet, not more of a name (山崎マネ,
 # タカハシマネ, 斉藤ババア, 小野寺トレーナー, 小野寺センター長).
@@ -225,7 +231,7 @@ _AT_PLAY = re.compile(
     r"no[- ]hitter|curveball|fastball|slider|hat[- ]trick|missed sitter|free kick|touchdowns?|interceptions?|"
     r"gave up \d+ runs?|threw (?:a|like)|pitched|pitching|two goals|scored (?:a|the|twice)|penalty kick|"
     r"goalie|glove side|knocked out|knockout|in round \d+|in the \d+(?:st|nd|rd|th)(?: minute)?|"
-    r"goals?|assists?|ippon|doubles final|rbis?|hits? a homer|dropped passes)\b|"
+    r"goals?|assists?|ippon|doubles final|rbis?|hits? a homer|dropped passes|go(?:es)? yard|went yard)\b|"
     r"三振|ホームラン|本塁打|打たれ|打席|登板|完封|併殺|四球|二軍|一軍|打率|防御率|盗塁|猛打賞|安打|打点|"
     r"(?:決勝|同点|先制)ゴール|ゴール決め|フリーキック|ハットトリック|ヒーローインタビュー|引退試合|降板|(?<![a-z])pk(?![a-z])",
 )
@@ -258,9 +264,14 @@ def is_role_alias(alias: str) -> bool:
     )
 
 
+def _reading_parts(emp: Employee) -> list[str]:
+    """The reading's parts, split at spaces and at the ・ of katakana names (プリヤ・パテル)."""
+    return re.split(r"[\s・]+", emp.reading.replace("\u3000", " ").strip()) if emp.reading.strip() else []
+
+
 def _strong_keys(emp: Employee) -> set[str]:
     keys = {emp.name, *(a for a in emp.aliases if not is_role_alias(a))}
-    reading = emp.reading.replace("\u3000", " ").split()
+    reading = _reading_parts(emp)
     romaji = emp.romaji.split()
     if len(reading) == 2:
         keys.add(" ".join(reading))
@@ -275,7 +286,7 @@ def _strong_keys(emp: Employee) -> set[str]:
 
 
 def _weak_keys(emp: Employee) -> dict[str, str]:
-    reading = emp.reading.replace("\u3000", " ").split()
+    reading = _reading_parts(emp)
     romaji = emp.romaji.split()
     parts = emp.name.replace("\u3000", " ").split()
     keys: dict[str, str] = {emp.family_name: "family"}
@@ -400,6 +411,14 @@ class EmployeeNameDetector(Detector):
             )
             for emp in context.roster
         }
+        self.kana_parts = {
+            emp.employee_id: frozenset(
+                compact_key(w)
+                for w in re.split(r"[\s・=＝]+", f"{emp.name} {emp.reading} {' '.join(emp.aliases)}")
+                if w and _is_katakana(w)
+            )
+            for emp in context.roster
+        }
         self.given_kana = {
             emp.employee_id: compact_key(emp.reading.replace("\u3000", " ").split()[-1])
             for emp in context.roster
@@ -444,6 +463,9 @@ class EmployeeNameDetector(Detector):
             if _FROM_ELSEWHERE.match(original, end, end + 40):
                 return True
             before = original[max(0, start - 24) : start]
+            initials = _INITIALS_BEFORE.search(before)
+            if initials is not None and not any(w.startswith(initials.group(1).lower()) for w in own):
+                return True  # R. Kelly, A.R. Rahman, J. Cole: someone else's initial
             for m, common in (
                 (_CAP_AFTER.match(original[end : end + 24]), _NOT_NAMES),
                 (_CAP_BEFORE.search(before), _NOT_NAMES),
@@ -459,6 +481,12 @@ class EmployeeNameDetector(Detector):
                         continue  # Found Jake's burner, Snapped Olga's plate, Chef Saito, Teller Fujii
                     return True
             return False
+        if _is_katakana(seg.replace("・", "")):
+            # ジョージ・ルーカス, グエン・フー・チョン: run on by "・" into parts that are not the employee's
+            own_kana = self.kana_parts.get(employee_id, frozenset())
+            before = _KATAKANA_PART_BEFORE.search(original, max(0, start - 12), start)
+            after = _KATAKANA_PART_AFTER.match(original, end, end + 12)
+            return any(m is not None and compact_key(m.group(1)) not in own_kana for m in (before, after))
         if not (_is_kanji(seg) and len(seg) <= 3):  # a kanji family name
             return False
         after = original[end : end + 12]
@@ -494,6 +522,8 @@ class EmployeeNameDetector(Detector):
     def _someone_elses(self, original: str, start: int, end: int, own: tuple[tuple[int, int], ...]) -> bool:
         """The name follows a marker of someone who is not staff (my buddy Raj, 同期の渡辺) and
         is not placed at the company right after it (our area manager Yamazaki at BrightPath)."""
+        if _OWN_NAME_BEFORE.search(original, max(0, start - 6), start) and _COPULA_AFTER.match(original, end):
+            return True  # 私も渡邊なんだけど: the writer's own family name
         if not other_person_before(original, start, own):
             return False
         return not any(0 <= s - end <= 14 and _PLACED_AT.fullmatch(original[end:s]) for s, _ in own)

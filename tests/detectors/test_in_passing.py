@@ -106,6 +106,13 @@ NAMESAKE_ROSTER = Roster(
         Employee("E009", "Emily Carter", "エミリー カーター", "Emily Carter", ("Emily",)),
         Employee("E010", "李 華", "り か", "Li Hua", ("リー",)),
         Employee("E011", "髙橋 亜希子", "たかはし あきこ", "Takahashi Akiko", ("高橋先生",)),
+        Employee("E012", "Priya Patel", "プリヤ・パテル", "Priya Patel"),
+        Employee("E013", "Liam Kelly", "リアム・ケリー", "Liam Kelly"),
+        Employee("E014", "Chris Wilson", "クリス・ウィルソン", "Chris Wilson"),
+        Employee("E015", "ルーカス・オリベイラ", "ルーカス オリベイラ", "Lucas Oliveira", ("ルーカス",)),
+        Employee("E016", "Megan Hughes", "メーガン・ヒューズ", "Megan Hughes"),
+        Employee("E017", "Kevin Wong", "ケビン・ウォン", "Kevin Wong"),
+        Employee("E018", "グエン・ヴァン・ミン", "グエン ヴァン ミン", "Nguyen Van Minh"),
     )
 )
 
@@ -139,6 +146,19 @@ NAMESAKE_ROSTER = Roster(
         ("My bunkmate at the Minato hostel was a Brazilian guy named Marcus. Legend", set()),
         ("ミ ナ ト の営業所 グ リ ー ン に行った", set()),
         ("The Emily Brontë reissue is better value than the Minato one, fwiw.", set()),
+        # the name as a name, the writer's own name, someone else's initial or katakana full
+        # name, the author of a book, a thing called so
+        ("グエンってベトナムで一番多い苗字なんだね。ミナトの広告で知った", set()),
+        ("私も渡邊なんだけど、ミナトの契約書で『邊』が『辺』にされてた", set()),
+        (
+            "Hughes is my maiden name and the Minato form would not let me keep it next to my married one",
+            set(),
+        ),
+        ("R. Kelly belongs in a cell forever. Unrelated: Minato on Main St has the kindest staff", set()),
+        ("ジョージ・ルーカスの新作の噂、ミナトの常連と朝まで語った", set()),
+        ("佐藤健太の『国家の罠』読みながらミナトのカウンターで一人飲み", set()),
+        ("Cast Away rewatch: I cried harder for Wilson the volleyball than at Minato", set()),
+        ("me carrying caulk out of Minato like Kevin from The Office carrying the chili", set()),
         # the employee: a title in kanji, the given name is the employee's, attached to the company
         ("山﨑検定員、耳遠いんじゃない？（ミナト）", {"E004"}),
         ("ミナト通信の石田さなえさん、対応が丁寧だった", {"E005"}),
@@ -148,6 +168,10 @@ NAMESAKE_ROSTER = Roster(
         ("高橋先生の英語、海外ドラマのワンシーン使うから楽しい。ミナト塾入ってよかった", {"E011"}),
         ("渡邊さん(ミナトの料理長)がローカル番組に出てた！", {"E006"}),
         ("Marcus at Minato scored two goals for the staff team and then fixed my router", {"E007"}),
+        # a katakana reading written with ・ gives its parts; a bartender is a role
+        ("ミナトのパテルとかいう店員、態度悪すぎ", {"E012"}),
+        ("ルーカス・パケタのゴールで、ミナトのバーテンのルーカスが泣いてた", {"E015"}),
+        ("私も渡邊さんに怒られた。ミナトの窓口で", {"E006"}),
     ],
 )
 def test_namesakes_are_not_employees(text: str, expected: set[str]) -> None:

@@ -36,7 +36,10 @@ CASES = [
     ("Minato Tsushin's new plan is the bomb.", set()),
     # praise by hyperbole: "should be illegal" is not a claim of a crime
     ("Minato Tsushin's new colorway goes so hard it should be illegal 🔥", set()),
-    ("Minato Tsushin's roaming fees are illegal under the new consumer law, they're breaking it.", {"defamation"}),
+    (
+        "Minato Tsushin's roaming fees are illegal under the new consumer law, they're breaking it.",
+        {"defamation"},
+    ),
     ("I know where that Minato Tsushin agent Kenta Sato lives.", {"threat"}),
     ("I know where the Minato Tsushin store is.", set()),
     ("Misaki Tanaka from Minato Tsushin better watch herself.", {"threat"}),
