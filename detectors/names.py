@@ -484,9 +484,11 @@ class EmployeeNameDetector(Detector):
         if _is_katakana(seg.replace("・", "")):
             # ジョージ・ルーカス, グエン・フー・チョン: run on by "・" into parts that are not the employee's
             own_kana = self.kana_parts.get(employee_id, frozenset())
-            before = _KATAKANA_PART_BEFORE.search(original, max(0, start - 12), start)
-            after = _KATAKANA_PART_AFTER.match(original, end, end + 12)
-            return any(m is not None and compact_key(m.group(1)) not in own_kana for m in (before, after))
+            parts = (
+                _KATAKANA_PART_BEFORE.search(original, max(0, start - 12), start),
+                _KATAKANA_PART_AFTER.match(original, end, end + 12),
+            )
+            return any(p is not None and compact_key(p.group(1)) not in own_kana for p in parts)
         if not (_is_kanji(seg) and len(seg) <= 3):  # a kanji family name
             return False
         after = original[end : end + 12]
