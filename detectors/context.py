@@ -201,6 +201,7 @@ _OTHER_PERSON_BEFORE = re.compile(
     r"(?:sister|brother|mother|father)-in-law)"
     r"(?:\s+(?:mr|mrs|ms|miss|dr)\.?)?\s*$|"
     r"\b(?:is|am|are|was|were|i'm|i’m)\s+an?\s*$|"  # my sister-in-law is a Saito: the family, not the employee
+    r"\b(?:dog|cat|puppy|kitten|husky|pet|hamster|parrot|rabbit|bunny|horse)\s+(?:is\s+)?(?:called|named)\s*$|"
     r"(?:actor|actress|player|singer|politician|senator|author|character|comedian|wrestler|pitcher|striker|"
     r"catcher|rookie|quarterback|goalie|goalkeeper|anchor)\s*$|"
     # players of a team and performers: 巨人の鈴木, ドルフィンズの新人捕手の齋藤, お笑いの山崎

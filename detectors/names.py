@@ -165,7 +165,9 @@ _POSSESSIVE_BUSINESS = re.compile(
 # "Dee on Line 2" are staff), nor "that Becker guy", which posts use for staff.
 _FROM_ELSEWHERE = re.compile(
     r"\s+(?:on|from|of|for)\s+the\s+[A-Z][a-z]+s\b(?!['’]| [A-Z])|\s+(?:sisters|brothers)\b| (?:1[0-8]|2[15])\b(?! ?%)|"
-    r"\s+(?:from|in)\s+The\s+[A-Z]|['’]s\s+law\b"  # Kevin from The Office (a title), Murphy's law
+    r"\s+(?:from|in)\s+The\s+[A-Z]|['’]s\s+law\b|"  # Kevin from The Office (a title), Murphy's law
+    # a product named after someone: Wilson tennis balls, a Murphy bed, Jordan 4s, Miller's Ale House
+    r"(?:['’]s)?\s+(?:tennis|bed|beds|bread|noodles|hoodies?|jeans|crisps|4s|1s|11s|sneakers|ale|ale house)\b"
 )
 # Capitalised words that stand next to a name without being part of another person's name.
 _NOT_NAMES: frozenset[str] = frozenset(
@@ -454,6 +456,9 @@ class EmployeeNameDetector(Detector):
         family name run on by a katakana given name that is not the employee's, or by a hiragana one:
         山崎まさよし)."""
         seg = original[start:end]
+        opened = original.rfind("『", max(0, start - 40), start)
+        if opened != -1 and "』" not in original[opened:start] and "』" in original[end : end + 40]:
+            return True  # 『山田くんとLv999の恋をする』: inside the title of a work
         if seg.isascii():
             if " " in seg.strip():
                 return False

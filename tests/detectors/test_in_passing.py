@@ -159,6 +159,9 @@ NAMESAKE_ROSTER = Roster(
         ("佐藤健太の『国家の罠』読みながらミナトのカウンターで一人飲み", set()),
         ("Cast Away rewatch: I cried harder for Wilson the volleyball than at Minato", set()),
         ("me carrying caulk out of Minato like Kevin from The Office carrying the chili", set()),
+        ("Apparently Wilson tennis balls wear down dogs' teeth, says the leaflet at Minato", set()),
+        ("Our white husky is called Megan. Minato said she's the fluffiest customer of the week", set()),
+        ("『田中くんとLv999の恋をする』、ミナトの漫画アプリで一気読みした", set()),
         # the employee: a title in kanji, the given name is the employee's, attached to the company
         ("山﨑検定員、耳遠いんじゃない？（ミナト）", {"E004"}),
         ("ミナト通信の石田さなえさん、対応が丁寧だった", {"E005"}),
