@@ -200,7 +200,7 @@ _OTHER_PERSON_BEFORE = re.compile(
     r"grandma|grandmother|grandfather|nan|nana|uncle|aunt|niece|nephew|roommate|flatmate|housemate|abuelo|abuela|"
     r"(?:sister|brother|mother|father)-in-law)"
     r"(?:\s+(?:mr|mrs|ms|miss|dr)\.?)?\s*$|"
-    r"\b(?:is|am|are|was|were|i'm|i’m)\s+an?\s*$|"  # my sister-in-law is a Saito: the family, not the employee
+    r"\b(?:is|am|are|was|were|i'm|i’m|as)\s+an?\s*$|"  # my sister-in-law is a Saito: the family, not the employee
     r"\b(?:dog|cat|puppy|kitten|husky|pet|hamster|parrot|rabbit|bunny|horse)\s+(?:is\s+)?(?:called|named)\s*$|"
     r"(?:actor|actress|player|singer|politician|senator|author|character|comedian|wrestler|pitcher|striker|"
     r"catcher|rookie|quarterback|goalie|goalkeeper|anchor)\s*$|"
@@ -238,6 +238,7 @@ _OTHER_PERSON_AFTER = re.compile(
     r"^(?:さん)?(?:選手|監督|議員|先生|容疑者|被告|氏（|\(俳優|（俳優)|"
     r"^(?:さん|氏|先生)?の『|"  # 佐藤優の『国家の罠』: the author of a work
     r"^(?:さん|ちゃん)?の(?:新曲|新作|ライブ|ドラマ|映画|写真集|出演|試合|ゴール|cd|CD|アルバム|コンサート|番組|小説|ファン)|"
+    r"^さん(?:ち|家|んち)の?|"  # 鈴木さんちの朝採り唐辛子, 斎藤さん家の奥さん: someone's household
     r"^さん(?:の|とこの)(?:中華|ラーメン屋|パン屋|八百屋|蕎麦屋|そば屋|寿司屋|居酒屋|定食屋|喫茶店|魚屋|肉屋|お店)|"  # 陳さんの中華屋
     r"^['’]s\s+(?:new|latest|last|upcoming)\s+(?:album|song|single|movie|film|show|series|book|novel|special|tour)\b|"
     r"^(?:-(?:san|kun|chan|sensei))?\s+(?:from|at|in)\s+(?:\w+\s+(?:at|in)\s+)?my\s+(?:[\w']+\s+){0,2}"

@@ -54,6 +54,29 @@ HONORIFICS = terms("""
 
 
 _CALLED = re.compile(r"^(?:とかいう|っていう|という|って人|ってやつ|とかいうやつ)")
+# The writer's own people, with room for what kind (my Year 10 teacher Mr Morgan, my daughter's
+# teacher Mrs. Chen, my stats professor Dr. Watanabe, My Japanese teacher Nakamura-sensei).
+_MY_RELATION_BEFORE = re.compile(
+    r"\b(?:my|our)\s+(?:[\w'’-]+\s+){0,3}(?:teacher|professor|lecturer|tutor|physio|physiotherapist|doctor|gp|"
+    r"dentist|neighbou?r|landlord|landlady|coach|friend|mate|classmate|roommate|"
+    r"flatmate|cousin|uncle|aunt|therapist|vet|surgeon|pastor|priest)\s+(?:(?:mr|mrs|ms|miss|dr|prof|coach)\.?\s+)?$",
+    re.IGNORECASE,
+)
+# Another place's doctor or teacher: 整形外科の山本先生, ゼミの齋藤先生, かかりつけの木村先生 (unless the
+# company is that kind of place).
+_INSTITUTION_BEFORE = re.compile(
+    r"(整形外科|歯医者|歯科|内科|外科|眼科|皮膚科|耳鼻科|小児科|病院|医院|クリニック|ゼミ|かかりつけ|大学|高校|中学|小学校|塾|"
+    r"予備校|教習所)の\s*$"
+)
+_MEDICAL = frozenset(
+    "整形外科 歯医者 歯科 内科 外科 眼科 皮膚科 耳鼻科 小児科 病院 医院 クリニック かかりつけ".split()
+)
+_MEDICAL_COMPANY = re.compile(
+    r"病院|医院|クリニック|科|歯|医|clinic|hospital|medical|dental|health", re.IGNORECASE
+)
+_SCHOOL_COMPANY = re.compile(
+    r"学|塾|校|スクール|ゼミ|教習|school|academy|college|university|juku", re.IGNORECASE
+)
 _OWN_NAME_BEFORE = re.compile(r"(?:私|俺|僕|わたし|自分|うち)も\s*$")
 _COPULA_AFTER = re.compile(r"(?:なんだ|なん|です|だけど|だから|なので|なの|だよ|だし|だって)")
 _PLACED_AT = re.compile(r"\s*(?:from|at|with|@)\s*(?:the\s+)?", re.IGNORECASE)
@@ -167,7 +190,8 @@ _FROM_ELSEWHERE = re.compile(
     r"\s+(?:on|from|of|for)\s+the\s+[A-Z][a-z]+s\b(?!['’]| [A-Z])|\s+(?:sisters|brothers)\b| (?:1[0-8]|2[15])\b(?! ?%)|"
     r"\s+(?:from|in)\s+The\s+[A-Z]|['’]s\s+law\b|"  # Kevin from The Office (a title), Murphy's law
     # a product named after someone: Wilson tennis balls, a Murphy bed, Jordan 4s, Miller's Ale House
-    r"(?:['’]s)?\s+(?:tennis|bed|beds|bread|noodles|hoodies?|jeans|crisps|4s|1s|11s|sneakers|ale|ale house)\b"
+    r"(?:['’]s)?\s+(?:tennis|bed|beds|bread|noodles|hoodies?|jeans|crisps|4s|1s|11s|sneakers|ale|ale house|machine|"
+    r"family|twins|clan)\b"
 )
 # Capitalised words that stand next to a name without being part of another person's name.
 _NOT_NAMES: frozenset[str] = frozenset(
@@ -233,7 +257,8 @@ _AT_PLAY = re.compile(
     r"no[- ]hitter|curveball|fastball|slider|hat[- ]trick|missed sitter|free kick|touchdowns?|interceptions?|"
     r"gave up \d+ runs?|threw (?:a|like)|pitched|pitching|two goals|scored (?:a|the|twice)|penalty kick|"
     r"goalie|glove side|knocked out|knockout|in round \d+|in the \d+(?:st|nd|rd|th)(?: minute)?|"
-    r"goals?|assists?|ippon|doubles final|rbis?|hits? a homer|dropped passes|go(?:es)? yard|went yard)\b|"
+    r"goals?|assists?|ippon|doubles final|rbis?|hits? a homer|dropped passes|go(?:es)? yard|went yard|"
+    r"scored in|stoppage time|\d+ ks|strikeouts)\b|先発|失点|リリーフ|"
     r"三振|ホームラン|本塁打|打たれ|打席|登板|完封|併殺|四球|二軍|一軍|打率|防御率|盗塁|猛打賞|安打|打点|"
     r"(?:決勝|同点|先制)ゴール|ゴール決め|フリーキック|ハットトリック|ヒーローインタビュー|引退試合|降板|(?<![a-z])pk(?![a-z])",
 )
@@ -242,10 +267,14 @@ _AT_PLAY = re.compile(
 _ON_SCREEN = re.compile(
     r"\b(?:movies?|(?:the|a|that|this) film|actors?|actress|characters?|episodes?|anime|manga|rewatch(?:ed|ing)?|soundtracks?|"
     r"sitcom|netflix|starring|trailer|premiere|season finale|love island|bake off|on tv|tv show|cooking show|"
-    r"competition show|reality show|comic|album|documentary)\b|"
+    r"competition show|reality show|comic|album|documentary|villains?|heroine|protagonist|fandom|"
+    r"garbage tv|peak cinema)\b|"
     r"ドラマ|映画|主演|出演|アニメ|漫画|マンガ|新刊|俳優|女優|芸人|バラエティ|番組|実写|新曲|アルバム|"
     r"ドキュメンタリー|朗読|詩集|写真集"
 )
+# Words of a sentence about names themselves: "Suzuki is the 2nd most common surname", 佐藤・鈴木・
+# 高橋が日本の苗字トップ3.
+_NAME_TALK = re.compile(r"\b(?:common|popular|frequent)\s+(?:sur|last\s+|family\s+)?names?\b|苗字|名字")
 _CLAUSE_END = re.compile(r"[、，,;；:：]\s*|\s+(?:and|but|while|then)\s+|(?:のに|けど|けれど|が、)")
 _GAP_END = re.compile(r"[。！？!?\n]|\.\s")
 _ROLE_KEYS = frozenset(compact_key(w) for w in ROLE_WORDS)
@@ -421,11 +450,13 @@ class EmployeeNameDetector(Detector):
             )
             for emp in context.roster
         }
+        self.family_of = {emp.employee_id: emp.family_name for emp in context.roster}
         self.given_kana = {
             emp.employee_id: compact_key(emp.reading.replace("\u3000", " ").split()[-1])
             for emp in context.roster
             if len(emp.reading.split()) >= 2
         }
+        self.company_text = " ".join((context.company_name, *context.company_aliases))
         self.company_words = frozenset(
             w.lower()
             for n in (context.company_name, *context.company_aliases)
@@ -433,7 +464,7 @@ class EmployeeNameDetector(Detector):
             if w.isascii()
         )
         # One Hyperscan pass: almost no sentence is about a game or a show.
-        self.at_play = PatternSet([_AT_PLAY, _ON_SCREEN])
+        self.at_play = PatternSet([_AT_PLAY, _ON_SCREEN, _NAME_TALK])
         self.company: MultiMatcher[str] = MultiMatcher(
             {n: "company" for n in (context.company_name, *context.company_aliases)}
         )
@@ -496,6 +527,11 @@ class EmployeeNameDetector(Detector):
             return any(p is not None and compact_key(p.group(1)) not in own_kana for p in parts)
         if not (_is_kanji(seg) and len(seg) <= 3):  # a kanji family name
             return False
+        if start > 0 and _is_kanji(original[start - 1]):
+            # 松井玲奈, 福原愛: the name follows another family name (the dictionary's 人名・姓)
+            family = next((t for t in morphemes(original) if t.end == start), None)
+            if family is not None and family.pos[2:4] == ("人名", "姓"):
+                return compact_key(family.surface) != compact_key(self.family_of.get(employee_id, ""))
         after = original[end : end + 12]
         given = self.given_kana.get(employee_id, "")
         if _SO_AND_SO.match(after):
@@ -531,7 +567,19 @@ class EmployeeNameDetector(Detector):
         is not placed at the company right after it (our area manager Yamazaki at BrightPath)."""
         if _OWN_NAME_BEFORE.search(original, max(0, start - 6), start) and _COPULA_AFTER.match(original, end):
             return True  # 私も渡邊なんだけど: the writer's own family name
-        if not other_person_before(original, start, own):
+        relation = _MY_RELATION_BEFORE.search(original, max(0, start - 48), start)
+        if relation is not None and set(relation.group().lower().split()) & self.company_words:
+            relation = None  # My Globe teacher Kwame: the company's teacher
+        institution = _INSTITUTION_BEFORE.search(original, max(0, start - 10), start)
+        if institution is not None and (
+            (institution.group(1) in _MEDICAL and _MEDICAL_COMPANY.search(self.company_text))
+            or (institution.group(1) not in _MEDICAL and _SCHOOL_COMPANY.search(self.company_text))
+            or any(institution.start() - 3 <= e <= institution.start() for _, e in own)
+        ):
+            institution = (
+                None  # the company's own kind of place: 外科の渡邊先生 at a hospital, なぎさ内科の髙橋
+            )
+        if relation is None and institution is None and not other_person_before(original, start, own):
             return False
         return not any(0 <= s - end <= 14 and _PLACED_AT.fullmatch(original[end:s]) for s, _ in own)
 

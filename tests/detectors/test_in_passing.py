@@ -162,6 +162,15 @@ NAMESAKE_ROSTER = Roster(
         ("Apparently Wilson tennis balls wear down dogs' teeth, says the leaflet at Minato", set()),
         ("Our white husky is called Megan. Minato said she's the fluffiest customer of the week", set()),
         ("『田中くんとLv999の恋をする』、ミナトの漫画アプリで一気読みした", set()),
+        # another place's teacher or doctor, names as names, a household, a player, a full name
+        ("My Year 10 teacher Mr Tanaka took our whole class to the Minato store. Legend", set()),
+        ("整形外科の佐藤先生に「ラーメンは週1」って言われた帰りにミナト寄った", set()),
+        ("佐藤・田中・高橋が日本の苗字トップ3らしい。ミナトの行列なんて半分この3つ", set()),
+        ("As a Tanaka myself, I'm offended the Minato app autocorrects my surname", set()),
+        ("佐藤さんちの朝採り唐辛子使用ってミナトの社食のメニューに書いてあった", set()),
+        ("The Kelly family next door borrowed my Minato card and spent 40 quid", set()),
+        ("Sato scored in stoppage time and the Minato bar went absolutely mental", set()),
+        ("松井美咲ちゃんがラジオでミナトの新プランが好きって言ってて嬉しい", set()),
         # the employee: a title in kanji, the given name is the employee's, attached to the company
         ("山﨑検定員、耳遠いんじゃない？（ミナト）", {"E004"}),
         ("ミナト通信の石田さなえさん、対応が丁寧だった", {"E005"}),
@@ -175,6 +184,7 @@ NAMESAKE_ROSTER = Roster(
         ("ミナトのパテルとかいう店員、態度悪すぎ", {"E012"}),
         ("ルーカス・パケタのゴールで、ミナトのバーテンのルーカスが泣いてた", {"E015"}),
         ("私も渡邊さんに怒られた。ミナトの窓口で", {"E006"}),
+        ("My Minato tutor Marcus told me to watch cooking videos for practice", {"E007"}),
     ],
 )
 def test_namesakes_are_not_employees(text: str, expected: set[str]) -> None:
