@@ -69,7 +69,21 @@ _INSTITUTION_BEFORE = re.compile(
     r"予備校|教習所)の\s*$"
 )
 _MEDICAL = frozenset(
-    "整形外科 歯医者 歯科 内科 外科 眼科 皮膚科 耳鼻科 小児科 病院 医院 クリニック かかりつけ".split()
+    [
+        "整形外科",
+        "歯医者",
+        "歯科",
+        "内科",
+        "外科",
+        "眼科",
+        "皮膚科",
+        "耳鼻科",
+        "小児科",
+        "病院",
+        "医院",
+        "クリニック",
+        "かかりつけ",
+    ]
 )
 _MEDICAL_COMPANY = re.compile(
     r"病院|医院|クリニック|科|歯|医|clinic|hospital|medical|dental|health", re.IGNORECASE
