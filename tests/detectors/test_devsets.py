@@ -44,7 +44,7 @@ BLIND = {
     "cobalt_cloud": (0.87, 1, 0.99, 0.99),
     "momiji_ryokan": (0.76, 0, 0.92, 0.99),
     "takumi_koumuten": (0.84, 3, 0.99, 0.99),
-    "tokiwa_railway": (0.89, 2, 0.97, 0.87),
+    "tokiwa_railway": (0.89, 2, 0.97, 0.89),
     "harborline": (0.77, 1, 0.92, 0.97),
     # Fifth round: written as training folders (half of every label's positives indirect), held out.
     "yasuragi_tenrei": (0.86, 0, 0.99, 0.97),
@@ -57,12 +57,27 @@ BLIND = {
     "sakae_systems": (0.76, 2, 0.99, 0.96),
     # Sixth round: four "off-topic" sets (the company named in passing, abuse aimed elsewhere) and
     # two indirect ones, written as training folders and held out.
-    "streaming_ot": (0.78, 3, 0.87, 0.99),
+    "streaming_ot": (0.78, 3, 0.95, 0.99),
     "konbini_ot": (0.79, 6, 0.88, 0.99),
-    "game_studio_ot": (0.85, 9, 0.93, 0.96),
-    "rideshare_ot": (0.75, 6, 0.95, 0.99),
+    "game_studio_ot": (0.85, 9, 0.96, 0.96),
+    "rideshare_ot": (0.75, 6, 0.99, 0.99),
     "hair_salon_in": (0.85, 0, 0.91, 0.94),
-    "pet_clinic_in": (0.72, 3, 0.85, 0.90),
+    "pet_clinic_in": (0.72, 3, 0.86, 0.90),
+}
+# Eighth round (docs/detectors.md): companies whose posts are full of the employees' namesakes
+# (players, actors, teachers, brands, the writer's own surname). Written for the names rules:
+# the first four shaped them, the last four were measured first and then used too. Employee
+# precision when first measured (before these rules): 0.71–0.82 on the first four, 0.71–0.79 on
+# the last four.
+NAMESAKES = {
+    "sports_bar_nm": (0.90, 2, 0.92, 0.99),
+    "hardware_store_nm": (0.79, 2, 0.82, 0.97),
+    "mobile_shop_nm": (0.88, 1, 0.95, 0.97),
+    "vet_clinic_nm": (0.86, 1, 0.92, 0.97),
+    "cinema_chain_nm": (0.80, 1, 0.89, 0.95),
+    "gym_chain_nm": (0.88, 1, 0.90, 0.95),
+    "ramen_chain_nm": (0.88, 4, 0.85, 0.97),
+    "regional_bank_nm": (0.85, 1, 0.94, 0.82),
 }
 
 
@@ -85,9 +100,9 @@ def test_tuned_set_meets_targets(name: str) -> None:
     assert errors == 0
 
 
-@pytest.mark.parametrize("name", sorted(BLIND))
+@pytest.mark.parametrize("name", sorted(BLIND) + sorted(NAMESAKES))
 def test_blind_set_keeps_its_level(name: str) -> None:
-    macro, flagged, emp_p, emp_r = BLIND[name]
+    macro, flagged, emp_p, emp_r = BLIND.get(name) or NAMESAKES[name]
     report, errors = measure(name)
     assert report["posts"] >= 100
     assert report["macro_f1"] >= macro, report["labels"]
