@@ -78,6 +78,12 @@ NAMESAKES = {
     "gym_chain_nm": (0.88, 1, 0.90, 0.95),
     "ramen_chain_nm": (0.88, 4, 0.85, 0.97),
     "regional_bank_nm": (0.85, 1, 0.94, 0.82),
+    # Written after the names rules and measured once, unseen (blind): 0.79 -> 0.87 pooled
+    # employee precision against the rules as they were before the eighth round.
+    "bakery_cafe_nm": (0.75, 1, 0.90, 0.95),
+    "car_dealer_nm": (0.89, 1, 0.78, 0.96),
+    "pharmacy_chain_nm": (0.91, 1, 0.87, 0.96),
+    "taxi_company_nm": (0.88, 2, 0.83, 0.99),
 }
 
 
