@@ -14,7 +14,10 @@ fifth round as training folders, briefed to make half of every label's positives
 held out (docs/detectors.md, "Fifth round"); the eight held out in the fourth round are
 training folders now. The sixth round's six (docs/detectors.md, "Sixth round") are mostly posts
 that name the company in passing; their employee precision is below the issue's target
-(namesakes among players and celebrities), recorded here as it is."""
+(namesakes among players and celebrities), recorded here as it is.
+
+``NAMESAKES`` (docs/detectors.md, "Eighth round"): sets built around people who only share an
+employee's name; eight shaped the names rules, the last four are blind."""
 
 from __future__ import annotations
 
