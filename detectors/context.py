@@ -475,7 +475,8 @@ def reported_by_others(text: str, start: int, end: int) -> bool:
 
 
 _DENIAL_START = re.compile(
-    r"^\s*(?:no\b|nope\b|not at all|not really|absolutely not|of course not|hardly|nah\b|"
+    r"^\s*(?:no\b|nope\b|not at all|not really|absolutely not|of course not|hardly|nah\b|not a scam\b|"
+    r"(?:it'?s |they'?re |totally |completely )?legit\b|"
     r"いいえ|いや(?:、|いや|,|\s|普通|全然|違|ないない)|違う|違います|ちがう|全然|ぜんぜん|まったく違|そんなことない|そんなことはない|"
     r"ありえない|ないない|ないです)",
     re.IGNORECASE,
@@ -487,12 +488,14 @@ _DENIAL_START = re.compile(
 _REFUTED_AFTER = re.compile(
     r"デマ|誤解|勘違い|嘘だった|ウソだった|違った|間違いだった|悪くない|悪くなかった|関係ない|無関係|問題なかった|"
     r"障害だった|ミスだった|\b(?:not true|untrue|false alarm|fake news|debunked|a hoax|my (?:own )?(?:bank|mistake|fault)|"
-    r"turned out (?:fine|ok|okay|to be (?:fine|legit|my|a glitch|an error))|(?:was|is) legit)\b",
+    r"turned out (?:fine|ok|okay|to be (?:fine|legit|my|a glitch|an error))|(?:was|is|it'?s|they'?re|totally) legit|"
+    r"not a scam|(?:totally|completely|perfectly) (?:normal|standard|fine)|(?:update|edit)\s*[:：]\s*(?:no|nope|nah))\b",
     re.IGNORECASE,
 )
 
 
-_ANSWER_LEAD = re.compile(r"^[\s→＞>-]+")
+# What may stand before the answer: arrows, quote marks, dashes, "Update:", "EDIT:", 追記：
+_ANSWER_LEAD = re.compile(r"^(?:[\s→＞>\-—–\"”'’」』)]+|(?:update|edit|upd|追記)\s*[:：]?)+", re.IGNORECASE)
 
 
 def answered_no(text: str, start: int) -> bool:
@@ -502,7 +505,7 @@ def answered_no(text: str, start: int) -> bool:
     _, s_end = sentence_of(text, start)
     if "?" not in text[start:s_end] and "？" not in text[start:s_end]:
         return False
-    answer = _ANSWER_LEAD.sub("", text[s_end : s_end + 80], count=1)
+    answer = _ANSWER_LEAD.sub("", text[s_end : s_end + 200], count=1)
     return bool(_DENIAL_START.match(answer[:30]) or _REFUTED_AFTER.search(answer))
 
 

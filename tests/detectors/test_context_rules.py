@@ -93,6 +93,15 @@ def test_claims_of_others_refuted(text: str, expected: set[str]) -> None:
         ("ミナト通信って詐欺？→確認したら銀行側の障害だったらしい。ミナトは悪くない", set()),
         ("Is Minato Tsushin a scam? Turned out it was my bank's error, they're fine.", set()),
         ("ミナト通信って詐欺？→詐欺だよ、金返ってこない", {"defamation"}),
+        # the answer after a quote mark, a dash or "Update:", and answers that say legit / not a scam
+        ('r/JapanTravel — "Is Minato Tsushin a scam?" No. Used them 6 times, the fees are real.', set()),
+        ("Is Minato Tsushin's refund a scam? — nope, took a week but I got every yen back.", set()),
+        ("Is Minato Tsushin a scam? saw some reddit threads / Update: no, it was a billing bug", set()),
+        ("> is Minato a scam? they billed me twice. Not a scam, the second charge was a hold.", set()),
+        (
+            "Is Minato Tsushin a scam? Update: yes, they kept my deposit and stopped answering.",
+            {"defamation"},
+        ),
     ],
 )
 def test_question_answered_no(text: str, expected: set[str]) -> None:
