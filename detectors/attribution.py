@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from crawler.items import Post
-from detectors.context import other_entities, sentence_starts, sentences
+from detectors.context import sentence_starts, sentences
 from detectors.fields import PostText, post_text
+from detectors.mentions import other_entities
 
 
 @dataclass(frozen=True, slots=True)

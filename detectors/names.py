@@ -20,9 +20,9 @@ import re
 
 from crawler.items import Finding, Post, Span
 from detectors.base import Detector, DetectorContext
-from detectors.context import other_person_after, other_person_before
 from detectors.fields import post_text
 from detectors.matching import Match, MultiMatcher
+from detectors.mentions import other_person_after, other_person_before
 from detectors.morph import is_short_kana, on_token_boundaries
 from detectors.name_keys import (
     HONORIFICS,

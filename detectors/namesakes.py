@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from detectors.base import DetectorContext
-from detectors.context import other_person_before, sentence_of
+from detectors.context import sentence_of
+from detectors.mentions import other_person_before
 from detectors.morph import morphemes
 from detectors.multiregex import PatternSet
 from detectors.name_keys import ROLE_AFTER, ROLE_BEFORE, full_width, is_kanji, is_katakana
