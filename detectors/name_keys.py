@@ -11,7 +11,8 @@ from detectors.lexicon_util import terms
 from detectors.normalize import compact_key, fold
 
 ROLE_WORDS = terms("""
-    オペレーター, オペレータ, オペ, バーテン, 担当者, 担当, 店員, 社員, スタッフ, 職員, 受付, 窓口, 店長, 課長, 部長, 係長, 主任,
+    オペレーター, オペレータ, オペ, バーテン, コーチ, トレーナー, インストラクター, 頭取, 副頭取, 会長, 専務, 常務, 取締役,
+    支店, 本店, 営業所, 支社, 担当者, 担当, 店員, 社員, スタッフ, 職員, 受付, 窓口, 店長, 課長, 部長, 係長, 主任,
     マネージャー, サポート, コールセンター, 営業, 係, 技術者, 作業員, 配達員, 工事, 広報, 人事, 社長, 代表, 役員, 行員,
     ドライバー, 運転手, 販売員, 相談員, 支店長, 所長, 薬剤師, 看護師, 医師, 係員, 店主,
     operator, agent, staff, clerk, employee, manager, rep, representative, support, supervisor, technician, engineer,

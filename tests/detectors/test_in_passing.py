@@ -185,6 +185,10 @@ NAMESAKE_ROSTER = Roster(
         ("ルーカス・パケタのゴールで、ミナトのバーテンのルーカスが泣いてた", {"E015"}),
         ("私も渡邊さんに怒られた。ミナトの窓口で", {"E006"}),
         ("My Minato tutor Marcus told me to watch cooking videos for practice", {"E007"}),
+        # roles a bank, a gym or a branch gives its people
+        ("ミナト通信の田中頭取、地元紙のインタビューで店舗統廃合について語ってた", {"E001"}),
+        ("港町支店の石田さん、今日も丁寧だった", {"E005"}),
+        ("渡辺謙の方じゃなくて、渡邊コーチの話ね。スクワット指導が神", {"E006"}),
     ],
 )
 def test_namesakes_are_not_employees(text: str, expected: set[str]) -> None:
