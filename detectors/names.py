@@ -37,7 +37,7 @@ from detectors.name_keys import (
     strong_keys,
     weak_keys,
 )
-from detectors.namesakes import Namesakes, inside_katakana_word, name_as_thing
+from detectors.namesakes import Namesakes, company_follows, inside_katakana_word, name_as_thing
 from detectors.normalize import compact, compact_key
 
 _CALLED = re.compile(r"^(?:とかいう|っていう|という|って人|ってやつ|とかいうやつ)")
@@ -142,9 +142,13 @@ class EmployeeNameDetector(Detector):
                 ROLE_AFTER.match(m.key[i:]) for i in range(1, len(m.key))
             )  # the alias holds the title: 高橋先生
             or self._context(text, m.start, m.end)[0]
-            or self._with_company(original, m.o_end, own)
-            or self._after_company(original, m.o_start, own)
+            or self._at_company(original, m.o_start, m.o_end, own)
         )
+
+    def _at_company(self, original: str, start: int, end: int, own: tuple[tuple[int, int], ...]) -> bool:
+        """The name ``original[start:end]`` is placed at the company: followed by it (Lan from
+        Tsubame) or right after it (ミナトの田中)."""
+        return self._with_company(original, end, own) or self._after_company(original, start, own)
 
     @staticmethod
     def _after_company(text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
@@ -156,7 +160,7 @@ class EmployeeNameDetector(Detector):
     def _with_company(text: str, end: int, own: tuple[tuple[int, int], ...]) -> bool:
         """The name is placed at the company right after it (Lan from Tsubame, グエン(ツバメのオペ),
         Rena from the Northwind store)."""
-        return any(0 <= s - end <= 14 and _AT_COMPANY.fullmatch(text[end:s]) is not None for s, _ in own)
+        return company_follows(text, end, own, _AT_COMPANY)
 
     def detect(self, post: Post) -> list[Finding]:
         if not self.strong.payload and not self.weak.payload:
@@ -256,11 +260,7 @@ class EmployeeNameDetector(Detector):
                 others.add(w.key)
                 continue  # 大谷 in 大谷翔平, Boris Becker, 芸人の渡辺ケンタ, 渡辺さん（うちの課長）
             role, honorific = self._context(text, w.start, w.end)
-            role = (
-                role
-                or self._with_company(original, w.o_end, own)
-                or self._after_company(original, w.o_start, own)
-            )
+            role = role or self._at_company(original, w.o_start, w.o_end, own)
             if not role and self.namesakes.in_a_scene(original, w.o_start, own):
                 others.add(w.key)
                 continue  # 巨人の山崎また打たれてる, Takahashi gave up 4 runs: a player

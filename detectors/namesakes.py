@@ -193,6 +193,12 @@ def name_as_thing(text: str, start: int, end: int) -> bool:
     )
 
 
+def company_follows(text: str, end: int, own: tuple[tuple[int, int], ...], joiner: re.Pattern[str]) -> bool:
+    """One of the company's mentions ``own`` starts within 14 characters after ``end``, joined to
+    it by nothing but ``joiner`` (Lan from Tsubame, Yamazaki at BrightPath)."""
+    return any(0 <= s - end <= 14 and joiner.fullmatch(text[end:s]) is not None for s, _ in own)
+
+
 class Namesakes:
     """The roster's and the company's facts the namesake checks need, built once per detector."""
 
@@ -321,7 +327,7 @@ class Namesakes:
             )
         if relation is None and institution is None and not other_person_before(original, start, own):
             return False
-        return not any(0 <= s - end <= 14 and _PLACED_AT.fullmatch(original[end:s]) for s, _ in own)
+        return not company_follows(original, end, own, _PLACED_AT)
 
     def in_a_scene(self, text: str, start: int, own: tuple[tuple[int, int], ...]) -> bool:
         """A bare family name in a sentence about a game being played (runs, a walk-off, 三振,
