@@ -22,10 +22,10 @@ ROSTER = Roster(
 HARASSMENT = {"defamation", "insult", "threat", "discrimination", "sexual", "personal_info"}
 
 
-def _rules(text: str) -> tuple[set[str], set[str]]:
+def _rules(text: str, roster: Roster = ROSTER) -> tuple[set[str], set[str]]:
     """Harassment labels and employees found by the rule detectors (the learned model aside)."""
     post = Post(platform="test", source="test", id="t", url="", text=text)
-    detector_set(company=MINATO, roster=ROSTER).run(post)
+    detector_set(company=MINATO, roster=roster).run(post)
     labels = {f.label for f in post.findings} & HARASSMENT
     employees = {f.employee_id or "" for f in post.findings if f.label == "employee_named"}
     return labels, employees
@@ -192,6 +192,4 @@ NAMESAKE_ROSTER = Roster(
     ],
 )
 def test_namesakes_are_not_employees(text: str, expected: set[str]) -> None:
-    post = Post(platform="test", source="test", id="t", url="", text=text)
-    detector_set(company=MINATO, roster=NAMESAKE_ROSTER).run(post)
-    assert {f.employee_id for f in post.findings if f.label == "employee_named"} == expected, text
+    assert _rules(text, NAMESAKE_ROSTER)[1] == expected, text
