@@ -141,8 +141,8 @@ def test_two_processes_share_one_redis_frontier(
         frontier_idle_seconds = 10
         """
     )
-    # Create the state database first: two processes creating it at once race in create_all
-    # (crawler/state.py; reported to the lead).
+    # Create the state database first, so this test is about the frontier alone: two processes
+    # creating it at once is crawler.state.create_tables_now's case, tested in tests/test_state.py.
     (config.parent / "data").mkdir(exist_ok=True)
     State(f"sqlite:///{config.parent / 'data' / 'state.db'}").close()
     # The second process: the same source and data folder, another User-Agent to tell it apart.
