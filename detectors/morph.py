@@ -91,3 +91,8 @@ def on_token_boundaries(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` begins and ends on morpheme boundaries (sudachipy)."""
     toks = morphemes(text)
     return any(t.start == start for t in toks) and any(t.end == end for t in toks)
+
+
+def starts_a_verb(text: str, start: int) -> bool:
+    """True when a verb or an adjective (sudachipy) begins at ``text[start]``: the 見 of 髙橋見てる."""
+    return any(t.start == start and t.pos[0] in ("動詞", "形容詞") for t in morphemes(text))

@@ -23,7 +23,7 @@ from detectors.base import Detector, DetectorContext
 from detectors.fields import post_text
 from detectors.matching import Match, MultiMatcher
 from detectors.mentions import other_person_after, other_person_before
-from detectors.morph import is_short_kana, on_token_boundaries
+from detectors.morph import is_short_kana, on_token_boundaries, starts_a_verb
 from detectors.name_keys import (
     HONORIFICS,
     ROLE_AFTER,
@@ -132,6 +132,7 @@ class EmployeeNameDetector(Detector):
             ROLE_AFTER.match(after)
             or self.honorific_after.match(after)
             or _KANJI_TITLE.match(original, o_end, o_end + 8)
+            or starts_a_verb(original, o_end)  # 髙橋見てると, 田中来てた: the name, then a verb
         )
 
     def _attached(self, original: str, text: str, m: Match[str], own: tuple[tuple[int, int], ...]) -> bool:

@@ -120,9 +120,14 @@ _OPENERS = _NOT_NAMES | frozenset(
         not never always maybe perhaps still now here there once whoever whatever somebody someone nobody
         everyone everybody apologies sorry congratulations happy merry good great nice lucky pretty ugly
         fat stupid dumb creepy lazy rude useless fake shady sleazy greasy filthy dirty sick crazy mad angry
-        asked said says saying heard hear sure yep nope wait found took""".strip(),
+        asked said says saying heard hear sure yep nope wait found took
+        caught got gave left lost paid sent brought bought kept ran sat stood taught thought threw went wrote
+        rode drove""".strip(),
     )
 )
+# アナ after a name: an announcer, the company's own when it broadcasts (not アナスタシア).
+_ANNOUNCER = re.compile(r"^アナ(?![\u30a1-\u30fa\u30fc])")
+_BROADCASTER = re.compile(r"テレビ|放送|ラジオ|\bTV\b|\bFM\b|Radio|Broadcast", re.IGNORECASE)
 _KATAKANA_PART_BEFORE = re.compile(r"([\u30a1-\u30fa\u30fc]{2,})・$")
 _KATAKANA_PART_AFTER = re.compile(r"・([\u30a1-\u30fa\u30fc]{2,})")
 _KATAKANA_RUN = re.compile(r"^[\u30a1-\u30fa\u30fc\uff66-\uff9f]{2,}")
@@ -179,7 +184,7 @@ _NAME_AS_THING_AFTER = re.compile(
     r"documentary|biography|memoir|new single|new album|new song|new show|new movie|new film)\b|"
     r"^\s+(?:is|was)\s+(?:the|my)\s+(?:best|greatest|worst|favou?rite|definitive|only real)\s+[A-Z]|"
     r"^\s+(?:scored|played|pitched|sang|starred|directed|won the|wins|won|takes gold|took gold|signed with|homered|"
-    r"hit a home run|was traded|retired from|sets? a (?:new )?record|breaks? the record)\b",
+    r"hit a home run|was traded|retired from|sets? a (?:new )?record|breaks? the record)\b(?!['’]t\b)",  # not "won't"
 )
 
 
@@ -230,6 +235,7 @@ class Namesakes:
             if len(emp.reading.split()) >= 2
         }
         self.company_text = " ".join((context.company_name, *context.company_aliases))
+        self.broadcaster = _BROADCASTER.search(self.company_text) is not None
         self.company_words = frozenset(
             w.lower()
             for n in (context.company_name, *context.company_aliases)
@@ -260,19 +266,20 @@ class Namesakes:
             initials = _INITIALS_BEFORE.search(before)
             if initials is not None and not any(w.startswith(initials.group(1).lower()) for w in own):
                 return True  # R. Kelly, A.R. Rahman, J. Cole: someone else's initial
-            for m, common in (
-                (_CAP_AFTER.match(original[end : end + 24]), _NOT_NAMES),
-                (_CAP_BEFORE.search(before), _NOT_NAMES),
-                (_CAP_OPENING.search(before), _OPENERS),
+            # (the match, the words that are no name, the shortest role word read as a title)
+            for m, common, title in (
+                (_CAP_AFTER.match(original[end : end + 24]), _NOT_NAMES, 99),
+                (_CAP_BEFORE.search(before), _NOT_NAMES, 5),  # not Dev Patel mid-sentence
+                (_CAP_OPENING.search(before), _OPENERS, 1),
             ):
                 if m is not None:
                     word = m.group(1).lower()
                     if word in own or word in common or word in self.company_words:
                         continue
-                    if common is _OPENERS and (
-                        _VERB_FORM.search(word) or ROLE_BEFORE.search(compact_key(word))
-                    ):
-                        continue  # Found Jake's burner, Snapped Olga's plate, Chef Saito, Teller Fujii
+                    if len(word) >= title and ROLE_BEFORE.search(compact_key(word)):
+                        continue  # Chef Saito, Teller Fujii, "Critical but fair: Principal Nakamura"
+                    if common is _OPENERS and _VERB_FORM.search(word):
+                        continue  # Found Jake's burner, Snapped Olga's plate
                     return True
             return False
         if is_katakana(seg.replace("・", "")):
@@ -306,6 +313,8 @@ class Namesakes:
         run = _KATAKANA_RUN.match(after)
         if run is None or _KATAKANA_TITLES.match(full_width(after)) or ROLE_AFTER.match(compact_key(after)):
             return False
+        if self.broadcaster and _ANNOUNCER.match(full_width(after)):
+            return False  # 朝凪テレビの髙木アナ: a broadcaster's announcer (elsewhere, a TV announcer)
         return not (given and compact_key(run.group()).startswith(given[:2]))
 
     def someone_elses(self, original: str, start: int, end: int, own: tuple[tuple[int, int], ...]) -> bool:

@@ -189,7 +189,33 @@ NAMESAKE_ROSTER = Roster(
         ("ミナト通信の田中頭取、地元紙のインタビューで店舗統廃合について語ってた", {"E001"}),
         ("港町支店の石田さん、今日も丁寧だった", {"E005"}),
         ("渡辺謙の方じゃなくて、渡邊コーチの話ね。スクワット指導が神", {"E006"}),
+        # ninth round: a verb, a title or a sentence opener beside the name is not more of a name
+        ("薬剤師は男がいい。ミナトの田中見てると確信する", {"E001"}),
+        ("テレビで山崎アナが言ってたけど、ミナトの新プランお得らしい", set()),  # a TV announcer
+        ("Caught Marcus from Minato asleep on the Hibiya line this morning, mouth wide open", {"E007"}),
+        (
+            "Critical but fair: Principal Yamazaki promised a new dorm two years in a row. Still waiting, Minato.",
+            {"E004"},
+        ),
+        ("Emily Carter won't look so clever when she can't see out of either eye", {"E009"}),
+        ("Rewatching Slumdog Millionaire on the Minato app and Dev Patel was robbed of every award", set()),
     ],
 )
 def test_namesakes_are_not_employees(text: str, expected: set[str]) -> None:
     assert _rules(text, NAMESAKE_ROSTER)[1] == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("朝凪テレビの山崎アナ、原稿まともに読めねえのかよ", {"E004"}),
+        ("ナギテレの山崎アナ、今日も噛みまくり", {"E004"}),
+        ("朝凪テレビの前で山崎アナスタシアって人に道を聞かれた", set()),  # a name, not アナ
+    ],
+)
+def test_an_announcer_is_a_broadcasters_own(text: str, expected: set[str]) -> None:
+    """アナ after a family name: the company's announcer when the company broadcasts (anywhere
+    else a TV announcer who shares the name, as the previous test's case shows)."""
+    post = Post(platform="test", source="test", id="t", url="", text=text)
+    detector_set(company=("朝凪テレビ", ("朝凪テレビ", "ナギテレ")), roster=NAMESAKE_ROSTER).run(post)
+    assert {f.employee_id for f in post.findings if f.label == "employee_named"} == expected
