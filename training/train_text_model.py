@@ -15,7 +15,7 @@ The two thresholds are chosen on leave-one-folder-out predictions (each folder s
 model trained on the others, so on posts neither the rules nor that model saw): ``add`` (the
 model adds a label the rules missed) and ``withdraw`` (the model withdraws a rule finding) are
 the pair with the best macro-F1 of rules + model over the ordinary folders, among the pairs
-that flag at most :data:`MAX_CLEAN_FLAGGED` (3%) of the posts with no label in the ordinary
+that flag at most :data:`MAX_CLEAN_FLAGGED` (2.5%; the target is 3%) of the posts with no label in the ordinary
 folders and :data:`MAX_CLEAN_FLAGGED_PRECISION` (5%) in the ``precision_*`` folders (70% hard
 negatives written to trip detectors). Needs scikit-learn
 (``requirements/dev.txt``); the product reads the JSON with plain Python.
@@ -40,9 +40,13 @@ from detectors.text_model import STRONG_MARGIN, rule_strength, withdraws  # noqa
 
 OUT = REPO / "detectors" / "data" / "text_model.json"
 C = 1.0
+NB_ALPHA = 1.0  # smoothing of the naive-Bayes log-count ratios (nb_ratio)
 ADD_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
 WITHDRAW_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
-MAX_CLEAN_FLAGGED = 0.03  # the issue's target, on the ordinary folders
+# The issue's target is 3% of no-label posts flagged. Leave-one-folder-out has estimated it low
+# in every round (2.7-2.8% against 3.3-3.4% on the held-out sets of tests/data, docs/detectors.md),
+# so the limit keeps half a point in hand.
+MAX_CLEAN_FLAGGED = 0.025  # on the ordinary folders
 MAX_CLEAN_FLAGGED_PRECISION = 0.05  # on the precision folders (70% hard negatives built to trip detectors)
 F1_TIE = 0.005  # leave-one-folder-out macro-F1 differences under this are noise (one folder more or less)
 
@@ -102,17 +106,31 @@ def fit(rows: Sequence[Row], labels: Sequence[str]) -> tuple[list[str], list[flo
 
     rows = [r for r in rows if r.feats]  # the model reads only posts that name a target
     vec = DictVectorizer()
-    x = vec.fit_transform([r.feats for r in rows])
+    x = vec.fit_transform([r.feats for r in rows]).tocsr()
     names = list(vec.get_feature_names_out())
     weights = np.zeros((len(names), len(labels)))
     biases = []
     for j, label in enumerate(labels):
         y = np.array([label in r.labels for r in rows])
-        model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-        model.fit(x, y)
-        weights[:, j] = model.coef_[0]
+        ratio = nb_ratio(x, y)
+        model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
+        model.fit(x.multiply(ratio).tocsr(), y)
+        weights[:, j] = model.coef_[0] * ratio  # a plain linear model over the binary features again
         biases.append(float(model.intercept_[0]))
     return names, biases, weights
+
+
+def nb_ratio(x: Any, y: Any) -> Any:
+    """Each feature's naive-Bayes log-count ratio for the label (Wang & Manning 2012, "NBSVM"):
+    log of how much more often it occurs in the label's posts than in the others', with
+    :data:`NB_ALPHA` added to every count. The regression is fitted on the features scaled by it,
+    so a word's weight starts from the evidence of its own counts and the regularisation pulls
+    it towards that, not towards zero: rare words the label's posts share count for more."""
+    import numpy as np
+
+    pos = np.asarray(x[y].sum(axis=0)).ravel() + NB_ALPHA
+    neg = np.asarray(x[~y].sum(axis=0)).ravel() + NB_ALPHA
+    return np.log((pos / pos.sum()) / (neg / neg.sum()))
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
@@ -251,6 +269,7 @@ def train(folders: Sequence[Path]) -> dict[str, Any]:
             "posts": len(rows),
             "posts_with_target": sum(1 for r in rows if r.feats),
             "regularisation_C": C,
+            "nb_alpha": NB_ALPHA,
             "strong_margin": STRONG_MARGIN,  # the detector's default, used in the simulation
             "leave_one_folder_out": figures,
         },

@@ -195,6 +195,37 @@ def test_training_script_scores_like_the_detector(tmp_path: Path) -> None:
         assert all(math.isclose(a, b, abs_tol=1e-4) for a, b in zip(got, probs, strict=True)), (got, probs)
 
 
+def test_naive_bayes_scaling_is_folded_into_plain_weights() -> None:
+    """fit() scales every feature by its naive-Bayes log-count ratio before the regression and
+    stores weight times ratio: the shipped linear model must give the fitted model's
+    probabilities, and the ratio must lean each feature towards the label it occurs with."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    posts = [
+        ({"<co>": 1.0, "crook": 1.0, "is": 1.0}, {"defamation"}),
+        ({"<co>": 1.0, "crook": 1.0, "thief": 1.0}, {"defamation"}),
+        ({"<co>": 1.0, "scam": 1.0, "is": 1.0}, {"defamation"}),
+        ({"<co>": 1.0, "friendly": 1.0, "is": 1.0}, set()),
+        ({"<co>": 1.0, "friendly": 1.0, "fast": 1.0}, set()),
+        ({"<co>": 1.0, "fast": 1.0, "delivery": 1.0}, set()),
+    ]
+    rows = [trainer.Row("f", frozenset(labels), {}, feats) for feats, labels in posts]
+    names, biases, weights = trainer.fit(rows, ["defamation"])
+    x = DictVectorizer().fit_transform([feats for feats, _ in posts]).tocsr()
+    y = np.array([bool(labels) for _, labels in posts])
+    ratio = trainer.nb_ratio(x, y)
+    ratios = dict(zip(names, ratio, strict=True))
+    assert ratios["crook"] > 0 > ratios["friendly"]  # seen only with the label / only without it
+    assert abs(ratios["<co>"]) < 1e-9  # in every post: no evidence either way
+    fitted = LogisticRegression(C=trainer.C, class_weight="balanced", max_iter=3000)
+    fitted.fit(x.multiply(ratio).tocsr(), y)
+    expected = fitted.predict_proba(x.multiply(ratio).tocsr())[:, 1]
+    got = 1.0 / (1.0 + np.exp(-(biases[0] + x @ weights[:, 0])))
+    assert np.allclose(got, expected, atol=1e-9)
+    assert weights[names.index("crook"), 0] > 0 > weights[names.index("friendly"), 0]
+
+
 def test_withdrawal_is_logged_without_the_text(caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
