@@ -188,7 +188,7 @@ def load_config(path: str | os.PathLike[str], *, check_sources: bool = True) -> 
     """Read, validate and resolve the configuration file at ``path``."""
     path = Path(path)
     try:
-        raw_text = path.read_text(encoding="utf-8")
+        raw_text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Notepad) is not TOML
     except FileNotFoundError:
         raise ConfigError(
             f"The configuration file {path} does not exist. Copy examples/mamori.toml there "

@@ -32,6 +32,13 @@ def test_valid_config_is_frozen_and_resolved(make_config: Any, tmp_path: Path) -
         config.company.name = "x"  # type: ignore[misc]
 
 
+def test_a_byte_order_mark_is_not_a_syntax_error(make_config: Any) -> None:
+    """Notepad saves UTF-8 with a byte-order mark; the file reads as without it."""
+    path = make_config(RSS)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_config(path).company.name == "ミナト通信"
+
+
 def test_missing_key(make_config: Any) -> None:
     path = make_config(base="[storage]\ndata_dir = 'data'\n")
     with pytest.raises(ConfigError) as err:

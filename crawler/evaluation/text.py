@@ -59,12 +59,14 @@ def load_company(path: Path) -> tuple[str, tuple[str, ...]]:
     from crawler.config import CompanyConfig
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(
             f"The company file {path} does not exist; pass --company with a TOML file "
             "that has a [company] table with name and aliases."
         ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"The company file {path} is not UTF-8 text; save it as UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}. Fix the syntax there.") from None
     if not isinstance(data.get("company"), dict):
@@ -83,9 +85,14 @@ def load_company(path: Path) -> tuple[str, tuple[str, ...]]:
 def load_posts(path: Path) -> list[Example]:
     """Read POSTS.jsonl; a bad line stops with an error naming the file, the line and the fix."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         raise ConfigError(f"The posts file {path} does not exist; pass --posts with a JSONL file.") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"The posts file {path} is not UTF-8 text (line {line}); save it as UTF-8 (JSON Lines are UTF-8)."
+        ) from None
     examples: list[Example] = []
     seen: set[str] = set()
     for no, line in enumerate(lines, start=1):

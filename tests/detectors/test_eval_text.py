@@ -109,6 +109,40 @@ def test_bad_company_file(tmp_path: Path) -> None:
     assert "needs name" in str(result.exception)
 
 
+def test_files_saved_with_a_byte_order_mark_are_read(tmp_path: Path) -> None:
+    """Notepad and Excel write UTF-8 with a byte-order mark: the same metrics as without it."""
+    for name in ("company.toml", "roster.csv", "posts.jsonl"):
+        (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + (TINY / name).read_bytes())
+    args = ["--company", str(tmp_path / "company.toml"), "--roster", str(tmp_path / "roster.csv")]
+    with_bom = CliRunner().invoke(command, [*args, "--posts", str(tmp_path / "posts.jsonl"), "--json"])
+    plain = CliRunner().invoke(command, [*_args(tmp_path), "--json"])
+    assert with_bom.exit_code == 0, with_bom.output
+    report, expected = json.loads(with_bom.output), json.loads(plain.output)
+    for timing in ("seconds", "posts_per_second"):
+        report.pop(timing, None), expected.pop(timing, None)
+    assert report == expected
+
+
+@pytest.mark.parametrize("name", ["company.toml", "posts.jsonl"])
+def test_a_file_that_is_not_utf8_is_named(tmp_path: Path, name: str) -> None:
+    bad = tmp_path / name
+    bad.write_bytes((TINY / name).read_text(encoding="utf-8").replace("x", "ミナト通信").encode("shift_jis"))
+    files = {"company.toml": TINY / "company.toml", "posts.jsonl": TINY / "posts.jsonl", name: bad}
+    result = CliRunner().invoke(
+        command,
+        [
+            "--company",
+            str(files["company.toml"]),
+            "--roster",
+            str(TINY / "roster.csv"),
+            "--posts",
+            str(files["posts.jsonl"]),
+        ],
+    )
+    assert result.exit_code != 0
+    assert "is not UTF-8 text" in str(result.exception) and str(bad) in str(result.exception)
+
+
 def test_any_target_measures_lexicons_without_a_company(tmp_path: Path) -> None:
     posts = tmp_path / "posts.jsonl"
     posts.write_text(
