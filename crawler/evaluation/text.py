@@ -89,9 +89,9 @@ def load_posts(path: Path) -> list[Example]:
     except FileNotFoundError:
         raise ConfigError(f"The posts file {path} does not exist; pass --posts with a JSONL file.") from None
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        bad_line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise ConfigError(
-            f"The posts file {path} is not UTF-8 text (line {line}); save it as UTF-8 (JSON Lines are UTF-8)."
+            f"The posts file {path} is not UTF-8 text (line {bad_line}); save it as UTF-8 (JSON Lines are UTF-8)."
         ) from None
     examples: list[Example] = []
     seen: set[str] = set()
