@@ -50,7 +50,8 @@ class MultiMatcher(Generic[T]):
             norm = compact_key(key, leet=leet)
             if not norm:
                 continue
-            shape = tuple(len(compact_key(w, leet=leet)) for w in key.split())
+            # (a word of symbols only, the & of "Marks & Spencer", has no letters to line up)
+            shape = tuple(n for n in (len(compact_key(w, leet=leet)) for w in key.split()) if n)
             self.shape[norm] = self.shape.get(norm, frozenset()) | {shape}
             if norm not in self.payload:  # the first key's payload wins
                 self.payload[norm] = value

@@ -118,3 +118,26 @@ def test_foreign_and_placed_names(text: str, expected: set[str]) -> None:
 )
 def test_names_used_as_things_or_public_figures(text: str, expected: set[str]) -> None:
     assert employees(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Someone should firebomb Harbor & Vine. Parasites.", "Harbor & Vine"),
+        ("Harbor & Vine Legal billed me twice", "Harbor & Vine Legal"),
+        ("harbor &vine is a scam", "harbor &vine"),
+        ("ハーバー＆ヴァインの受付、態度最悪", "ハーバー＆ヴァイン"),
+        ("Harbor and Vine never called back", "Harbor and Vine"),
+    ],
+)
+def test_a_name_with_an_ampersand_is_found(text: str, found: str) -> None:
+    """The & between words has no letters: "Marks & Spencer" lines up with its key's words
+    (it was never found when spaced, so every post about such a company was unread)."""
+    company = ("Harbor & Vine Legal", ("Harbor & Vine", "Harbor and Vine", "ハーバー＆ヴァイン"))
+    detectors = DetectorSet.from_paths(
+        text_detector_paths(), DetectorContext(company[0], company[1], Roster(()))
+    )
+    post = Post(platform="t", source="t", id="t", url="", text=text)
+    detectors.run(post)
+    spans = [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans]
+    assert spans == [found]

@@ -48,10 +48,10 @@ TUNED = (
 # set: (macro-F1 floor, most no-label posts flagged, employee precision floor, employee recall floor)
 BLIND = {
     "aozora_bento": (0.95, 0, 0.93, 0.99),
-    "cobalt_cloud": (0.90, 0, 0.99, 0.99),
+    "cobalt_cloud": (0.91, 0, 0.99, 0.99),
     "momiji_ryokan": (0.84, 0, 0.92, 0.99),
     "takumi_koumuten": (0.90, 2, 0.99, 0.99),
-    "tokiwa_railway": (0.92, 2, 0.97, 0.89),
+    "tokiwa_railway": (0.93, 1, 0.97, 0.89),
     "harborline": (0.84, 0, 0.92, 0.97),
     # Fifth round: written as training folders (half of every label's positives indirect), held out.
     "yasuragi_tenrei": (0.86, 0, 0.99, 0.97),
@@ -59,13 +59,13 @@ BLIND = {
     "star_hall": (0.89, 0, 0.95, 0.99),
     "hibari_kotsu": (0.88, 1, 0.97, 0.93),
     "crestline_motors": (0.60, 1, 0.97, 0.86),  # 0.678 / 1 when drawn; 0.619 / 2 with the seventh-round model
-    "quickcart": (0.80, 1, 0.99, 0.97),
+    "quickcart": (0.81, 0, 0.99, 0.97),
     "ember_games": (0.76, 3, 0.96, 0.97),  # 3 clean posts flagged before the sixth-round model
-    "sakae_systems": (0.76, 1, 0.99, 0.96),
+    "sakae_systems": (0.76, 2, 0.99, 0.96),
     # Sixth round: four "off-topic" sets (the company named in passing, abuse aimed elsewhere) and
     # two indirect ones, written as training folders and held out.
     "streaming_ot": (0.78, 4, 0.95, 0.99),
-    "konbini_ot": (0.81, 6, 0.88, 0.99),
+    "konbini_ot": (0.83, 5, 0.88, 0.99),
     "game_studio_ot": (0.88, 4, 0.96, 0.96),
     "rideshare_ot": (0.70, 3, 0.99, 0.99),  # 0.788 with the seventh-round model, 0.727 with the ninth
     "hair_salon_in": (0.88, 2, 0.91, 0.94),  # 0 clean posts flagged with the seventh-round model
@@ -79,7 +79,7 @@ BLIND = {
 NAMESAKES = {
     "sports_bar_nm": (0.90, 1, 0.92, 0.99),
     "hardware_store_nm": (0.83, 3, 0.82, 0.97),
-    "mobile_shop_nm": (0.88, 1, 0.95, 0.97),
+    "mobile_shop_nm": (0.89, 1, 0.95, 0.97),
     "vet_clinic_nm": (0.86, 0, 0.92, 0.97),
     "cinema_chain_nm": (0.80, 1, 0.89, 0.95),
     "gym_chain_nm": (0.88, 0, 0.90, 0.95),
@@ -87,7 +87,7 @@ NAMESAKES = {
     "regional_bank_nm": (0.93, 0, 0.95, 0.95),
     # Written after the names rules and measured once, unseen (blind): 0.79 -> 0.87 pooled
     # employee precision against the rules as they were before the eighth round.
-    "bakery_cafe_nm": (0.72, 0, 0.90, 0.95),  # 0.772 with the seventh-round model
+    "bakery_cafe_nm": (0.84, 1, 0.83, 0.95),  # "Hearth & Crumb": the company was not found before the ninth round (0.772, P 0.918)
     "car_dealer_nm": (0.91, 0, 0.78, 0.96),
     "pharmacy_chain_nm": (0.91, 1, 0.87, 0.96),
     "taxi_company_nm": (0.88, 1, 0.83, 0.99),
