@@ -132,6 +132,16 @@ class CompanyMentionDetector(Detector):
     def __init__(self, context: DetectorContext) -> None:
         super().__init__(context)
         names = tuple(n for n in (context.company_name, *context.company_aliases) if n.strip())
+        # "Ben & Jerry's" is also written "Ben and Jerry's".
+        names += tuple(
+            v
+            for v in (
+                re.sub(r"\s*[&＆]\s*", " and ", n)
+                for n in names
+                if re.search(r"[A-Za-z]{2,}\s*[&＆]\s*[A-Za-z]{2,}", n)
+            )
+            if v not in names
+        )
         self.matcher: MultiMatcher[str] = MultiMatcher({n: "name" for n in names})
         full = {compact_key(n) for n in names}
         shorts = {s: "short" for s in _short_names(names) if compact_key(s) not in full}

@@ -141,3 +141,18 @@ def test_a_name_with_an_ampersand_is_found(text: str, found: str) -> None:
     detectors.run(post)
     spans = [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans]
     assert spans == [found]
+
+
+def test_a_spaced_ampersand_may_be_written_and() -> None:
+    """An alias "Ben & Jerry's" is also found as "Ben and Jerry's"; "AT&T" is not looked for as
+    "AT and T" (one-letter words)."""
+    for alias, text, found in (
+        ("Ben & Jerry's", "Ben and Jerry's staff are idiots", ["Ben and Jerry's"]),
+        ("AT&T", "AT and T staff are idiots", []),
+    ):
+        detectors = DetectorSet.from_paths(
+            text_detector_paths(), DetectorContext(alias, (alias,), Roster(()))
+        )
+        post = Post(platform="t", source="t", id="t", url="", text=text)
+        detectors.run(post)
+        assert [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans] == found
