@@ -33,6 +33,20 @@ class Match(Generic[T]):
     payload: T
 
 
+_PART_BREAK = re.compile(r"[-_./]+")
+
+
+def _shapes(key: str, leet: bool) -> frozenset[tuple[int, ...]]:
+    """Letters per word of ``key`` as written, and with its words also broken at hyphens and dots
+    (Minato-Tsushin is written Minato Tsushin too; not at inner capitals: BlueWave is not "a blue
+    wave of complaints"). A word of symbols only (the & of "Marks & Spencer") has no letters to
+    line up."""
+    out = set()
+    for words in (key.split(), [p for w in key.split() for p in _PART_BREAK.split(w)]):
+        out.add(tuple(n for n in (len(compact_key(w, leet=leet)) for w in words) if n))
+    return frozenset(out)
+
+
 class MultiMatcher(Generic[T]):
     """Find every occurrence of many keys (normalized with :func:`compact_key`) in a text.
 
@@ -50,9 +64,7 @@ class MultiMatcher(Generic[T]):
             norm = compact_key(key, leet=leet)
             if not norm:
                 continue
-            # (a word of symbols only, the & of "Marks & Spencer", has no letters to line up)
-            shape = tuple(n for n in (len(compact_key(w, leet=leet)) for w in key.split()) if n)
-            self.shape[norm] = self.shape.get(norm, frozenset()) | {shape}
+            self.shape[norm] = self.shape.get(norm, frozenset()) | _shapes(key, leet)
             if norm not in self.payload:  # the first key's payload wins
                 self.payload[norm] = value
         if self.payload:

@@ -156,3 +156,18 @@ def test_a_spaced_ampersand_may_be_written_and() -> None:
         post = Post(platform="t", source="t", id="t", url="", text=text)
         detectors.run(post)
         assert [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans] == found
+
+
+@pytest.mark.parametrize(
+    ("alias", "text", "found"),
+    [
+        ("Minato-Tsushin", "Minato Tsushin staff are idiots", ["Minato Tsushin"]),
+        ("Minato Tsushin", "Minato-Tsushin staff are idiots", ["Minato-Tsushin"]),
+        ("BlueWave", "a blue wave of complaints", []),  # inner capitals are not word breaks
+    ],
+)
+def test_a_hyphenated_alias_is_found_spaced(alias: str, text: str, found: list[str]) -> None:
+    detectors = DetectorSet.from_paths(text_detector_paths(), DetectorContext(alias, (alias,), Roster(())))
+    post = Post(platform="t", source="t", id="t", url="", text=text)
+    detectors.run(post)
+    assert [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans] == found
