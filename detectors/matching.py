@@ -114,7 +114,9 @@ class MultiMatcher(Generic[T]):
                         break
             else:
                 return None
-        return Match(start, start + len(key), o_start, o_end, key, self.payload[key])
+        return Match(
+            start, start + len(key), o_start, _closed(original, o_start, o_end), key, self.payload[key]
+        )
 
     def _rescue(self, original: str, folded: Folded, start: int, end: int) -> Match[T] | None:
         assert self.pattern is not None
@@ -128,6 +130,19 @@ class MultiMatcher(Generic[T]):
                 if found is not None:
                     return found
         return None
+
+
+_BRACKETS = (("(", ")"), ("（", "）"), ("[", "]"), ("「", "」"), ("【", "】"))
+
+
+def _closed(original: str, start: int, end: int) -> int:
+    """``end``, moved past a closing bracket the match opened (ミナト通信(株) ends after the ")";
+    the compact key has no brackets, so the match stopped at 株)."""
+    seg = original[start:end]
+    for opening, closing in _BRACKETS:
+        if original[end : end + 1] == closing and seg.count(opening) > seg.count(closing):
+            return end + 1
+    return end
 
 
 def trie_regex(keys: Iterable[str]) -> str:

@@ -171,3 +171,20 @@ def test_a_hyphenated_alias_is_found_spaced(alias: str, text: str, found: list[s
     post = Post(platform="t", source="t", id="t", url="", text=text)
     detectors.run(post)
     assert [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans] == found
+
+
+@pytest.mark.parametrize(
+    ("alias", "text", "found"),
+    [
+        ("ミナト通信(株)", "ミナト通信(株)の店員、態度最悪", ["ミナト通信(株)"]),
+        ("ミナト通信（株）", "ミナト通信（株）の窓口", ["ミナト通信（株）"]),
+        ("ミナト通信", "(ミナト通信) の窓口", ["ミナト通信"]),  # a bracket the match did not open
+    ],
+)
+def test_a_span_closes_the_bracket_it_opened(alias: str, text: str, found: list[str]) -> None:
+    """Evidence spans show the whole name: the compact key has no brackets, so the match used to
+    stop at 株 and leave the ")" out."""
+    detectors = DetectorSet.from_paths(text_detector_paths(), DetectorContext(alias, (alias,), Roster(())))
+    post = Post(platform="t", source="t", id="t", url="", text=text)
+    detectors.run(post)
+    assert [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans] == found
