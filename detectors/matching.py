@@ -132,16 +132,17 @@ class MultiMatcher(Generic[T]):
         return None
 
 
-_BRACKETS = (("(", ")"), ("（", "）"), ("[", "]"), ("「", "」"), ("【", "】"))
+_OPENING_OF = {")": "(", "）": "（", "]": "[", "」": "「", "】": "【"}
 
 
 def _closed(original: str, start: int, end: int) -> int:
     """``end``, moved past a closing bracket the match opened (ミナト通信(株) ends after the ")";
-    the compact key has no brackets, so the match stopped at 株)."""
-    seg = original[start:end]
-    for opening, closing in _BRACKETS:
-        if original[end : end + 1] == closing and seg.count(opening) > seg.count(closing):
-            return end + 1
+    the compact key has no brackets, so the match stopped at 株). Every match passes here: only
+    a closing bracket right after it costs more than one look-up."""
+    closing = original[end : end + 1]
+    opening = _OPENING_OF.get(closing)
+    if opening is not None and original.count(opening, start, end) > original.count(closing, start, end):
+        return end + 1
     return end
 
 
