@@ -120,6 +120,14 @@ def test_names_used_as_things_or_public_figures(text: str, expected: set[str]) -
     assert employees(text) == expected
 
 
+def company_spans(name: str, aliases: tuple[str, ...], text: str) -> list[str]:
+    """The company mentions found in ``text`` for a company called ``name`` (no roster)."""
+    detectors = DetectorSet.from_paths(text_detector_paths(), DetectorContext(name, aliases, Roster(())))
+    post = Post(platform="t", source="t", id="t", url="", text=text)
+    detectors.run(post)
+    return [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans]
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -133,14 +141,8 @@ def test_names_used_as_things_or_public_figures(text: str, expected: set[str]) -
 def test_a_name_with_an_ampersand_is_found(text: str, found: str) -> None:
     """The & between words has no letters: "Marks & Spencer" lines up with its key's words
     (it was never found when spaced, so every post about such a company was unread)."""
-    company = ("Harbor & Vine Legal", ("Harbor & Vine", "Harbor and Vine", "ハーバー＆ヴァイン"))
-    detectors = DetectorSet.from_paths(
-        text_detector_paths(), DetectorContext(company[0], company[1], Roster(()))
-    )
-    post = Post(platform="t", source="t", id="t", url="", text=text)
-    detectors.run(post)
-    spans = [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans]
-    assert spans == [found]
+    aliases = ("Harbor & Vine", "Harbor and Vine", "ハーバー＆ヴァイン")
+    assert company_spans("Harbor & Vine Legal", aliases, text) == [found]
 
 
 def test_a_spaced_ampersand_may_be_written_and() -> None:
@@ -150,12 +152,7 @@ def test_a_spaced_ampersand_may_be_written_and() -> None:
         ("Ben & Jerry's", "Ben and Jerry's staff are idiots", ["Ben and Jerry's"]),
         ("AT&T", "AT and T staff are idiots", []),
     ):
-        detectors = DetectorSet.from_paths(
-            text_detector_paths(), DetectorContext(alias, (alias,), Roster(()))
-        )
-        post = Post(platform="t", source="t", id="t", url="", text=text)
-        detectors.run(post)
-        assert [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans] == found
+        assert company_spans(alias, (alias,), text) == found
 
 
 @pytest.mark.parametrize(
@@ -167,10 +164,7 @@ def test_a_spaced_ampersand_may_be_written_and() -> None:
     ],
 )
 def test_a_hyphenated_alias_is_found_spaced(alias: str, text: str, found: list[str]) -> None:
-    detectors = DetectorSet.from_paths(text_detector_paths(), DetectorContext(alias, (alias,), Roster(())))
-    post = Post(platform="t", source="t", id="t", url="", text=text)
-    detectors.run(post)
-    assert [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans] == found
+    assert company_spans(alias, (alias,), text) == found
 
 
 @pytest.mark.parametrize(
@@ -184,7 +178,4 @@ def test_a_hyphenated_alias_is_found_spaced(alias: str, text: str, found: list[s
 def test_a_span_closes_the_bracket_it_opened(alias: str, text: str, found: list[str]) -> None:
     """Evidence spans show the whole name: the compact key has no brackets, so the match used to
     stop at 株 and leave the ")" out."""
-    detectors = DetectorSet.from_paths(text_detector_paths(), DetectorContext(alias, (alias,), Roster(())))
-    post = Post(platform="t", source="t", id="t", url="", text=text)
-    detectors.run(post)
-    assert [s.text for f in post.findings if f.label == "company_mentioned" for s in f.spans] == found
+    assert company_spans(alias, (alias,), text) == found
