@@ -58,6 +58,7 @@ ITEM_PIPELINES = {
 MAMORI_DETECTORS = {
     "detectors.company.CompanyMentionDetector": 100,
     "detectors.names.EmployeeNameDetector": 110,
+    "detectors.name_model.NameModelDetector": 120,
     "detectors.personal_info.PersonalInfoDetector": 400,
     "detectors.harassment.HarassmentDetector": 500,
     "detectors.text_model.TextModelDetector": 600,

@@ -163,6 +163,21 @@ class EmployeeNameDetector(Detector):
         Rena from the Northwind store)."""
         return company_follows(text, end, own, _AT_COMPANY)
 
+    def candidates(self, post: Post) -> dict[str, tuple[bool, list[tuple[int, int]]]]:
+        """Every match of an employee's name keys in ``post``, before any context check:
+        employee id → (whether a strong key matched, its ranges in the text the detectors read).
+        The name model learns from these (``training/train_name_model.py``): the namesakes the
+        rules refuse are most of what it knows about names that are someone else's."""
+        read = post_text(post)
+        original = read.text
+        folded = compact(original)
+        out: dict[str, tuple[bool, list[tuple[int, int]]]] = {}
+        for m in self.strong.search(original, folded):
+            out.setdefault(m.payload, (True, []))[1].append((m.o_start, m.o_end))
+        for w in self.weak.search(original, folded):
+            out.setdefault(w.payload.employee_id, (False, []))[1].append((w.o_start, w.o_end))
+        return out
+
     def detect(self, post: Post) -> list[Finding]:
         if not self.strong.payload and not self.weak.payload:
             return []

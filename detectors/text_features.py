@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -45,7 +46,15 @@ def _key(word: str) -> str:
 
 
 def tokens(text: str, targets: Sequence[Target] = ()) -> list[Token]:
-    """The tokens of ``text`` with ORIGINAL offsets; target mentions become placeholders."""
+    """The tokens of ``text`` with ORIGINAL offsets; target mentions become placeholders.
+
+    The name model and the text model read the same post with the same targets one after the
+    other: the last few results are kept."""
+    return list(_tokens(text, tuple(targets)))
+
+
+@lru_cache(maxsize=32)
+def _tokens(text: str, targets: tuple[Target, ...]) -> tuple[Token, ...]:
     raw: list[Token]
     if has_japanese(text):
         raw = [
@@ -60,7 +69,7 @@ def tokens(text: str, targets: Sequence[Target] = ()) -> list[Token]:
         else:
             raw = [(m.group(), *folded.span_back(m.start(), m.end())) for m in _WORD.finditer(folded.text)]
     if not targets:
-        return raw
+        return tuple(raw)
     spans = sorted((t.start, t.end, "<co>" if t.employee_id is None else "<emp>") for t in targets)
     out: list[Token] = []
     k, n = 0, len(spans)
@@ -76,7 +85,7 @@ def tokens(text: str, targets: Sequence[Target] = ()) -> list[Token]:
                 out.append((ph, start, end))
         else:
             out.append(tok)
-    return out
+    return tuple(out)
 
 
 def _kinds(targets: Sequence[Target]) -> list[str]:

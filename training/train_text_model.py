@@ -74,6 +74,14 @@ def corpus_digest(folders: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
+def name_model_digest() -> str:
+    """The name model's file: it decides which names are employees (``<emp>`` in the features),
+    so a new name model makes the text model stale too."""
+    from detectors.name_model import MODEL_PATH
+
+    return hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()
+
+
 def load_rows(folders: Sequence[Path]) -> list[Row]:
     from crawler.evaluation.text import build_detectors, load_company, load_posts
     from crawler.items import Post
@@ -265,6 +273,7 @@ def train(folders: Sequence[Path]) -> dict[str, Any]:
         "_matrix": weights[order],
         "meta": {
             "corpus_sha256": corpus_digest(folders),
+            "name_model_sha256": name_model_digest(),
             "folders": [p.name for p in folders],
             "posts": len(rows),
             "posts_with_target": sum(1 for r in rows if r.feats),
@@ -303,6 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         meta = json.loads(args.out.read_text(encoding="utf-8")).get("meta", {})
         if meta.get("corpus_sha256") != corpus_digest(folders):
             print(f"{args.out} is stale: the corpus changed since it was trained; retrain it.")
+            return 1
+        if meta.get("name_model_sha256") != name_model_digest():
+            print(f"{args.out} is stale: the name model changed since it was trained; retrain it.")
             return 1
         print(f"{args.out} matches the corpus.")
         return 0

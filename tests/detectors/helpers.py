@@ -25,6 +25,7 @@ MINATO_ROSTER = Roster(
 
 
 TEXT_MODEL = "detectors.text_model.TextModelDetector"
+NAME_MODEL = "detectors.name_model.NameModelDetector"
 
 
 @lru_cache(maxsize=16)
@@ -36,11 +37,13 @@ def detector_set(
     roster: Roster = MINATO_ROSTER,
 ) -> DetectorSet:
     """The registered text detectors for ``company`` and ``roster``; without the learned text
-    model unless ``model`` is set, so the rule tests here test the rules (the model has tests of
-    its own)."""
+    and name models unless ``model`` is set, so the rule tests here test the rules (the models
+    have tests of their own)."""
     options = {} if require_target else {"harassment": {"require_target": False}}
     context = DetectorContext(company[0], company[1], roster, options)
-    return DetectorSet.from_paths(text_detector_paths(), context, disabled=() if model else (TEXT_MODEL,))
+    return DetectorSet.from_paths(
+        text_detector_paths(), context, disabled=() if model else (TEXT_MODEL, NAME_MODEL)
+    )
 
 
 def run(text: str) -> list[Finding]:

@@ -20,7 +20,8 @@ that name the company in passing; their employee precision is below the issue's 
 employee's name; eight shaped the names rules, the last four are blind.
 
 The ninth round's model (naive-Bayes-scaled features, docs/detectors.md "Ninth round") moved
-every set; the floors follow its figures (less 0.02 macro-F1, the clean posts flagged as
+every set, and the tenth round's name model and retrained text model ("Tenth round") moved them
+again; the floors follow the tenth round's figures (less 0.02, the clean posts flagged as
 measured) and are noted where a set fell."""
 
 from __future__ import annotations
@@ -47,29 +48,29 @@ TUNED = (
 )
 # set: (macro-F1 floor, most no-label posts flagged, employee precision floor, employee recall floor)
 BLIND = {
-    "aozora_bento": (0.95, 0, 0.93, 0.99),
+    "aozora_bento": (0.95, 0, 0.98, 0.99),
     "cobalt_cloud": (0.91, 0, 0.99, 0.99),
-    "momiji_ryokan": (0.84, 0, 0.92, 0.99),
-    "takumi_koumuten": (0.90, 2, 0.99, 0.99),
-    "tokiwa_railway": (0.93, 1, 0.97, 0.89),
-    "harborline": (0.84, 0, 0.92, 0.97),
+    "momiji_ryokan": (0.85, 0, 0.98, 0.92),  # employee recall 1.000 -> 0.947 with the name model
+    "takumi_koumuten": (0.91, 2, 0.99, 0.99),
+    "tokiwa_railway": (0.93, 2, 0.98, 0.89),  # 1 clean post flagged with the ninth-round model
+    "harborline": (0.84, 0, 0.95, 0.97),
     # Fifth round: written as training folders (half of every label's positives indirect), held out.
-    "yasuragi_tenrei": (0.86, 0, 0.99, 0.97),
-    "uzushio_sushi": (0.77, 1, 0.97, 0.93),
-    "star_hall": (0.89, 0, 0.95, 0.99),
-    "hibari_kotsu": (0.88, 1, 0.97, 0.93),
-    "crestline_motors": (0.60, 1, 0.97, 0.86),  # 0.678 / 1 when drawn; 0.619 / 2 with the seventh-round model
-    "quickcart": (0.81, 0, 0.99, 0.97),
+    "yasuragi_tenrei": (0.88, 0, 0.99, 0.90),  # employee recall 0.985 -> 0.924 with the name model
+    "uzushio_sushi": (0.79, 0, 0.98, 0.93),
+    "star_hall": (0.89, 0, 0.98, 0.99),
+    "hibari_kotsu": (0.88, 1, 0.98, 0.93),
+    "crestline_motors": (0.60, 1, 0.98, 0.86),  # 0.678 / 1 when drawn; 0.619 / 2 with the seventh-round model
+    "quickcart": (0.82, 0, 0.99, 0.97),
     "ember_games": (0.76, 3, 0.96, 0.97),  # 3 clean posts flagged before the sixth-round model
     "sakae_systems": (0.76, 2, 0.99, 0.96),
     # Sixth round: four "off-topic" sets (the company named in passing, abuse aimed elsewhere) and
     # two indirect ones, written as training folders and held out.
-    "streaming_ot": (0.78, 4, 0.95, 0.99),
-    "konbini_ot": (0.83, 5, 0.88, 0.99),
-    "game_studio_ot": (0.88, 4, 0.96, 0.96),
-    "rideshare_ot": (0.70, 3, 0.99, 0.99),  # 0.788 with the seventh-round model, 0.727 with the ninth
-    "hair_salon_in": (0.88, 2, 0.91, 0.94),  # 0 clean posts flagged with the seventh-round model
-    "pet_clinic_in": (0.78, 3, 0.86, 0.90),
+    "streaming_ot": (0.78, 4, 0.98, 0.99),
+    "konbini_ot": (0.83, 5, 0.90, 0.99),
+    "game_studio_ot": (0.88, 5, 0.98, 0.96),  # 4 clean posts flagged with the ninth-round model
+    "rideshare_ot": (0.73, 3, 0.99, 0.99),  # 0.788 with the seventh-round model, 0.727 with the ninth
+    "hair_salon_in": (0.88, 2, 0.96, 0.94),  # 0 clean posts flagged with the seventh-round model
+    "pet_clinic_in": (0.78, 3, 0.94, 0.90),
 }
 # Eighth round (docs/detectors.md): companies whose posts are full of the employees' namesakes
 # (players, actors, teachers, brands, the writer's own surname). Written for the names rules:
@@ -77,21 +78,28 @@ BLIND = {
 # precision when first measured (before these rules): 0.71–0.82 on the first four, 0.71–0.79 on
 # the last four.
 NAMESAKES = {
-    "sports_bar_nm": (0.90, 1, 0.92, 0.99),
-    "hardware_store_nm": (0.83, 3, 0.82, 0.97),
-    "mobile_shop_nm": (0.89, 1, 0.95, 0.97),
-    "vet_clinic_nm": (0.86, 0, 0.92, 0.97),
-    "cinema_chain_nm": (0.80, 1, 0.89, 0.95),
-    "gym_chain_nm": (0.88, 0, 0.90, 0.95),
-    "ramen_chain_nm": (0.88, 4, 0.85, 0.97),
-    "regional_bank_nm": (0.93, 0, 0.95, 0.95),
+    "sports_bar_nm": (0.91, 1, 0.92, 0.96),  # employee recall 1.000 -> 0.982 with the name model
+    "hardware_store_nm": (0.83, 2, 0.87, 0.97),
+    "mobile_shop_nm": (0.89, 1, 0.96, 0.97),
+    "vet_clinic_nm": (0.86, 0, 0.94, 0.97),
+    "cinema_chain_nm": (0.82, 1, 0.92, 0.95),
+    "gym_chain_nm": (0.88, 0, 0.92, 0.95),
+    "ramen_chain_nm": (0.88, 3, 0.92, 0.97),
+    "regional_bank_nm": (0.94, 0, 0.96, 0.92),  # employee recall 0.963 -> 0.944 with the name model
     # Written after the names rules and measured once, unseen (blind): 0.79 -> 0.87 pooled
     # employee precision against the rules as they were before the eighth round.
     # bakery_cafe_nm: "Hearth & Crumb" was not found before the ninth round (0.772, employee P 0.918).
-    "bakery_cafe_nm": (0.84, 1, 0.83, 0.95),
-    "car_dealer_nm": (0.91, 0, 0.78, 0.96),
-    "pharmacy_chain_nm": (0.91, 1, 0.87, 0.96),
-    "taxi_company_nm": (0.88, 1, 0.83, 0.99),
+    "bakery_cafe_nm": (0.84, 2, 0.88, 0.98),  # 1 clean post flagged with the ninth-round model
+    "car_dealer_nm": (0.91, 0, 0.87, 0.96),
+    "pharmacy_chain_nm": (0.91, 1, 0.94, 0.96),
+    "taxi_company_nm": (0.88, 1, 0.89, 0.99),
+    # Tenth round: written with the eighth round's brief, drawn by lot from 16 before anything was
+    # measured; the other 12 are training folders. Measured once before the name model was
+    # trained on those 12: employee precision 0.818 pooled.
+    "bike_shop_nm": (0.89, 1, 0.87, 0.96),
+    "car_wash_nm": (0.86, 1, 0.82, 0.94),
+    "electronics_store_nm": (0.88, 1, 0.89, 0.96),
+    "sento_nm": (0.88, 0, 0.86, 0.92),
 }
 
 

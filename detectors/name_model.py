@@ -1,0 +1,190 @@
+"""A learned second opinion on employee names: the employee, or someone who shares the name?
+
+The names detector (:mod:`detectors.names`) decides by rules: a family name needs company or
+role context, and a name beside a marker of someone else (a film, a team, 近所の, my teacher) is
+not the employee. Feeds are full of namesakes the rules have no word for ("Saito from
+Inception", 「パワプロで山本のフォーク」, "Captain Morgan and coke at <company>"). This detector
+reads each ``employee_named`` finding through a logistic regression over the words around the
+name and in the post — trained on every roster-name match in the labelled corpus
+(``training/text/``), the namesakes the rules already refuse included, so it has seen
+thousands of ways a name is someone else's — and **withdraws** the finding when the
+probability that the post names the employee is under the model's threshold. It never adds a
+name: "a family name alone counts only with company or role context" stays the rules' call.
+
+A withdrawn name is no longer a target, so abuse aimed at the namesake earns no label from the
+detectors that run after it. Withdrawals are logged at DEBUG with the post id and probability.
+
+The model is ``detectors/data/name_model.json`` (weights by feature name, bias, threshold and
+how it was trained; ``training/train_name_model.py`` writes it). A missing, foreign or
+inconsistent file disables the detector with the reason logged. Options
+(``[detectors.options.name_model]``): ``path`` (another model file), ``withdraw`` (the
+threshold, overriding the file's).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+from crawler.exceptions import DetectorUnavailable
+from crawler.items import Finding, Post
+from detectors.attribution import Target, targets_of
+from detectors.base import Detector, DetectorContext
+from detectors.fields import PostText, post_text
+from detectors.normalize import has_japanese
+from detectors.text_features import tokens
+
+logger = logging.getLogger(__name__)
+
+MODEL_PATH = Path(__file__).parent / "data" / "name_model.json"
+FORMAT = "mamori-name-model"
+FEATURE_VERSION = "name-context-1"
+"""Stored in a trained model: a model trained on other features is refused, not misread."""
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]|\.\s")
+_CAND, _CO = "<cand>", "<co>"
+_WINDOW = 6  # tokens each side of the name that count as its neighbourhood
+
+
+def _distance(d: int) -> str:
+    return "1" if d <= 1 else "2" if d <= 2 else "4" if d <= 4 else "8" if d <= 8 else "far"
+
+
+def candidate_features(
+    text: str, targets: Sequence[Target], spans: Sequence[tuple[int, int]], *, strong: bool
+) -> list[str]:
+    """The features of "``text[spans]`` names the employee": the name's neighbours by position
+    (``L1:`` the word before, ``R2:`` the second after, ``…s:CAP`` a capitalised English
+    word), the words within six tokens (``w:``), every word of the post (``p:``), how far the
+    company's nearest mention is (``cod:``) and whether it is in the same sentence (``cos:``),
+    and whether the name matched in full (``k:strong``) or needed context (``k:weak``).
+    ``targets`` are the post's other mentions (they read as ``<co>`` and ``<emp>``)."""
+    if not all(any(t.start == s and t.end == e for t in targets) for s, e in spans):
+        # a name the rules refused (training): read as a mention like the ones they found
+        own = [Target(s, e, "\x00cand", text[s:e]) for s, e in spans]
+        others = [t for t in targets if not any(t.start < e and s < t.end for s, e in spans)]
+        targets = sorted([*others, *own], key=lambda t: t.start)
+    toks = tokens(text, targets)
+    keys = [_CAND if k == "<emp>" and any(s < e2 and s2 < e for s2, e2 in spans) else k for k, s, e in toks]
+    out = {"k:strong" if strong else "k:weak", "lang:ja" if has_japanese(text) else "lang:en"}
+    out.update("p:" + k for k in keys)
+    company = [i for i, k in enumerate(keys) if k == _CO]
+    if not company:
+        out.add("co:none")
+    n = len(keys)
+    for i in (i for i, k in enumerate(keys) if k == _CAND):
+        start = toks[i][1]
+        if not text[:start].strip():
+            out.add("pos:start")
+        for d in (1, 2):
+            for side, j in (("L", i - d), ("R", i + d)):
+                if not 0 <= j < n:
+                    out.add(f"{side}{d}:{'^' if side == 'L' else '$'}")
+                    continue
+                out.add(f"{side}{d}:{keys[j]}")
+                if text[toks[j][1]].isupper():
+                    out.add(f"{side}{d}s:CAP")
+        out.update("w:" + keys[j] for j in range(max(0, i - _WINDOW), min(n, i + _WINDOW + 1)) if j != i)
+        if 0 < i < n - 1:
+            out.add(f"lr:{keys[i - 1]}_{keys[i + 1]}")
+        if company:
+            out.add("cod:" + _distance(min(abs(c - i) for c in company)))
+            same = any(
+                not _SENTENCE_END.search(text[min(toks[c][1], start) : max(toks[c][1], start)])
+                for c in company
+            )
+            out.add(f"cos:{same}")
+    return list(out)
+
+
+@dataclass(frozen=True)
+class NameModel:
+    weights: Mapping[str, float]
+    bias: float
+    threshold: float
+    meta: Mapping[str, Any]
+
+    @classmethod
+    def load(cls, path: Path) -> NameModel:
+        return _load(str(path))
+
+    def probability(self, features: Sequence[str]) -> float:
+        z = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> NameModel:
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DetectorUnavailable(
+            f"The name model {path} does not exist; train it with training/train_name_model.py."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise DetectorUnavailable(f"The name model {path} cannot be read: {exc}.") from exc
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise DetectorUnavailable(f"{path} is not a mamori name model (its 'format' is not {FORMAT!r}).")
+    if raw.get("feature_version") != FEATURE_VERSION:
+        raise DetectorUnavailable(
+            f"The name model {path} was trained on features {raw.get('feature_version')!r}, and this "
+            f"version reads {FEATURE_VERSION!r}; retrain it with training/train_name_model.py."
+        )
+    try:
+        weights = {str(k): float(v) for k, v in raw["weights"].items()}
+        return NameModel(weights, float(raw["bias"]), float(raw["threshold"]), dict(raw.get("meta", {})))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DetectorUnavailable(f"The name model {path} is inconsistent: {exc!r}.") from exc
+
+
+class NameModelDetector(Detector):
+    name = "name_model"
+    labels = ("employee_named",)
+    modality = "text"
+
+    def __init__(self, context: DetectorContext) -> None:
+        super().__init__(context)
+        opts = context.options_for(self.name)
+        self.model = NameModel.load(Path(opts.get("path") or MODEL_PATH))
+        self.withdraw = float(opts.get("withdraw", self.model.threshold))
+
+    def probability(self, post: Post, finding: Finding) -> float:
+        """How likely the model finds it that ``finding`` (an ``employee_named`` finding of
+        ``post``) names the employee, not a namesake."""
+        read = post_text(post)
+        return self._probability(read, targets_of(post, read), finding)
+
+    def _probability(self, read: PostText, targets: list[Target], finding: Finding) -> float:
+        spans = [(read.position(s), read.position(s) + s.end - s.start) for s in finding.spans]
+        return self.model.probability(
+            candidate_features(read.text, targets, spans, strong=finding.score >= 1.0)
+        )
+
+    def detect(self, post: Post) -> list[Finding]:
+        names = [f for f in post.findings if f.label == "employee_named" and f.employee_id and f.spans]
+        if not names:
+            return []
+        read = post_text(post)
+        targets = targets_of(post, read)
+        dropped = []
+        for f in names:
+            p = self._probability(read, targets, f)
+            if p < self.withdraw:
+                dropped.append(f)
+                logger.debug(
+                    "Name model withdrew employee %s on post %s (probability %.2f that it is the employee).",
+                    f.employee_id,
+                    post.id,
+                    p,
+                )
+        if dropped:
+            post.findings[:] = [f for f in post.findings if not any(f is d for d in dropped)]
+        return []

@@ -1,0 +1,181 @@
+"""The learned name model (detectors.name_model): which names it withdraws, which it keeps, what
+it reads, how a bad model file disables it, and that the shipped model is the one the training
+script makes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from crawler.exceptions import DetectorUnavailable
+from crawler.items import Finding, Post
+from detectors.attribution import Target
+from detectors.base import DetectorContext, DetectorSet
+from detectors.name_model import MODEL_PATH, NameModel, NameModelDetector, candidate_features
+from tests.conftest import REPO
+from tests.detectors.helpers import MINATO, MINATO_ROSTER, detector_set
+from training import train_name_model as trainer
+
+BOSS = "課長の渡辺がまた人の手柄横取りしやがった。クソが。ミナトで機種変してくる"  # the writer's boss
+
+
+def names(text: str, *, model: bool) -> set[str | None]:
+    post = Post(platform="test", source="test", id="t", url="", text=text)
+    detector_set(model=model).run(post)
+    return {f.employee_id for f in post.findings if f.label == "employee_named"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "パワプロで山崎のフォーク打てなさすぎ。ミナトのスマホ投げそうになった",  # a player in a game
+        BOSS,  # the writer's own boss
+    ],
+)
+def test_withdraws_a_namesake_the_rules_take_for_the_employee(text: str) -> None:
+    assert names(text, model=False)  # the rules read the employee …
+    assert not names(text, model=True)  # … the model reads someone who shares the name
+
+
+@pytest.mark.parametrize(
+    ("text", "employee"),
+    [
+        ("Saito at the Minato counter was so rude to me today.", "E004"),
+        ("ミナトの渡辺さん、説明が丁寧で助かった", "E005"),
+        ("ミナト通信の山崎さんにまた怒鳴られた", "E006"),
+        ("田中美咲、ミナト辞めろ", "E001"),  # a full name, no honorific, abuse
+    ],
+)
+def test_keeps_the_employee(text: str, employee: str) -> None:
+    assert names(text, model=True) == {employee}
+
+
+def test_a_withdrawn_name_is_no_target_for_the_abuse_aimed_at_it() -> None:
+    post = Post(platform="test", source="test", id="t", url="", text=BOSS)
+    detector_set(model=False).run(post)
+    assert {f.label for f in post.findings if f.employee_id == "E005"} == {"employee_named", "defamation"}
+    post.findings.clear()
+    detector_set(model=True).run(post)
+    assert [f.label for f in post.findings] == [
+        "company_mentioned"
+    ]  # the boss's misdeed is not the company's
+
+
+def test_features_read_the_names_neighbours() -> None:
+    text = "Saito from Inception would run Minato."
+    feats = candidate_features(text, [Target(29, 35, None, "Minato")], [(0, 5)], strong=False)
+    assert {
+        "k:weak",
+        "lang:en",
+        "pos:start",
+        "L1:^",
+        "R1:from",
+        "R2:inception",
+        "R2s:CAP",
+        "cos:True",
+    } <= set(feats)
+    assert "p:<cand>" in feats and "p:<co>" in feats and "p:saito" not in feats  # the name is a placeholder
+    assert "cod:far" in feats or "cod:8" in feats or "cod:4" in feats
+    ja = "ミナト通信の田中さんが来た。"
+    feats = candidate_features(ja, [Target(0, 5, None, "ミナト通信")], [(6, 8)], strong=False)
+    assert {"lang:ja", "L1:の", "L2:<co>", "R1:さん", "cod:2", "cos:True"} <= set(feats)
+    alone = candidate_features("田中さんが来た", [], [(0, 2)], strong=True)
+    assert {"k:strong", "co:none"} <= set(alone) and not any(f.startswith("cod:") for f in alone)
+
+
+def test_options_override_the_threshold() -> None:
+    text = BOSS
+    for withdraw, kept in ((0.0, True), (1.01, False)):
+        context = DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER, {"name_model": {"withdraw": withdraw}})
+        detectors = DetectorSet.from_paths(
+            {
+                "detectors.company.CompanyMentionDetector": 1,
+                "detectors.names.EmployeeNameDetector": 2,
+                "detectors.name_model.NameModelDetector": 3,
+            },
+            context,
+        )
+        post = Post(platform="test", source="test", id="t", url="", text=text)
+        detectors.run(post)
+        assert any(f.label == "employee_named" for f in post.findings) is kept
+
+
+def test_withdrawal_is_logged_without_the_text(caplog: pytest.LogCaptureFixture) -> None:
+    post = Post(platform="test", source="test", id="p-7", url="", text=BOSS)
+    with caplog.at_level(logging.DEBUG, logger="detectors.name_model"):
+        detector_set(model=True).run(post)
+    (record,) = [r for r in caplog.records if r.name == "detectors.name_model"]
+    assert "E005" in record.getMessage() and "p-7" in record.getMessage()
+    assert "渡辺" not in record.getMessage() and "課長" not in record.getMessage()
+
+
+def test_detector_returns_nothing_and_keeps_other_findings() -> None:
+    context = DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER, {"name_model": {"withdraw": 1.01}})
+    detector = NameModelDetector(context)
+    post = Post(platform="test", source="test", id="t", url="", text="Minato is a scam")
+    company = Finding("company", "company_mentioned", "info", 1.0, "The company.")
+    post.findings.append(company)
+    assert detector.detect(post) == [] and post.findings == [company]
+
+
+def test_a_missing_foreign_or_broken_model_disables_the_detector(tmp_path: Path) -> None:
+    def build(path: Path) -> NameModelDetector:
+        options = {"name_model": {"path": str(path)}}
+        return NameModelDetector(DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER, options))
+
+    with pytest.raises(DetectorUnavailable, match="does not exist; train it"):
+        build(tmp_path / "no.json")
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    for name, change, message in (
+        ("foreign.json", {"format": "other"}, "is not a mamori name model"),
+        ("old.json", {"feature_version": "name-context-0"}, "retrain it"),
+        ("inconsistent.json", {"bias": "high"}, "inconsistent"),
+    ):
+        path = tmp_path / name
+        path.write_text(json.dumps({**data, **change}), encoding="utf-8")
+        with pytest.raises(DetectorUnavailable, match=message):
+            build(path)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(DetectorUnavailable, match="cannot be read"):
+        build(broken)
+    context = DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER, {"name_model": {"path": str(broken)}})
+    disabled = DetectorSet.from_paths({"detectors.name_model.NameModelDetector": 1}, context)
+    assert disabled.detectors == [] and "cannot be read" in next(iter(disabled.disabled.values()))
+
+
+def test_shipped_model_matches_the_corpus() -> None:
+    """Edit training/text and forget to retrain: this fails (python training/train_name_model.py)."""
+    assert trainer.main(["--check"]) == 0
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert model["threshold"] in trainer.GRID
+    held = model["meta"]["held_out"]
+    row = next(r for r in held["thresholds"] if r["threshold"] == model["threshold"])
+    assert row["true_names_withdrawn"] <= trainer.MAX_LOST * held["rules_true_names"]
+    assert row["false_names_withdrawn"] > 0
+
+
+def test_training_script_scores_like_the_detector(tmp_path: Path) -> None:
+    """Train on three small folders: candidates include names the rules refused, the threshold
+    comes from the grid, and the saved weights give the fitted regression's probabilities."""
+    corpus = tmp_path / "training" / "text"
+    for name in ("asahi_gas", "lumen_bank", "precision_en_a"):
+        shutil.copytree(REPO / "training" / "text" / name, corpus / name)
+    folders = sorted(corpus.iterdir())
+    cands = trainer.load_candidates(folders)
+    assert any(c.accepted and c.named for c in cands) and any(not c.accepted and not c.named for c in cands)
+    model = trainer.train(folders)
+    assert model["threshold"] in (0.0, *trainer.GRID)
+    out = tmp_path / "name_model.json"
+    out.write_text(json.dumps(model), encoding="utf-8")
+    loaded = NameModel.load(out)
+    names_, weights, bias = trainer.fit(cands)
+    index = dict(zip(names_, weights, strict=True))
+    for cand in cands[:60]:
+        z = bias + sum(index.get(f, 0.0) for f in cand.features)
+        assert math.isclose(loaded.probability(cand.features), 1 / (1 + math.exp(-z)), abs_tol=2e-3)
