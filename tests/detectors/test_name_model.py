@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from crawler.exceptions import DetectorUnavailable
-from crawler.items import Finding, Post
+from crawler.items import Finding, Post, Span
 from detectors.attribution import Target
 from detectors.base import DetectorContext, DetectorSet
-from detectors.name_model import MODEL_PATH, NameModel, NameModelDetector, candidate_features
+from detectors.name_model import MODEL_PATH, NameModel, NameModelDetector, candidate_features, read_name
 from tests.conftest import REPO
 from tests.detectors.helpers import MINATO, MINATO_ROSTER, detector_set
 from training import train_name_model as trainer
@@ -84,7 +84,14 @@ def test_features_read_the_names_neighbours() -> None:
     ja = "ミナト通信の田中さんが来た。"
     feats = candidate_features(ja, [Target(0, 5, None, "ミナト通信")], [(6, 8)], strong=False)
     assert {"lang:ja", "L1:の", "L2:<co>", "R1:さん", "cod:2", "cos:True"} <= set(feats)
+    manager = candidate_features(
+        "ミナトの工場見学、田中工場長の説明", [Target(0, 3, None, "ミナト")], [(9, 11)], strong=False
+    )
+    assert "role:after" in manager and "role:before" not in manager and "hon:after" not in manager
+    operator = candidate_features("オペの田中に切られた", [], [(3, 5)], strong=False)
+    assert "role:before" in operator and "role:after" not in operator
     alone = candidate_features("田中さんが来た", [], [(0, 2)], strong=True)
+    assert "hon:after" in alone
     assert {"k:strong", "co:none"} <= set(alone) and not any(f.startswith("cod:") for f in alone)
 
 
@@ -179,3 +186,36 @@ def test_training_script_scores_like_the_detector(tmp_path: Path) -> None:
     for cand in cands[:60]:
         z = bias + sum(index.get(f, 0.0) for f in cand.features)
         assert math.isclose(loaded.probability(cand.features), 1 / (1 + math.exp(-z)), abs_tol=2e-3)
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "name", "beside"),
+    [
+        ("ミナト通信の田中さんが来た", (0, 5), (6, 8), True),
+        ("Tanaka from Minato called me", (12, 18), (0, 6), True),
+        ("田中さんが来た。ミナト通信で機種変した", (8, 13), (0, 2), False),  # another sentence
+        ("Tanaka, the one who always sings karaoke loudly, works at Minato", (58, 64), (0, 6), False),
+    ],
+)
+def test_a_name_beside_the_company_is_kept_unscored(
+    text: str, company: tuple[int, int], name: tuple[int, int], beside: bool
+) -> None:
+    targets = [Target(*company, None, text[slice(*company)]), Target(*name, "E001", text[slice(*name)])]
+    assert read_name(text, targets, [name]).beside_company() is beside
+    finding = Finding(
+        "names", "employee_named", "low", 0.75, "Names E001.", (Span(*name, text[slice(*name)]),), "E001"
+    )
+    mention = Finding("company", "company_mentioned", "info", 1.0, "The company.", (Span(*company, "co"),))
+    post = Post(platform="test", source="test", id="t", url="", text=text)
+    post.findings += [mention, finding]
+    detector = NameModelDetector(DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER))
+    assert (detector.probability(post, finding) == 1.0) is beside
+
+
+def test_the_threshold_choice_never_counts_names_beside_the_company() -> None:
+    near = trainer.Candidate("a", (), named=False, accepted=True, beside=True)
+    far = trainer.Candidate("a", (), named=False, accepted=True, beside=False)
+    right = trainer.Candidate("a", (), named=True, accepted=True, beside=False)
+    _, figures = trainer.choose_threshold([near, far, right], [0.0, 0.0, 0.9])
+    assert all(row["false_names_withdrawn"] == 1 for row in figures["thresholds"])
+    assert all(row["true_names_withdrawn"] == 0 for row in figures["thresholds"])
