@@ -51,7 +51,7 @@ BLIND = {
     "aozora_bento": (0.95, 0, 0.98, 0.99),
     "cobalt_cloud": (0.91, 0, 0.99, 0.99),
     "momiji_ryokan": (0.86, 0, 0.98, 0.92),  # employee recall 1.000 -> 0.947 with the name model
-    "takumi_koumuten": (0.91, 2, 0.99, 0.99),
+    "takumi_koumuten": (0.92, 1, 0.99, 0.99),
     "tokiwa_railway": (0.93, 2, 0.98, 0.89),  # 1 clean post flagged with the ninth-round model
     "harborline": (0.84, 0, 0.95, 0.97),
     # Fifth round: written as training folders (half of every label's positives indirect), held out.
@@ -61,15 +61,16 @@ BLIND = {
     "hibari_kotsu": (0.88, 1, 0.98, 0.93),
     # crestline_motors: 0.678 / 1 when drawn; 0.619 / 2 with the seventh-round model; employee
     # recall 0.870 -> 0.855 with the name model.
-    "crestline_motors": (0.61, 1, 0.98, 0.83),
+    "crestline_motors": (0.61, 1, 0.98, 0.84),
     "quickcart": (0.82, 0, 0.99, 0.97),
     "ember_games": (0.76, 3, 0.96, 0.97),  # 3 clean posts flagged before the sixth-round model
     "sakae_systems": (0.76, 2, 0.99, 0.96),
     # Sixth round: four "off-topic" sets (the company named in passing, abuse aimed elsewhere) and
     # two indirect ones, written as training folders and held out.
-    "streaming_ot": (0.78, 4, 0.98, 0.99),
-    "konbini_ot": (0.80, 6, 0.90, 0.99),  # 0.858 / 5 clean flagged with the ninth-round model
-    "game_studio_ot": (0.88, 5, 0.98, 0.96),  # 4 clean posts flagged with the ninth-round model
+    "streaming_ot": (0.79, 3, 0.98, 0.94),  # employee recall 1.000 -> 0.966 with the 194-folder name model
+    "konbini_ot": (0.83, 4, 0.90, 0.99),  # 0.858 / 5 clean flagged with the ninth-round model
+    # game_studio_ot: 4 clean posts flagged with the ninth-round model, 5 and 7 in the tenth round.
+    "game_studio_ot": (0.88, 7, 0.98, 0.96),
     "rideshare_ot": (0.70, 3, 0.99, 0.99),  # 0.788 with the seventh-round model, 0.727 with the ninth
     "hair_salon_in": (0.88, 2, 0.96, 0.94),  # 0 clean posts flagged with the seventh-round model
     "pet_clinic_in": (0.78, 3, 0.94, 0.90),
@@ -81,27 +82,33 @@ BLIND = {
 # the last four.
 NAMESAKES = {
     "sports_bar_nm": (0.92, 1, 0.94, 0.96),  # employee recall 1.000 -> 0.982 with the name model
-    "hardware_store_nm": (0.84, 1, 0.87, 0.97),
+    "hardware_store_nm": (0.85, 1, 0.90, 0.97),
     "mobile_shop_nm": (0.89, 1, 0.96, 0.97),
     "vet_clinic_nm": (0.86, 0, 0.94, 0.97),
     "cinema_chain_nm": (0.82, 1, 0.92, 0.95),
-    "gym_chain_nm": (0.88, 0, 0.94, 0.95),
-    "ramen_chain_nm": (0.88, 3, 0.92, 0.97),
+    "gym_chain_nm": (0.89, 0, 0.94, 0.95),
+    "ramen_chain_nm": (0.88, 2, 0.92, 0.97),
     "regional_bank_nm": (0.94, 0, 0.96, 0.92),  # employee recall 0.963 -> 0.944 with the name model
     # Written after the names rules and measured once, unseen (blind): 0.79 -> 0.87 pooled
     # employee precision against the rules as they were before the eighth round.
     # bakery_cafe_nm: "Hearth & Crumb" was not found before the ninth round (0.772, employee P 0.918).
-    "bakery_cafe_nm": (0.84, 2, 0.88, 0.98),  # 1 clean post flagged with the ninth-round model
-    "car_dealer_nm": (0.91, 0, 0.87, 0.96),
+    "bakery_cafe_nm": (0.84, 1, 0.93, 0.98),  # 1 clean post flagged with the ninth-round model
+    "car_dealer_nm": (0.92, 0, 0.89, 0.96),
     "pharmacy_chain_nm": (0.91, 1, 0.94, 0.96),
     "taxi_company_nm": (0.88, 1, 0.89, 0.99),
     # Tenth round: written with the eighth round's brief, drawn by lot from 16 before anything was
     # measured; the other 12 are training folders. Measured once before the name model was
     # trained on those 12: employee precision 0.818 pooled.
     "bike_shop_nm": (0.89, 1, 0.87, 0.96),
-    "car_wash_nm": (0.86, 1, 0.83, 0.94),
-    "electronics_store_nm": (0.88, 1, 0.89, 0.96),
+    "car_wash_nm": (0.89, 0, 0.83, 0.94),
+    "electronics_store_nm": (0.91, 0, 0.90, 0.96),
     "sento_nm": (0.88, 0, 0.86, 0.92),
+    # Tenth round, second batch of 16 (the same brief), four drawn by lot before anything was
+    # measured: employee precision 0.804 pooled with the name model off, 0.903 with it.
+    "aquarium_nm": (0.85, 3, 0.85, 0.92),
+    "music_school_nm": (0.86, 2, 0.89, 0.98),
+    "tire_shop_nm": (0.89, 1, 0.86, 0.98),
+    "tutoring_app_nm": (0.82, 1, 0.92, 0.96),
 }
 
 
