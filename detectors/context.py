@@ -302,13 +302,14 @@ def condemned(text: str, start: int, end: int) -> bool:
     rel = start - s_start
     quoted = in_quotes(text, start, end)
     reported = bool(_REPORT_JA.search(sentence[rel:]) or _REPORT_EN.search(sentence))
-    condemn = bool(_CONDEMN_JA.search(sentence[rel:]) or _CONDEMN_EN.search(sentence))
-    if (quoted or reported) and condemn:
+    if not (quoted or reported):
+        return False  # neither quoted nor reported: nothing to condemn
+    if _CONDEMN_JA.search(sentence[rel:]) or _CONDEMN_EN.search(sentence):
         return True
     # The condemnation may follow in the next sentence: 「詐欺」と書かれていた。ひどい。
     if quoted and reported:
         return True
-    if (quoted or reported) and s_end < len(text):
+    if s_end < len(text):
         n_start, n_end = sentence_of(text, s_end)
         nxt = text[n_start:n_end]
         return bool(_CONDEMN_JA.search(nxt) or _CONDEMN_EN.search(nxt)) and len(nxt) < 60
