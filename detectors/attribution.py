@@ -57,8 +57,7 @@ def targets_of(post: Post, read: PostText | None = None) -> list[Target]:
         else:
             continue
         for s in f.spans:
-            start = read.position(s)
-            out.append(Target(start, start + s.end - s.start, eid, s.text))
+            out.append(Target(*read.bounds(s), eid, s.text))
     return sorted(out, key=lambda t: t.start)
 
 

@@ -56,6 +56,11 @@ class PostText:
         """Where ``span`` starts in :attr:`text`."""
         return span.start if span.field == "title" else span.start + self.body_start
 
+    def bounds(self, span: Span) -> tuple[int, int]:
+        """``(start, end)`` of ``span`` in :attr:`text`."""
+        start = self.position(span)
+        return start, start + span.end - span.start
+
     def spans(self, ranges: list[tuple[int, int]]) -> tuple[Span, ...]:
         """Sorted, merged spans (title first) for ranges of :attr:`text`."""
         merged: list[list[int]] = []

@@ -170,6 +170,10 @@ def is_foreign(emp: Employee) -> bool:
 
 
 _ROLES = "|".join(re.escape(compact_key(w)) for w in sorted(ROLE_WORDS, key=len, reverse=True))
+# A sentence break anywhere in a stretch of text (a terminator, or a full stop before a space):
+# a name and a company with one between them are not "the company's person".
+SENTENCE_BREAK = re.compile(r"[。！？!?\n]|\.\s")
+
 # A role word right before a name (オペの田中, operator Tanaka) or right after it (田中店長), over
 # compact text.
 ROLE_BEFORE = re.compile(f"(?:{_ROLES}|[\u4e00-\u9fff]{{1,4}}(?:員|師|士|長))(?:の|さん|の人|のひと|of|at)?$")

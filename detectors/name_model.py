@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +38,7 @@ from crawler.items import Finding, Post
 from detectors.attribution import Target, targets_of
 from detectors.base import Detector, DetectorContext
 from detectors.fields import PostText, post_text
-from detectors.name_keys import HONORIFICS, ROLE_AFTER, ROLE_BEFORE
+from detectors.name_keys import HONORIFICS, ROLE_AFTER, ROLE_BEFORE, SENTENCE_BREAK
 from detectors.normalize import compact, compact_key, has_japanese
 from detectors.text_features import Token, tokens
 
@@ -50,10 +49,15 @@ FORMAT = "mamori-name-model"
 FEATURE_VERSION = "name-context-2"
 """Stored in a trained model: a model trained on other features is refused, not misread."""
 
-_SENTENCE_END = re.compile(r"[。！？!?\n]|\.\s")
 _CAND, _CO = "<cand>", "<co>"
 _WINDOW = 6  # tokens each side of the name that count as its neighbourhood
 _HONORIFICS = tuple(sorted({compact_key(h) for h in HONORIFICS}, key=len, reverse=True))
+
+
+def matched_in_full(finding: Finding) -> bool:
+    """Whether the names detector found ``finding``'s employee by a full name or alias (score
+    1.0), not by a partial name that needed company or role context (0.75)."""
+    return finding.score >= 1.0
 
 
 def _distance(d: int) -> str:
@@ -73,7 +77,7 @@ class NameReading:
 
     def same_sentence(self, i: int, j: int) -> bool:
         a, b = sorted((self.toks[i][1], self.toks[j][1]))
-        return not _SENTENCE_END.search(self.text, a, b)
+        return not SENTENCE_BREAK.search(self.text, a, b)
 
     def beside_company(self) -> bool:
         """The name is within two words of the company's mention in its sentence (ミナト通信の
@@ -207,11 +211,10 @@ class NameModelDetector(Detector):
         return self._probability(read, targets_of(post, read), finding)
 
     def _probability(self, read: PostText, targets: list[Target], finding: Finding) -> float:
-        spans = [(read.position(s), read.position(s) + s.end - s.start) for s in finding.spans]
-        reading = read_name(read.text, targets, spans)
+        reading = read_name(read.text, targets, [read.bounds(s) for s in finding.spans])
         if reading.beside_company():
             return 1.0  # kept without scoring (NameReading.beside_company)
-        return self.model.probability(features_of(reading, strong=finding.score >= 1.0))
+        return self.model.probability(features_of(reading, strong=matched_in_full(finding)))
 
     def detect(self, post: Post) -> list[Finding]:
         names = [f for f in post.findings if f.label == "employee_named" and f.employee_id and f.spans]

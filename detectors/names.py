@@ -28,6 +28,7 @@ from detectors.name_keys import (
     HONORIFICS,
     ROLE_AFTER,
     ROLE_BEFORE,
+    SENTENCE_BREAK,
     WeakKey,
     is_foreign,
     is_kana,
@@ -50,7 +51,6 @@ _TITLE_AFTER = re.compile(
     r"\s?(?:president|ceo|owner|the owner|the boss)\b)",
     re.IGNORECASE,
 )
-_GAP_END = re.compile(r"[。！？!?\n]|\.\s")
 _KANJI_TITLE = re.compile(r"[\u4e00-\u9fff]{0,3}(?:員|師|士|医)(?![\u4e00-\u9fff])")  # 山﨑検定員, 中村技師
 
 
@@ -190,12 +190,7 @@ class EmployeeNameDetector(Detector):
         # The company detector's mentions when it ran and found some (they include its short
         # and masked forms); else this detector's own search of the aliases.
         own = tuple(
-            sorted(
-                (read.position(s), read.position(s) + s.end - s.start)
-                for f in post.findings
-                if f.label == "company_mentioned"
-                for s in f.spans
-            )
+            sorted(read.bounds(s) for f in post.findings if f.label == "company_mentioned" for s in f.spans)
         ) or tuple((c.o_start, c.o_end) for c in self.company.search(original, folded))
         company_context = bool(own)
         others: set[str] = set()  # names that are part of someone else's name in this post
@@ -246,7 +241,8 @@ class EmployeeNameDetector(Detector):
                 ):
                     continue  # 近所の病院の院長, 院長室
                 near = any(
-                    0 <= r.o_start - e <= 8 and not _GAP_END.search(original[e : r.o_start]) for _, e in own
+                    0 <= r.o_start - e <= 8 and not SENTENCE_BREAK.search(original[e : r.o_start])
+                    for _, e in own
                 ) or self._with_company(original, r.o_end, own)
                 if not near:
                     continue  # the role must be the company's: あさひ歯科の院長, lead producer at Ridgeline

@@ -179,7 +179,7 @@ class PersonalInfoDetector(Detector):
             return next((i for i, (s, e) in enumerate(sents) if s <= pos < e), len(sents) - 1)
 
         name_at = [(sent_index(read.position(s)), f.employee_id) for f in named for s in f.spans]
-        name_spans = [(read.position(s), read.position(s) + s.end - s.start) for f in named for s in f.spans]
+        name_spans = [read.bounds(s) for f in named for s in f.spans]
         by_employee: dict[str, list[tuple[Span, str]]] = {}
         patterns = self.patterns if has_japanese(text) else self.patterns_latin
         for k, m in patterns.finditer(folded.text):

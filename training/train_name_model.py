@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from detectors.name_model import FEATURE_VERSION, FORMAT, features_of, read_name  # noqa: E402
+from detectors.name_model import FEATURE_VERSION, FORMAT, features_of, matched_in_full, read_name  # noqa: E402
 from training.train_text_model import corpus_digest, corpus_folders  # noqa: E402
 
 OUT = REPO / "detectors" / "data" / "name_model.json"
@@ -71,10 +71,7 @@ def load_candidates(folders: Sequence[Path]) -> list[Candidate]:
             read = post_text(post)
             targets = targets_of(post, read)
             found = {
-                f.employee_id: (
-                    f.score >= 1.0,
-                    [(read.position(s), read.position(s) + s.end - s.start) for s in f.spans],
-                )
+                f.employee_id: (matched_in_full(f), [read.bounds(s) for s in f.spans])
                 for f in post.findings
                 if f.label == "employee_named" and f.employee_id and f.spans
             }
