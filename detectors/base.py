@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
+from pathlib import Path
 from typing import Any, ClassVar
 
 from crawler.exceptions import ConfigError, DetectorError, DetectorUnavailable
@@ -21,6 +22,17 @@ from crawler.items import Finding, Post
 from crawler.roster import Roster
 
 logger = logging.getLogger(__name__)
+
+
+def file_version(path: Path) -> tuple[str, int, int]:
+    """``(path, mtime_ns, size)``: the cache key of a model file read once per process, so a
+    long-running process (daemon, portal) reads a retrained file again instead of keeping the
+    old one. A missing file gives zeros (its reader raises the error)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return str(path), 0, 0
+    return str(path), stat.st_mtime_ns, stat.st_size
 
 
 @dataclass(frozen=True)

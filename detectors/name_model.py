@@ -36,7 +36,7 @@ from typing import Any
 from crawler.exceptions import DetectorUnavailable
 from crawler.items import Finding, Post
 from detectors.attribution import Target, targets_of
-from detectors.base import Detector, DetectorContext
+from detectors.base import Detector, DetectorContext, file_version
 from detectors.fields import PostText, post_text
 from detectors.name_keys import HONORIFICS, ROLE_AFTER, ROLE_BEFORE, SENTENCE_BREAK
 from detectors.normalize import compact, compact_key, has_japanese
@@ -162,7 +162,8 @@ class NameModel:
 
     @classmethod
     def load(cls, path: Path) -> NameModel:
-        return _load(str(path))
+        """The model in ``path``, read once per process while the file is unchanged."""
+        return _load(*file_version(path))
 
     def probability(self, features: Sequence[str]) -> float:
         z = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
@@ -170,7 +171,7 @@ class NameModel:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> NameModel:
+def _load(path: str, mtime_ns: int, size: int) -> NameModel:
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -40,7 +40,7 @@ import numpy as np
 from crawler.exceptions import DetectorUnavailable
 from crawler.items import Finding, Post
 from detectors.attribution import Target, attribute, targets_of
-from detectors.base import Detector, DetectorContext
+from detectors.base import Detector, DetectorContext, file_version
 from detectors.context import answered_no, condemned, fictional, is_news, negated
 from detectors.fields import post_text
 from detectors.harassment import DESCRIPTION, SEVERITY
@@ -91,11 +91,7 @@ class TextModel:
     def load(cls, path: Path) -> TextModel:
         """The model in ``path``, read once per process while the file is unchanged (it is
         immutable, so every detector set of the process shares it)."""
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            stat = None
-        return _load(str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+        return _load(*file_version(path))
 
     @classmethod
     def _read(cls, path: Path) -> TextModel:

@@ -156,6 +156,19 @@ def test_a_missing_foreign_or_broken_model_disables_the_detector(tmp_path: Path)
     assert disabled.detectors == [] and "cannot be read" in next(iter(disabled.disabled.values()))
 
 
+def test_a_retrained_model_file_is_read_again(tmp_path: Path) -> None:
+    """A long-running process (daemon, portal) picks up a retrained file without a restart."""
+    path = tmp_path / "name_model.json"
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(data), encoding="utf-8")
+    first = NameModel.load(path)
+    assert NameModel.load(path) is first  # read once while the file is unchanged
+    retrained = {**data, "threshold": 0.5, "bias": data["bias"] + 1.0, "note": "retrained"}  # a new size
+    path.write_text(json.dumps(retrained), encoding="utf-8")
+    second = NameModel.load(path)
+    assert second is not first and second.threshold == 0.5 and second.bias == data["bias"] + 1.0
+
+
 def test_shipped_model_matches_the_corpus() -> None:
     """Edit training/text and forget to retrain: this fails (python training/train_name_model.py)."""
     assert trainer.main(["--check"]) == 0
