@@ -7,10 +7,15 @@ detector reads the same post through a linear model trained on labelled posts
 mentions replaced by placeholders, so it learns how harassment of *a* target is phrased, not
 words about one company.
 
-- **Adds** a label the rules missed when the model's probability reaches the label's ``add``
+The word model's probabilities and the rules' findings are joined per label by a learned
+combiner (:mod:`detectors.combiner`, trained with the model): its probability reads every
+label's word probability, the rules' findings and whether the words the model leans on are
+set aside by their context (condemned, denied, answered "no", news, fiction).
+
+- **Adds** a label the rules missed when the combined probability reaches the label's ``add``
   threshold and the post names a target. The finding's spans are the words that weighed most
   for the label, and its explanation says it comes from the model, with its probability.
-- **Withdraws** a rule finding when the model gives the label a probability under the label's
+- **Withdraws** a rule finding when the combined probability is under the label's
   ``withdraw`` threshold (an answered "is it a scam? — no", a quoted insult condemned, a
   game): the rules' commonest false alarms on unseen posts. Withdrawn findings are logged at
   DEBUG with the post id; the model never withdraws ``personal_info`` found by its patterns
@@ -20,8 +25,9 @@ The model is shipped in the package: ``detectors/data/text_model.json`` (labels,
 thresholds, how it was trained) with the feature names (``text_model.features.txt``) and a
 float32 weight matrix (``text_model.weights.f32``) beside it, read in about 20 ms; a missing,
 foreign or inconsistent model disables the detector with the reason logged. Options
-(``[detectors.options.text_model]``): ``path`` (another model file), ``add`` and
-``withdraw`` (one threshold for every label, overriding the file's), ``withdraw_enabled``.
+(``[detectors.options.text_model]``): ``path`` (another model file), ``add``, ``withdraw`` and
+``withdraw_strong`` (one threshold for every label, overriding the file's), ``strong_margin``,
+``withdraw_enabled``.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import json
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +47,7 @@ from crawler.exceptions import DetectorUnavailable
 from crawler.items import Finding, Post
 from detectors.attribution import Target, attribute, targets_of
 from detectors.base import Detector, DetectorContext, file_version
+from detectors.combiner import Combiner
 from detectors.context import answered_no, condemned, fictional, is_news, negated
 from detectors.fields import post_text
 from detectors.harassment import DESCRIPTION, SEVERITY
@@ -53,7 +60,8 @@ LABELS = ("defamation", "insult", "threat", "discrimination", "sexual", "persona
 DESCRIPTION_ALL = {**DESCRIPTION, "personal_info": "Personal information of an employee"}
 _KEEP = frozenset({"personal_info"})  # never withdrawn: a phone number is a phone number
 STRONG_FINDING = 0.85  # a rule finding from a lexicon word or pattern, not a weak cue
-STRONG_MARGIN = 1.0  # the default weight of words against a label that withdraws a strong finding
+STRONG_MARGIN = 1.0  # the weight of words against a label that withdraws a strong finding
+THRESHOLDS = ("add", "withdraw", "withdraw_strong")  # the model file's thresholds, and the options
 
 
 def rule_strength(findings: Iterable[Finding]) -> dict[str, float]:
@@ -65,16 +73,42 @@ def rule_strength(findings: Iterable[Finding]) -> dict[str, float]:
     return out
 
 
-def withdraws(
-    label: str, p: float, evidence: float, strength: float, *, below: float, margin: float = STRONG_MARGIN
+@dataclass(frozen=True)
+class Limits:
+    """The thresholds of one label (:func:`kept`)."""
+
+    add: float
+    withdraw: float
+    withdraw_strong: float
+    margin: float = STRONG_MARGIN
+
+
+def kept(
+    label: str, strength: float | None, p: float, evidence: float, limits: Limits, *, condemned: bool = False
 ) -> bool:
-    """Whether the model withdraws the rules' ``label``: its probability ``p`` is under ``below``;
-    a strong finding (a lexicon word, ``strength`` ≥ 0.85) only when the post's words speak
-    against it (``evidence`` ≤ −``margin``), not for lack of evidence (田中、ぶっ殺す。 is short,
-    not doubtful); ``personal_info`` never. The training script decides with this too."""
-    if label in _KEEP or p >= below:
-        return False
-    return strength < STRONG_FINDING or evidence <= -margin
+    """Whether ``label`` is in the post's labels, given the combined probability ``p``, the
+    rules' strongest finding of it (``strength``, None when they found none) and the evidence of
+    the post's words for it (the sum of their weights in the word model):
+
+    - a label the rules did not find is added when ``p`` reaches ``limits.add``, unless no word weighs
+      for it or the words that weigh most are quoted to be ``condemned`` (abuse quoted only to
+      condemn it is never flagged; the other contexts the rules set aside — denied, answered
+      "no", news, fiction — weigh through the combiner's probability);
+    - one they found stays unless ``p`` is under ``limits.withdraw``;
+    - a strong finding (a lexicon word or pattern, score ≥ 0.85) is withdrawn only when ``p`` is
+      under ``limits.withdraw_strong`` *and* the post's words speak against it (``evidence`` ≤
+      −``limits.margin``), not for lack of evidence: 田中、ぶっ殺す。 is short, not doubtful, and a word
+      model reads 社員全員ぶっ殺す as it reads the threats aimed at someone else in its corpus;
+    - ``personal_info`` always stays (a phone number is what it is).
+
+    The training script decides with this too."""
+    if strength is None:
+        return p >= limits.add and not condemned
+    if label in _KEEP:
+        return True
+    if strength >= STRONG_FINDING:
+        return p >= limits.withdraw_strong or evidence > -limits.margin
+    return p >= limits.withdraw
 
 
 @dataclass(frozen=True)
@@ -83,9 +117,9 @@ class TextModel:
     bias: tuple[float, ...]
     index: Mapping[str, int]  # feature name -> row of ``matrix`` (from 1)
     matrix: Any  # numpy float32, (1 + features) × labels; row 0 is zeros
-    add: Mapping[str, float]
-    withdraw: Mapping[str, float]
+    thresholds: Mapping[str, Mapping[str, float]]  # kind (THRESHOLDS) -> label -> threshold
     meta: Mapping[str, Any]
+    combiner: Combiner | None = None  # how the probabilities and the rules' findings join
 
     @classmethod
     def load(cls, path: Path) -> TextModel:
@@ -124,7 +158,22 @@ class TextModel:
                 f"The text model {path} is inconsistent: {len(names)} features but {matrix.size} weights "
                 f"for {len(labels)} labels. Retrain it."
             )
-        return cls.of(labels, data["bias"], names, matrix.reshape(len(names), len(labels)), data)
+        model = cls.of(labels, data["bias"], names, matrix.reshape(len(names), len(labels)), data)
+        if any(set(model.thresholds[kind]) != set(labels) for kind in THRESHOLDS):
+            raise DetectorUnavailable(
+                f"The text model {path} lacks thresholds ({', '.join(THRESHOLDS)} for every label); "
+                "retrain it with training/train_text_model.py."
+            )
+        try:
+            combiner = Combiner.from_json(data["combiner"], labels)
+        except KeyError:
+            raise DetectorUnavailable(
+                f"The text model {path} has no combiner (it was trained before the eleventh round); "
+                "retrain it with training/train_text_model.py."
+            ) from None
+        except (TypeError, ValueError) as exc:
+            raise DetectorUnavailable(f"The text model {path} is inconsistent: {exc}. Retrain it.") from None
+        return replace(model, combiner=combiner)
 
     @classmethod
     def of(
@@ -143,8 +192,7 @@ class TextModel:
             bias=tuple(bias),
             index=dict(zip(names, range(1, len(names) + 1), strict=True)),
             matrix=np.vstack([zero, np.asarray(weights, dtype="<f4")]),
-            add=data.get("thresholds", {}).get("add", {}),
-            withdraw=data.get("thresholds", {}).get("withdraw", {}),
+            thresholds={kind: data.get("thresholds", {}).get(kind, {}) for kind in THRESHOLDS},
             meta=data.get("meta", {}),
         )
 
@@ -175,19 +223,45 @@ class TextModel:
         return [(s, e) for _, s, e in sorted(best.values(), reverse=True)[:top]]
 
 
+def _set_aside_but_not_condemned(text: str, start: int, end: int, label: str) -> bool:
+    if negated(text, start, end) or answered_no(text, start):
+        return True
+    if label in ("defamation", "threat") and is_news(text, start):
+        return True
+    return label == "threat" and fictional(text, start)
+
+
 def context_blocks(text: str, spans: Sequence[tuple[int, int]], label: str) -> bool:
     """True when the words the model leans on are in a context the rules read as not the
     writer's claim: condemned or refuted (「クズ」呼ばわりはやめよう, "Someone posted that they
     are morons. That's cruel"), denied, answered "no", news (defamation, threats), fiction or a
-    game (threats). The model adds what no rule saw, not what a rule saw and set aside."""
-    for start, end in spans:
-        if condemned(text, start, end) or negated(text, start, end) or answered_no(text, start):
-            return True
-        if label in ("defamation", "threat") and is_news(text, start):
-            return True
-        if label == "threat" and fictional(text, start):
-            return True
-    return False
+    game (threats)."""
+    return any(
+        condemned(text, start, end) or _set_aside_but_not_condemned(text, start, end, label)
+        for start, end in spans
+    )
+
+
+def set_aside(text: str, top: Sequence[tuple[int, int]], label: str) -> bool:
+    """No word weighs for the label, or the words that weigh most are set aside by their
+    context (:func:`context_blocks`): an input of the combiner."""
+    return not top or context_blocks(text, top, label)
+
+
+def read_context(text: str, top: Sequence[tuple[int, int]], label: str) -> tuple[bool, bool]:
+    """``(set aside, quoted to be condemned)`` for the words that weigh most for ``label``.
+    Set aside: :func:`set_aside`. Quoted to be condemned: no word weighs for the label, or one of
+    them is quoted or reported to be condemned (「クズ」呼ばわりはやめよう, "Someone posted that they
+    are morons. That's cruel"); the model never adds a label there. The training script reads
+    posts with this too."""
+    if not top:
+        return True, True
+    aside = False
+    for start, end in top:
+        if condemned(text, start, end):
+            return True, True
+        aside = aside or _set_aside_but_not_condemned(text, start, end, label)
+    return aside, False
 
 
 def companion_files(path: Path) -> tuple[Path, Path]:
@@ -214,14 +288,15 @@ class TextModelDetector(Detector):
         super().__init__(context)
         opts = context.options_for(self.name)
         self.model = TextModel.load(Path(opts.get("path") or MODEL_PATH))
-        self.add = {lab: float(opts.get("add", self.model.add[lab])) for lab in self.model.labels}
-        self.withdraw = {
-            lab: float(opts.get("withdraw", self.model.withdraw[lab])) for lab in self.model.labels
-        }
-        self.withdraw_enabled = bool(opts.get("withdraw_enabled", True))
-        self.strong_margin = float(
-            opts.get("strong_margin", self.model.meta.get("strong_margin", STRONG_MARGIN))
-        )
+        self.limits: dict[str, Limits] = {}
+        margin = float(opts.get("strong_margin", self.model.meta.get("strong_margin", STRONG_MARGIN)))
+        for lab in self.model.labels:
+            add, withdraw, strong = (
+                float(opts.get(kind, self.model.thresholds[kind][lab])) for kind in THRESHOLDS
+            )
+            if not opts.get("withdraw_enabled", True):
+                withdraw = strong = -1.0
+            self.limits[lab] = Limits(add, withdraw, strong, margin)
 
     def detect(self, post: Post) -> list[Finding]:
         read = post_text(post)
@@ -232,27 +307,32 @@ class TextModelDetector(Detector):
             return []
         strength = rule_strength(post.findings)
         probs, evidence = self.model.scores(feature_names(read.text, targets))
+        combiner = self.model.combiner
+        assert combiner is not None  # TextModel.load refuses a model without one
         spanned: list[tuple[str, int, int]] | None = None  # the features with spans, made once
         out: list[Finding] = []
-        for i, label in enumerate(self.model.labels):
-            p = probs[i]
+        both = combiner.probabilities(probs, strength)
+        for label, (p_claim, p_aside), ev in zip(self.model.labels, both, evidence, strict=True):
+            limits = self.limits[label]
             if label in strength:
-                if self.withdraw_enabled and withdraws(
-                    label,
-                    p,
-                    evidence[i],
-                    strength[label],
-                    below=self.withdraw[label],
-                    margin=self.strong_margin,
-                ):
-                    self._withdraw(post, label, p)
+                claim = kept(label, strength[label], p_claim, ev, limits)
+                if claim != kept(label, strength[label], p_aside, ev, limits):
+                    # the decision depends on whether the words it leans on are set aside
+                    if spanned is None:
+                        spanned = features(read.text, targets)
+                    if set_aside(read.text, self.model.evidence(spanned, label), label):
+                        claim, p_claim = not claim, p_aside
+                if not claim:
+                    self._withdraw(post, label, p_claim)
                 continue
-            if p < self.add[label]:
+            if not (kept(label, None, p_claim, ev, limits) or kept(label, None, p_aside, ev, limits)):
                 continue
             if spanned is None:
                 spanned = features(read.text, targets)
             top = self.model.evidence(spanned, label)
-            if not top or context_blocks(read.text, top, label):
+            aside, condemned_words = read_context(read.text, top, label)
+            p = p_aside if aside else p_claim
+            if not kept(label, None, p, ev, limits, condemned=condemned_words):
                 continue
             spans = read.spans(top)
             anchor = top[0]

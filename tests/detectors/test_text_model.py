@@ -59,7 +59,7 @@ def test_adds_what_the_rules_miss_and_explains_it(text: str, label: str) -> None
     assert added.employee_id == "E001"
     assert added.severity == "critical"
     assert "text model" in added.explanation and "probability" in added.explanation
-    assert added.score >= TextModel.load(MODEL_PATH).add[label]
+    assert added.score >= TextModel.load(MODEL_PATH).thresholds["add"][label]
     assert_spans_original(text, [added])
 
 
@@ -72,6 +72,7 @@ def test_withdraws_a_weak_rule_finding_it_finds_unlikely() -> None:
     "text",
     [
         "田中美咲、ぶっ殺す。",  # short, not doubtful: a strong rule finding needs words against it
+        "ミナト通信の社員全員ぶっ殺す。",  # the word model reads it as threats aimed at anyone
         "Minato Tsushin agents are brainless morons.",
         "ミナト通信の佐藤健太の電話番号は090-1234-5678。",  # personal information is never withdrawn
     ],
@@ -80,6 +81,13 @@ def test_keeps_strong_findings_without_evidence_against_them(text: str) -> None:
     rules = {f.label for f in run(text, model=False)} & HARASSMENT
     assert rules
     assert rules <= {f.label for f in run(text)}
+
+
+def test_never_adds_what_is_quoted_to_be_condemned() -> None:
+    """The issue's hard negative: abuse quoted only to condemn it. The combiner weighs the other
+    contexts (denied, news, fiction); this one is a rule."""
+    text = "Someone posted that Minato Tsushin staff are morons. That's cruel and untrue."
+    assert not HARASSMENT & {f.label for f in run(text)}
 
 
 def test_detector_set_returns_only_findings_still_there() -> None:
@@ -112,7 +120,10 @@ def test_features_replace_targets_with_placeholders() -> None:
 
 def test_options_override_the_thresholds() -> None:
     context = DetectorContext(
-        MINATO[0], MINATO[1], MINATO_ROSTER, {"text_model": {"add": 1.01, "withdraw": 0.0}}
+        MINATO[0],
+        MINATO[1],
+        MINATO_ROSTER,
+        {"text_model": {"add": 1.01, "withdraw": 0.0, "withdraw_strong": 0.0}},
     )
     detector = TextModelDetector(context)
     post = post_of(TAKEN_BACK)
