@@ -132,6 +132,18 @@ def test_options_override_the_thresholds() -> None:
     assert "defamation" in {f.label for f in post.findings}  # … and withdraws nothing
 
 
+def test_withdraw_enabled_false_only_adds() -> None:
+    context = DetectorContext(
+        MINATO[0], MINATO[1], MINATO_ROSTER, {"text_model": {"withdraw_enabled": False}}
+    )
+    detector = TextModelDetector(context)
+    assert all(lim.withdraw < 0 and lim.withdraw_strong < 0 for lim in detector.limits.values())
+    post = post_of(TAKEN_BACK)
+    detector_set(model=False).run(post)
+    detector.detect(post)
+    assert "defamation" in {f.label for f in post.findings}  # the default withdraws it (above)
+
+
 def test_a_missing_or_foreign_model_disables_the_detector_with_a_reason(tmp_path: Path) -> None:
     context = DetectorContext(
         MINATO[0], MINATO[1], MINATO_ROSTER, {"text_model": {"path": str(tmp_path / "no.json")}}
