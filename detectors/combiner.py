@@ -13,7 +13,7 @@ corpus (``training/train_text_model.py``): a logistic regression over
 - the strength of the rules' finding of every label (none, or its score in quarters);
 - the label's own probability crossed with "the rules found it" and with "the words the model
   leans on are in a context the rules set aside" (condemned, denied, answered "no", news,
-  fiction: :func:`detectors.text_model.context_blocks`).
+  fiction: :func:`detectors.text_model.set_aside`).
 
 Every input is one of a few bins, so the combiner is a table of weights in the model file: how
 much a given probability or rule finding of one label moves another. Scoring a post is a few
@@ -52,19 +52,28 @@ def dimension(n_labels: int) -> int:
     return n_labels * N_BINS + n_labels * RULE_BINS + 4 * N_BINS
 
 
-def active(j: int, pbins: Sequence[int], rbins: Sequence[int], blocked: bool) -> list[int]:
-    """The indices of the inputs that are on for label ``j`` (each input is 0 or 1): the bins
-    of every label's probability (``pbins``) and rule strength (``rbins``), and label ``j``'s
-    bin crossed with whether the rules found it and whether its words are set aside."""
+def _shared(pbins: Sequence[int], rbins: Sequence[int]) -> list[int]:
+    """The inputs that are on for every label: the bins of every label's probability
+    (``pbins``) and rule strength (``rbins``)."""
     n = len(pbins)
-    out = [k * N_BINS + b for k, b in enumerate(pbins)]
-    base = n * N_BINS
-    out += [base + k * RULE_BINS + b for k, b in enumerate(rbins)]
-    base += n * RULE_BINS
-    out.append(base + (N_BINS if rbins[j] else 0) + pbins[j])
-    base += 2 * N_BINS
-    out.append(base + (N_BINS if blocked else 0) + pbins[j])
-    return out
+    return [k * N_BINS + b for k, b in enumerate(pbins)] + [
+        n * N_BINS + k * RULE_BINS + b for k, b in enumerate(rbins)
+    ]
+
+
+def _crossed(j: int, pbins: Sequence[int], rbins: Sequence[int], blocked: bool) -> tuple[int, int]:
+    """Label ``j``'s own inputs: its bin crossed with whether the rules found it and with
+    whether its words are set aside."""
+    base = len(pbins) * (N_BINS + RULE_BINS)
+    return (
+        base + (N_BINS if rbins[j] else 0) + pbins[j],
+        base + 2 * N_BINS + (N_BINS if blocked else 0) + pbins[j],
+    )
+
+
+def active(j: int, pbins: Sequence[int], rbins: Sequence[int], blocked: bool) -> list[int]:
+    """The indices of the inputs that are on for label ``j`` (each input is 0 or 1)."""
+    return _shared(pbins, rbins) + list(_crossed(j, pbins, rbins, blocked))
 
 
 @dataclass(frozen=True)
@@ -98,25 +107,14 @@ class Combiner:
         """Per label, the combined probability with the label's words read as the writer's
         claim, and with them set aside (the caller checks the context only when the two fall
         on either side of its threshold)."""
-        n = len(probs)
-        pbins = [bisect_left(_P_EDGES, p) for p in probs]
+        pbins = [logit_bin(p) for p in probs]
         rbins = [rule_bin(strength.get(label)) for label in self.labels]
-        shared = [k * N_BINS + b for k, b in enumerate(pbins)]  # the same inputs for every label
-        shared += [n * N_BINS + k * RULE_BINS + b for k, b in enumerate(rbins)]
-        cross = n * N_BINS + n * RULE_BINS
-        exp = math.exp
+        shared = _shared(pbins, rbins)
         out: list[tuple[float, float]] = []
         for j, w in enumerate(self.weights):
-            pb = pbins[j]
-            z = self.bias[j] + sum(map(w.__getitem__, shared)) + w[cross + (N_BINS if rbins[j] else 0) + pb]
-            blocked = cross + 2 * N_BINS + pb
-            claim, aside = z + w[blocked], z + w[blocked + N_BINS]
-            out.append(
-                (
-                    1.0 / (1.0 + exp(-claim)) if claim > -700 else 0.0,
-                    1.0 / (1.0 + exp(-aside)) if aside > -700 else 0.0,
-                )
-            )
+            found, claim = _crossed(j, pbins, rbins, False)
+            z = self.bias[j] + sum(map(w.__getitem__, shared)) + w[found]
+            out.append((sigmoid(z + w[claim]), sigmoid(z + w[claim + N_BINS])))  # + N_BINS: set aside
         return out
 
 

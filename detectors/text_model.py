@@ -231,21 +231,15 @@ def _set_aside_but_not_condemned(text: str, start: int, end: int, label: str) ->
     return label == "threat" and fictional(text, start)
 
 
-def context_blocks(text: str, spans: Sequence[tuple[int, int]], label: str) -> bool:
-    """True when the words the model leans on are in a context the rules read as not the
-    writer's claim: condemned or refuted (「クズ」呼ばわりはやめよう, "Someone posted that they
-    are morons. That's cruel"), denied, answered "no", news (defamation, threats), fiction or a
-    game (threats)."""
-    return any(
-        condemned(text, start, end) or _set_aside_but_not_condemned(text, start, end, label)
-        for start, end in spans
-    )
-
-
 def set_aside(text: str, top: Sequence[tuple[int, int]], label: str) -> bool:
-    """No word weighs for the label, or the words that weigh most are set aside by their
-    context (:func:`context_blocks`): an input of the combiner."""
-    return not top or context_blocks(text, top, label)
+    """True when no word weighs for the label, or the words that weigh most (``top``) are in a
+    context the rules read as not the writer's claim: condemned or refuted (「クズ」呼ばわりはやめよう,
+    "Someone posted that they are morons. That's cruel"), denied, answered "no", news
+    (defamation, threats), fiction or a game (threats). An input of the combiner."""
+    return not top or any(
+        condemned(text, start, end) or _set_aside_but_not_condemned(text, start, end, label)
+        for start, end in top
+    )
 
 
 def read_context(text: str, top: Sequence[tuple[int, int]], label: str) -> tuple[bool, bool]:
