@@ -21,9 +21,13 @@ set aside by their context (condemned, denied, answered "no", news, fiction).
   DEBUG with the post id; the model never withdraws ``personal_info`` found by its patterns
   (an address or phone number is what it is).
 
+The word model's probability of a label is lowered where a small network over the same
+features (:mod:`detectors.bag_network`, the second reader) is less sure; never raised.
+
 The model is shipped in the package: ``detectors/data/text_model.json`` (labels, biases,
-thresholds, how it was trained) with the feature names (``text_model.features.txt``) and a
-float32 weight matrix (``text_model.weights.f32``) beside it, read in about 20 ms; a missing,
+thresholds, the combiner, the network's output layer, how it was trained) with the feature names
+(``text_model.features.txt``), a float32 weight matrix (``text_model.weights.f32``) and the
+network's vectors (``text_model.network.bin``) beside it; a missing,
 foreign or inconsistent model disables the detector with the reason logged. Options
 (``[detectors.options.text_model]``): ``path`` (another model file), ``add``, ``withdraw`` and
 ``withdraw_strong`` (one threshold for every label, overriding the file's), ``strong_margin``,
@@ -46,6 +50,7 @@ import numpy as np
 from crawler.exceptions import DetectorUnavailable
 from crawler.items import Finding, Post
 from detectors.attribution import Target, attribute, targets_of
+from detectors.bag_network import BagNetwork, network_file
 from detectors.base import Detector, DetectorContext, file_version
 from detectors.combiner import Combiner
 from detectors.context import answered_no, condemned, fictional, is_news, negated
@@ -120,6 +125,7 @@ class TextModel:
     thresholds: Mapping[str, Mapping[str, float]]  # kind (THRESHOLDS) -> label -> threshold
     meta: Mapping[str, Any]
     combiner: Combiner | None = None  # how the probabilities and the rules' findings join
+    network: BagNetwork | None = None  # the second reader; None: the word model alone
 
     @classmethod
     def load(cls, path: Path) -> TextModel:
@@ -173,7 +179,20 @@ class TextModel:
             ) from None
         except (TypeError, ValueError) as exc:
             raise DetectorUnavailable(f"The text model {path} is inconsistent: {exc}. Retrain it.") from None
-        return replace(model, combiner=combiner)
+        network = None
+        if "network" in data:
+            try:
+                network = BagNetwork.read(data["network"], network_file(path), len(names) + 1)
+            except OSError as exc:
+                raise DetectorUnavailable(
+                    f"The text model {path} is incomplete ({exc}); its .network.bin file must lie beside it. "
+                    "Retrain it."
+                ) from None
+            except (KeyError, TypeError, ValueError) as exc:
+                raise DetectorUnavailable(
+                    f"The text model {path} has an inconsistent network ({exc}). Retrain it."
+                ) from None
+        return replace(model, combiner=combiner, network=network)
 
     @classmethod
     def of(
@@ -197,11 +216,19 @@ class TextModel:
         )
 
     def scores(self, names: Iterable[str]) -> tuple[list[float], list[float]]:
-        """Per label (in :attr:`labels` order): the probability, and the evidence of the post's
-        words (the sum of their weights: below zero, the words speak against the label)."""
+        """Per label (in :attr:`labels` order): the probability (the word model's; with a
+        network, lowered to the blend of the two readers' log-odds where the network is less
+        sure, never raised), and the evidence of the post's words (the sum of
+        the word model's weights: below zero, the words speak against the label)."""
         rows = list(filter(None, map(self.index.get, set(names))))
         sums = np.add.reduce(self.matrix.take(rows, axis=0), axis=0, dtype=np.float64).tolist()
-        return [1.0 / (1.0 + math.exp(-(b + z))) for b, z in zip(self.bias, sums, strict=True)], sums
+        if self.network is None:
+            return [1.0 / (1.0 + math.exp(-(b + z))) for b, z in zip(self.bias, sums, strict=True)], sums
+        share = self.network.blend
+        return [
+            1.0 / (1.0 + math.exp(-min(b + z, (1.0 - share) * (b + z) + share * n)))
+            for b, z, n in zip(self.bias, sums, self.network.logits(rows).tolist(), strict=True)
+        ], sums
 
     def probabilities(self, names: Iterable[str]) -> list[float]:
         """The probability of each label (in :attr:`labels` order) for the post's feature names."""

@@ -189,7 +189,7 @@ def test_shipped_model_matches_the_corpus() -> None:
     assert trainer.main(["--check"]) == 0
     meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["meta"]
     assert meta["folders"] == [p.name for p in trainer.corpus_folders()]
-    figures = meta["leave_one_folder_out"]
+    figures = meta["held_out"]
     assert figures["within_limits"] and figures["no_label_flagged"] <= trainer.MAX_CLEAN_FLAGGED
     assert figures["macro_f1"] > figures["rules_macro_f1"]
 
@@ -208,14 +208,20 @@ def test_training_script_scores_like_the_detector(tmp_path: Path) -> None:
     out = tmp_path / "model.json"
     trainer.save(model, out)
     loaded = TextModel.load(out)
+    assert loaded.network is not None
     rows = trainer.load_rows(folders)
-    names, biases, weights = trainer.fit(rows, list(loaded.labels))
+    _, parts = trainer.fitted(rows, list(loaded.labels))  # the same seed: the same fit
+    names, biases, weights, net = parts["names"], parts["biases"], parts["weights"], parts["network"]
     index = {n: i for i, n in enumerate(names)}
-    for row in rows[:40]:
+    vector = dict(zip(net.vocabulary, net.vectors, strict=True))
+    for row in [r for r in rows if r.feats][:40]:
         z = np.asarray(biases) + weights[[index[f] for f in row.feats if f in index]].sum(axis=0)
-        probs = 1.0 / (1.0 + np.exp(-z))  # the fitted logistic regressions, in float64
+        known = [vector[f] for f in row.feats if f in vector]
+        hidden = np.maximum(np.sum(known, axis=0), 0.0) if known else 0.0
+        n = hidden @ net.weight + net.bias
+        probs = 1.0 / (1.0 + np.exp(-np.minimum(z, 0.5 * z + 0.5 * n)))  # the fitted readers, float64
         got = loaded.probabilities(row.feats)
-        assert all(math.isclose(a, b, abs_tol=1e-4) for a, b in zip(got, probs, strict=True)), (got, probs)
+        assert all(math.isclose(a, b, abs_tol=2e-3) for a, b in zip(got, probs, strict=True)), (got, probs)
 
 
 def test_naive_bayes_scaling_is_folded_into_plain_weights() -> None:
