@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -52,7 +51,7 @@ from crawler.items import Finding, Post
 from detectors.attribution import Target, attribute, targets_of
 from detectors.bag_network import BagNetwork, network_file
 from detectors.base import Detector, DetectorContext, file_version
-from detectors.combiner import Combiner
+from detectors.combiner import Combiner, sigmoid
 from detectors.context import answered_no, condemned, fictional, is_news, negated
 from detectors.fields import post_text
 from detectors.harassment import DESCRIPTION, SEVERITY
@@ -222,13 +221,12 @@ class TextModel:
         the word model's weights: below zero, the words speak against the label)."""
         rows = list(filter(None, map(self.index.get, set(names))))
         sums = np.add.reduce(self.matrix.take(rows, axis=0), axis=0, dtype=np.float64).tolist()
-        if self.network is None:
-            return [1.0 / (1.0 + math.exp(-(b + z))) for b, z in zip(self.bias, sums, strict=True)], sums
-        share = self.network.blend
-        return [
-            1.0 / (1.0 + math.exp(-min(b + z, (1.0 - share) * (b + z) + share * n)))
-            for b, z, n in zip(self.bias, sums, self.network.logits(rows).tolist(), strict=True)
-        ], sums
+        logits = [b + z for b, z in zip(self.bias, sums, strict=True)]
+        if self.network is not None:
+            share = self.network.blend
+            net = self.network.logits(rows).tolist()
+            logits = [min(z, (1.0 - share) * z + share * n) for z, n in zip(logits, net, strict=True)]
+        return [sigmoid(z) for z in logits], sums
 
     def probabilities(self, names: Iterable[str]) -> list[float]:
         """The probability of each label (in :attr:`labels` order) for the post's feature names."""

@@ -244,26 +244,47 @@ def choose_thresholds(
     return limits, figures
 
 
-def fitted(rows: Sequence[Row], labels: Sequence[str]) -> tuple[TextModel, dict[str, Any]]:
-    """The two readers fitted on ``rows``, as the detector scores with them, and their parts
-    (``names``, ``biases``, ``weights`` of the word model; ``network``, a
-    :class:`training.bag_network.Fitted`)."""
-    from detectors.bag_network import BagNetwork
+@dataclass(frozen=True)
+class Readers:
+    """The two readers fitted on a set of posts: the word model's feature names, biases and
+    weights (features × labels), and the network (:class:`training.bag_network.Fitted`)."""
+
+    names: list[str]
+    biases: list[float]
+    weights: Any
+    network: Any
+
+    def model(self, labels: Sequence[str]) -> TextModel:
+        """The text model as the detector scores with it (the network over its rows)."""
+        from detectors.bag_network import BagNetwork
+
+        model = TextModel.of(labels, self.biases, self.names, self.weights, {})
+        net = self.network
+        vocabulary = [model.index[f] for f in net.vocabulary]
+        network = BagNetwork.of(len(self.names) + 1, vocabulary, net.vectors, net.weight, net.bias)
+        return replace(model, network=network)
+
+    def in_name_order(self) -> Readers:
+        """The same readers with the features sorted by name, as the model file stores them."""
+        order = sorted(range(len(self.names)), key=self.names.__getitem__)
+        return replace(self, names=[self.names[i] for i in order], weights=self.weights[order])
+
+
+def fit_readers(rows: Sequence[Row], labels: Sequence[str]) -> Readers:
+    """The two readers fitted on the posts of ``rows`` that name a target."""
     from training.bag_network import fit_network
 
     names, biases, weights = fit(rows, labels)
     mine = [r for r in rows if r.feats]
-    net = fit_network([r.feats for r in mine], [r.labels for r in mine], labels)
-    model = TextModel.of(labels, biases, names, weights, {})
-    network = BagNetwork.of(
-        len(names) + 1, [model.index[f] for f in net.vocabulary], net.vectors, net.weight, net.bias
+    return Readers(
+        names, biases, weights, fit_network([r.feats for r in mine], [r.labels for r in mine], labels)
     )
-    return replace(model, network=network), {
-        "names": names,
-        "biases": biases,
-        "weights": weights,
-        "network": net,
-    }
+
+
+def dealt(folders: Iterable[str], groups: int) -> list[frozenset[str]]:
+    """The folders dealt into ``groups`` groups in name order (the first to group 0, …)."""
+    names = sorted(folders)
+    return [frozenset(names[k::groups]) for k in range(groups)]
 
 
 def _held_out(
@@ -275,7 +296,7 @@ def _held_out(
     from detectors.text_model import read_context
 
     mine = [r for r in rows if r.folder in group]
-    model, _ = fitted([r for r in rows if r.folder not in group], labels)
+    model = fit_readers([r for r in rows if r.folder not in group], labels).model(labels)
     out: list[Any] = []
     for r in mine:
         if not r.feats:
@@ -335,14 +356,12 @@ def combined(combiner: Combiner, row: Row, scored: Any) -> tuple[list[float], li
 def combiner_held_out(rows: Sequence[Row], scored: Sequence[Any], labels: Sequence[str]) -> list[Any]:
     """Every post's combined probabilities from a combiner fitted without its folder's group
     (the folders dealt into :data:`COMBINER_FOLDS` groups): what the thresholds are chosen on."""
-    folders = sorted({r.folder for r in rows})
-    group = {f: i % COMBINER_FOLDS for i, f in enumerate(folders)}
     out: list[Any] = [None] * len(rows)
-    for k in range(COMBINER_FOLDS):
-        train_idx = [i for i, r in enumerate(rows) if group[r.folder] != k]
+    for group in dealt({r.folder for r in rows}, COMBINER_FOLDS):
+        train_idx = [i for i, r in enumerate(rows) if r.folder not in group]
         combiner = fit_combiner([rows[i] for i in train_idx], [scored[i] for i in train_idx], labels)
         for i, r in enumerate(rows):
-            if group[r.folder] == k:
+            if r.folder in group:
                 out[i] = combined(combiner, r, scored[i])
     return out
 
@@ -354,8 +373,7 @@ def train(folders: Sequence[Path]) -> dict[str, Any]:
 
     labels = list(HARASSMENT)
     rows = load_rows(folders)
-    names = sorted(p.name for p in folders)
-    groups = [frozenset(names[k::HELD_OUT_FOLDS]) for k in range(HELD_OUT_FOLDS)]
+    groups = dealt((p.name for p in folders), HELD_OUT_FOLDS)
     held_rows: list[Row] = []
     held_probs: list[Any] = []
     for mine, probs in Parallel(n_jobs=2)(delayed(_held_out)(rows, g, labels) for g in groups if g):
@@ -373,29 +391,24 @@ def assemble(
 ) -> dict[str, Any]:
     """The model: the two readers fitted on every post, the combiner on the held-out scores,
     and the thresholds chosen on the combiner's own held-out predictions."""
-    from detectors.bag_network import BagNetwork
     from detectors.text_features import FEATURE_VERSION
     from training import bag_network
 
-    _, parts = fitted(rows, labels)
-    names, biases, weights, net = parts["names"], parts["biases"], parts["weights"], parts["network"]
+    readers = fit_readers(rows, labels).in_name_order()
+    network = readers.model(labels).network
+    assert network is not None
     limits, figures = choose_thresholds(held_rows, combiner_held_out(held_rows, held_probs, labels), labels)
     combiner = fit_combiner(held_rows, held_probs, labels)
-    order = sorted(range(len(names)), key=names.__getitem__)
-    row_of = {names[i]: k for k, i in enumerate(order, start=1)}  # rows of the stored order
-    network = BagNetwork.of(
-        len(names) + 1, [row_of[f] for f in net.vocabulary], net.vectors, net.weight, net.bias
-    )
     return {
         "features": FEATURE_VERSION,
         "labels": labels,
-        "bias": [round(b, 6) for b in biases],
+        "bias": [round(b, 6) for b in readers.biases],
         "thresholds": {kind: {lab: getattr(limits, kind) for lab in labels} for kind in THRESHOLDS},
         "combiner": combiner.to_json(),
         "network": network.to_json(),
-        "n_features": len(names),
-        "_names": [names[i] for i in order],
-        "_matrix": weights[order],
+        "n_features": len(readers.names),
+        "_names": readers.names,
+        "_matrix": readers.weights,
         "_network": network,
         "meta": {
             "corpus_sha256": corpus_digest(folders),

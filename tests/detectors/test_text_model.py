@@ -210,8 +210,8 @@ def test_training_script_scores_like_the_detector(tmp_path: Path) -> None:
     loaded = TextModel.load(out)
     assert loaded.network is not None
     rows = trainer.load_rows(folders)
-    _, parts = trainer.fitted(rows, list(loaded.labels))  # the same seed: the same fit
-    names, biases, weights, net = parts["names"], parts["biases"], parts["weights"], parts["network"]
+    readers = trainer.fit_readers(rows, list(loaded.labels))  # the same seed: the same fit
+    names, biases, weights, net = readers.names, readers.biases, readers.weights, readers.network
     index = {n: i for i, n in enumerate(names)}
     vector = dict(zip(net.vocabulary, net.vectors, strict=True))
     for row in [r for r in rows if r.feats][:40]:
