@@ -38,8 +38,9 @@ from typing import Any
 import numpy as np
 
 BLEND = 0.5
-"""The network's share of the blended log-odds (the word model has the rest); the blend only
-ever lowers the word model's (:meth:`detectors.text_model.TextModel.scores`)."""
+"""The network's share of the blended log-odds (the other reader has the rest). The text model's
+blend only ever lowers the word model's (:meth:`detectors.text_model.TextModel.scores`); the name
+model's too (:meth:`detectors.name_model.NameModel.logit`)."""
 
 
 @dataclass(frozen=True, eq=False)

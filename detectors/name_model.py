@@ -14,8 +14,23 @@ name: "a family name alone counts only with company or role context" stays the r
 A withdrawn name is no longer a target, so abuse aimed at the namesake earns no label from the
 detectors that run after it. Withdrawals are logged at DEBUG with the post id and probability.
 
-The model is ``detectors/data/name_model.json`` (weights by feature name, bias, threshold and
-how it was trained; ``training/train_name_model.py`` writes it). A missing, foreign or
+Two readers score a name (since the thirteenth round): the regression, whose weights per
+feature a reader can print, and a small network over the same features
+(:class:`detectors.bag_network.BagNetwork`: a vector per feature, summed, a rectifier and a
+linear layer), which can weigh features together ("Agent Smith" is a film's, "Yuki" beside a race
+result a driver's) where the regression adds them one by one. As in the text model, the network
+only ever speaks against: the probability is the regression's, lowered to the mean of the two
+log-odds when the network is less sure the name is the employee's, never raised — so the network
+can add withdrawals, never keep a name the regression would withdraw (a network is confident far
+from its training data: it read 「パワプロで山崎のフォーク…」 as the employee at log-odds +3.8). On the
+corpus's grouped held-out folds this withdrew more of the rules' false names than the regression
+alone at the same count of true names withdrawn (``training/train_name_model.py``;
+``docs/detectors.md``).
+
+The model is ``detectors/data/name_model.json`` (weights by feature name, bias, threshold, the
+network's output layer and feature list, and how it was trained) with the network's vectors in
+``name_model.network.bin``; ``training/train_name_model.py`` writes both. A model file without a
+``network`` section is read as the regression alone. A missing, foreign or
 inconsistent file disables the detector with the reason logged. Options
 (``[detectors.options.name_model]``): ``path`` (another model file), ``withdraw`` (the
 threshold, overriding the file's).
@@ -26,8 +41,9 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -36,6 +52,7 @@ from typing import Any
 from crawler.exceptions import DetectorUnavailable
 from crawler.items import Finding, Post
 from detectors.attribution import Target, targets_of
+from detectors.bag_network import BagNetwork, network_file
 from detectors.base import Detector, DetectorContext, file_version
 from detectors.fields import PostText, post_text
 from detectors.name_keys import HONORIFICS, ROLE_AFTER, ROLE_BEFORE, SENTENCE_BREAK
@@ -50,6 +67,18 @@ FEATURE_VERSION = "name-context-2"
 """Stored in a trained model: a model trained on other features is refused, not misread."""
 
 _CAND, _CO = "<cand>", "<co>"
+# "<name> works at <company>": the words allowed between, one of which must say "works" and one "at"
+_EN_WORKS = frozenset({"works", "working", "employed"})
+_EN_AT = frozenset({"at", "for", "by"})
+_EN_EMPLOYED = (
+    _EN_WORKS | _EN_AT | frozenset({"who", "that", "still", "now", "currently", "also", "is", "the"})
+)
+# 「<company>で働いてる<name>」「<company>勤務の<name>」 (lemmas, as the tokenizer gives them)
+_JA_WORKS = frozenset({"働く", "勤める", "勤務"})
+_JA_EMPLOYED = _JA_WORKS | frozenset({"で", "に", "てる", "て", "いる", "の", "社員", "として"})
+# 「<name>は<company>で働いてる」
+_JA_TOPIC = frozenset({"は", "って", "も", "、", ",", "さん", "くん", "ちゃん"})
+_JA_WORKS_AFTER = re.compile(r"^(?:で 働く|に 勤める|勤務)(?: |$)")
 _WINDOW = 6  # tokens each side of the name that count as its neighbourhood
 _HONORIFICS = tuple(sorted({compact_key(h) for h in HONORIFICS}, key=len, reverse=True))
 
@@ -84,6 +113,30 @@ class NameReading:
         田中さん, Tanaka from Minato): the company's person. Such names are kept without being
         scored: in the corpus's held-out predictions the model withdrew none of them."""
         return any(abs(c - i) <= 2 and self.same_sentence(c, i) for i in self.cand for c in self.company)
+
+    def employed_at_company(self) -> bool:
+        """The sentence says the name works at the company: "Wang Lihua (still) works at
+        Minato Tsushin", 「ミナト通信で働いてる王麗華」, 「ミナト通信勤務の王」, 「王麗華はミナト通信で働いてる」.
+        Such a statement makes the name the company's person whoever else shares it, so it is
+        kept without being scored, like a name beside the company."""
+        keys = self.keys
+        for i in self.cand:
+            for c in self.company:
+                if not self.same_sentence(c, i):
+                    continue
+                if i < c:
+                    between = set(keys[i + 1 : c])
+                    if between <= _EN_EMPLOYED and between & _EN_WORKS and between & _EN_AT:
+                        return True
+                    if between <= _JA_TOPIC and _JA_WORKS_AFTER.match(" ".join(keys[c + 1 : c + 4])):
+                        return True
+                elif c + 1 < i and set(keys[c + 1 : i]) <= _JA_EMPLOYED and set(keys[c + 1 : i]) & _JA_WORKS:
+                    return True
+        return False
+
+    def kept_unscored(self) -> bool:
+        """Beside the company or said to work there: the model keeps the name without scoring it."""
+        return self.beside_company() or self.employed_at_company()
 
 
 def read_name(text: str, targets: Sequence[Target], spans: Sequence[tuple[int, int]]) -> NameReading:
@@ -159,14 +212,31 @@ class NameModel:
     bias: float
     threshold: float
     meta: Mapping[str, Any]
+    network: BagNetwork | None = None
+    rows: Mapping[str, int] | None = None  # the network's features -> its rows (1 …)
 
     @classmethod
     def load(cls, path: Path) -> NameModel:
         """The model in ``path``, read once per process while the file is unchanged."""
         return _load(*file_version(path))
 
+    def regression(self, features: Sequence[str]) -> float:
+        """The regression's log-odds that the name is the employee's."""
+        return self.bias + sum(map(self.weights.get, features, repeat(0.0)))
+
+    def logit(self, features: Sequence[str]) -> float:
+        """The log-odds the detector decides by: the regression's, lowered to its blend with the
+        network's (:attr:`BagNetwork.blend` is the network's share) where that is lower."""
+        z = self.regression(features)
+        if self.network is None or self.rows is None:
+            return z
+        rows = self.rows
+        known = [rows[f] for f in features if f in rows]
+        net = float(self.network.logits(known)[0])
+        return min(z, (1.0 - self.network.blend) * z + self.network.blend * net)
+
     def probability(self, features: Sequence[str]) -> float:
-        z = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
+        z = self.logit(features)
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
@@ -189,9 +259,24 @@ def _load(path: str, mtime_ns: int, size: int) -> NameModel:
         )
     try:
         weights = {str(k): float(v) for k, v in raw["weights"].items()}
-        return NameModel(weights, float(raw["bias"]), float(raw["threshold"]), dict(raw.get("meta", {})))
+        model = NameModel(weights, float(raw["bias"]), float(raw["threshold"]), dict(raw.get("meta", {})))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DetectorUnavailable(f"The name model {path} is inconsistent: {exc!r}.") from exc
+    section = raw.get("network")
+    if section is None:
+        return model
+    vectors = network_file(Path(path))
+    try:
+        features = [str(f) for f in section["features"]]
+        network = BagNetwork.read(section, vectors, len(features) + 1)
+    except OSError as exc:
+        raise DetectorUnavailable(
+            f"The name model {path} is incomplete: its network {vectors} cannot be read ({exc}); "
+            "retrain it with training/train_name_model.py."
+        ) from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DetectorUnavailable(f"The name model {path} has an inconsistent network: {exc!r}.") from exc
+    return replace(model, network=network, rows={f: i for i, f in enumerate(features, start=1)})
 
 
 class NameModelDetector(Detector):
@@ -213,8 +298,8 @@ class NameModelDetector(Detector):
 
     def _probability(self, read: PostText, targets: list[Target], finding: Finding) -> float:
         reading = read_name(read.text, targets, [read.bounds(s) for s in finding.spans])
-        if reading.beside_company():
-            return 1.0  # kept without scoring (NameReading.beside_company)
+        if reading.kept_unscored():
+            return 1.0  # kept without scoring (NameReading.kept_unscored)
         return self.model.probability(features_of(reading, strong=matched_in_full(finding)))
 
     def detect(self, post: Post) -> list[Finding]:

@@ -36,11 +36,12 @@ class Fitted:
     bias: Any  # numpy float64, labels
 
 
-def settings() -> dict[str, Any]:
-    """The training settings, recorded in the model file's meta."""
+def settings(*, dim: int = DIM, epochs: int = EPOCHS, balanced: bool = True) -> dict[str, Any]:
+    """The training settings (of a fit with these arguments), recorded in the model file's meta."""
     return {
-        "dim": DIM,
-        "epochs": EPOCHS,
+        "dim": dim,
+        "epochs": epochs,
+        "balanced": balanced,
         "learning_rate": LEARNING_RATE,
         "batch": BATCH,
         "min_count": MIN_COUNT,
@@ -50,9 +51,17 @@ def settings() -> dict[str, Any]:
 
 
 def fit_network(
-    posts: Sequence[Mapping[str, float]], targets: Sequence[frozenset[str]], labels: Sequence[str]
+    posts: Sequence[Mapping[str, float]] | Sequence[Sequence[str]],
+    targets: Sequence[frozenset[str]],
+    labels: Sequence[str],
+    *,
+    dim: int = DIM,
+    epochs: int = EPOCHS,
+    balanced: bool = True,
 ) -> Fitted:
-    """Fit the network on posts given as feature sets (``posts``) with their labels."""
+    """Fit the network on posts given as feature sets (``posts``) with their labels. With
+    ``balanced`` every label's positives weigh by how rare they are (at most
+    :data:`MAX_POS_WEIGHT`); without, every post weighs the same."""
     import numpy as np
     import torch
 
@@ -67,16 +76,17 @@ def fit_network(
         encoded = [[ids[f] for f in sorted(feats) if f in ids] for feats in posts]
         sizes = [len(feats) for feats in posts]
         y = torch.tensor([[label in t for label in labels] for t in targets], dtype=torch.float32)
-        embed = torch.nn.EmbeddingBag(len(ids) + 1, DIM, mode="sum", sparse=True, padding_idx=0)
+        embed = torch.nn.EmbeddingBag(len(ids) + 1, dim, mode="sum", sparse=True, padding_idx=0)
         torch.nn.init.normal_(embed.weight, 0.0, 0.1)
         with torch.no_grad():
             embed.weight[0].zero_()  # the stand-in of a post with no known feature
-        out = torch.nn.Linear(DIM, len(labels))
+        out = torch.nn.Linear(dim, len(labels))
         sparse_opt = torch.optim.SparseAdam(list(embed.parameters()), lr=LEARNING_RATE)
         dense_opt = torch.optim.Adam(list(out.parameters()), lr=LEARNING_RATE)
         share = y.mean(0).clamp(min=1e-6)
-        loss_of = torch.nn.BCEWithLogitsLoss(pos_weight=((1 - share) / share).clamp(max=MAX_POS_WEIGHT))
-        for _ in range(EPOCHS):
+        pos_weight = ((1 - share) / share).clamp(max=MAX_POS_WEIGHT) if balanced else None
+        loss_of = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+        for _ in range(epochs):
             order = rng.permutation(len(encoded))
             for start in range(0, len(order), BATCH):
                 batch = order[start : start + BATCH]

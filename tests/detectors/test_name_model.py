@@ -15,6 +15,7 @@ import pytest
 from crawler.exceptions import DetectorUnavailable
 from crawler.items import Finding, Post, Span
 from detectors.attribution import Target
+from detectors.bag_network import network_file
 from detectors.base import DetectorContext, DetectorSet
 from detectors.name_model import MODEL_PATH, NameModel, NameModelDetector, candidate_features, read_name
 from tests.conftest import REPO
@@ -147,6 +148,19 @@ def test_a_missing_foreign_or_broken_model_disables_the_detector(tmp_path: Path)
         path.write_text(json.dumps({**data, **change}), encoding="utf-8")
         with pytest.raises(DetectorUnavailable, match=message):
             build(path)
+    shutil.copy(network_file(MODEL_PATH), network_file(tmp_path / "inconsistent.json"))
+    for name, section, message in (
+        ("incomplete.json", data["network"], "is incomplete: its network"),  # no .network.bin beside it
+        (
+            "inconsistent.json",
+            {**data["network"], "features": data["network"]["features"][:-1]},
+            "inconsistent network",
+        ),
+    ):
+        path = tmp_path / name
+        path.write_text(json.dumps({**data, "network": section}), encoding="utf-8")
+        with pytest.raises(DetectorUnavailable, match=message):
+            build(path)
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(DetectorUnavailable, match="cannot be read"):
@@ -156,11 +170,34 @@ def test_a_missing_foreign_or_broken_model_disables_the_detector(tmp_path: Path)
     assert disabled.detectors == [] and "cannot be read" in next(iter(disabled.disabled.values()))
 
 
+def test_the_shipped_model_averages_two_readers(tmp_path: Path) -> None:
+    """The probability is the regression's, lowered to the mean of the regression's and the
+    network's log-odds where that is lower; a model file without a network is the regression alone."""
+    shipped = NameModel.load(MODEL_PATH)
+    assert shipped.network is not None and shipped.rows is not None
+    features = candidate_features(
+        BOSS, [Target(3, 5, "E005", "渡辺"), Target(25, 28, None, "ミナト")], [(3, 5)], strong=False
+    )
+    z = shipped.regression(features)
+    net = float(shipped.network.logits([shipped.rows[f] for f in features if f in shipped.rows])[0])
+    assert math.isclose(shipped.logit(features), min(z, 0.5 * z + 0.5 * net))
+    assert shipped.probability(features) < shipped.threshold  # the writer's boss: withdrawn
+    unknown = min(shipped.bias, 0.5 * shipped.bias + 0.5 * float(shipped.network.bias[0]))
+    assert shipped.logit(["no-such-feature"]) == unknown
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    del data["network"]
+    alone = tmp_path / "regression.json"
+    alone.write_text(json.dumps(data), encoding="utf-8")
+    regression = NameModel.load(alone)
+    assert regression.network is None and regression.logit(features) == z
+
+
 def test_a_retrained_model_file_is_read_again(tmp_path: Path) -> None:
     """A long-running process (daemon, portal) picks up a retrained file without a restart."""
     path = tmp_path / "name_model.json"
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     path.write_text(json.dumps(data), encoding="utf-8")
+    shutil.copy(network_file(MODEL_PATH), network_file(path))
     first = NameModel.load(path)
     assert NameModel.load(path) is first  # read once while the file is unchanged
     retrained = {**data, "threshold": 0.5, "bias": data["bias"] + 1.0, "note": "retrained"}  # a new size
@@ -192,13 +229,23 @@ def test_training_script_scores_like_the_detector(tmp_path: Path) -> None:
     model = trainer.train(folders)
     assert model["threshold"] in (0.0, *trainer.GRID)
     out = tmp_path / "name_model.json"
-    out.write_text(json.dumps(model), encoding="utf-8")
+    trainer.save(model, out)
     loaded = NameModel.load(out)
+    assert loaded.network is not None and network_file(out).exists()
     names_, weights, bias = trainer.fit(cands)
     index = dict(zip(names_, weights, strict=True))
+    fitted = trainer.fit_network(cands)  # deterministic: the same fit as in train()
+    assert model["network"]["features"] == fitted.vocabulary
+    rows = {f: i for i, f in enumerate(fitted.vocabulary)}
     for cand in cands[:60]:
         z = bias + sum(index.get(f, 0.0) for f in cand.features)
-        assert math.isclose(loaded.probability(cand.features), 1 / (1 + math.exp(-z)), abs_tol=2e-3)
+        assert math.isclose(loaded.regression(cand.features), z, abs_tol=2e-3)
+        total = sum(
+            (fitted.vectors[rows[f]] for f in cand.features if f in rows), start=0.0 * fitted.vectors[0]
+        )
+        net = float((total.clip(min=0.0) @ fitted.weight + fitted.bias)[0])
+        lowered = min(z, 0.5 * z + 0.5 * net)  # the network only ever lowers, to the two readers' mean
+        assert math.isclose(loaded.probability(cand.features), 1 / (1 + math.exp(-lowered)), abs_tol=5e-3)
 
 
 @pytest.mark.parametrize(
@@ -223,6 +270,34 @@ def test_a_name_beside_the_company_is_kept_unscored(
     post.findings += [mention, finding]
     detector = NameModelDetector(DetectorContext(MINATO[0], MINATO[1], MINATO_ROSTER))
     assert (detector.probability(post, finding) == 1.0) is beside
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "name", "employed"),
+    [
+        ("My friend Wang Lihua works at Minato Tsushin.", "Minato Tsushin", "Wang Lihua", True),
+        ("Does anyone know if Lihua still works at the Minato interpreter desk?", "Minato", "Lihua", True),
+        ("ミナト通信で働いてる王麗華って人、知ってる？", "ミナト通信", "王麗華", True),
+        ("王麗華はミナト通信で働いてるよ", "ミナト通信", "王麗華", True),
+        ("ミナト通信勤務の王麗華", "ミナト通信", "王麗華", True),
+        ("My sister Lihua works at Apple, not Minato Tsushin.", "Minato Tsushin", "Lihua", False),
+        ("Lihua worked at Minato Tsushin years ago.", "Minato Tsushin", "Lihua", False),  # not now
+        ("王麗華はミナト通信の悪口ばかり言う", "ミナト通信", "王麗華", False),
+        ("Lihua works at the bakery. Minato Tsushin is next door.", "Minato Tsushin", "Lihua", False),
+    ],
+)
+def test_a_name_said_to_work_at_the_company_is_kept_unscored(
+    text: str, company: str, name: str, employed: bool
+) -> None:
+    """The network reads "my friend X" as someone else; "… works at <company>" says otherwise."""
+    co, nm = text.index(company), text.index(name)
+    targets = sorted(
+        [Target(co, co + len(company), None, company), Target(nm, nm + len(name), "A01", name)],
+        key=lambda t: t.start,
+    )
+    reading = read_name(text, targets, [(nm, nm + len(name))])
+    assert reading.employed_at_company() is employed
+    assert reading.kept_unscored() is (employed or reading.beside_company())
 
 
 def test_the_threshold_choice_never_counts_names_beside_the_company() -> None:
