@@ -16,12 +16,14 @@ news) stays. Labels are mapped as follows and the report says so:
 The figure that matters is the ``(any harassment)`` row (abusive vs clean); per-label rows are
 only as good as the mapping above. A second section puts a company mention in front of
 every clean post and runs the real (targeted) detectors: the share flagged is an upper bound
-of false alarms on off-topic posts that mention the company. Run: ``.venv/bin/python benchmarks/text_realdata.py [--json]``.
+of false alarms on off-topic posts that mention the company. Since the thirteenth round the
+text model's network trains on half of those clean posts (``training/real_negatives.py``, behind
+other company mentions); the figure that counts is the **measured half**, which no model trained
+on. The readers of the three datasets are ``training/real_negatives.py``'s. Run: ``.venv/bin/python benchmarks/text_realdata.py [--json]``.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import time
@@ -31,73 +33,28 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.evaluation.text import Example, build_detectors, predict, render, score  # noqa: E402
+from training import real_negatives  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "toxicity"
+DATA = real_negatives.SOURCE
 COMPANY = ("ミナト通信", ("Minato Tsushin",))
 ROSTER = ROOT / "tests" / "data" / "minato" / "roster.csv"
 
 
+def _examples(posts: list[real_negatives.RealPost]) -> list[Example]:
+    return [Example(p.id, p.text, p.lang, p.labels) for p in posts]
+
+
 def inspection_ai() -> tuple[list[Example], int]:
-    examples, ambiguous = [], 0
-    with (DATA / "ja" / "inspection-ai__subset.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            n = int(row["annotation_num"])
-            toxic = int(row["Toxic"]) + int(row["Very Toxic"])
-            if 0 < toxic * 2 <= n:
-                ambiguous += 1
-                continue
-            labels: frozenset[str] = frozenset()
-            if toxic * 2 > n:
-                if int(row["category_差別"]) * 2 >= n:
-                    labels = frozenset({"discrimination"})
-                elif int(row["category_猥褻"]) * 2 >= n:
-                    labels = frozenset({"sexual"})
-                else:
-                    labels = frozenset({"insult"})
-            examples.append(Example(f"ja{row['id']}", row["text"], "ja", labels))
-    return examples, ambiguous
+    posts, ambiguous = real_negatives.inspection_ai(DATA)
+    return _examples(posts), ambiguous
 
 
 def davidson() -> list[Example]:
-    out = []
-    with (DATA / "en" / "davidson__labeled_data.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            cls = row["class"]
-            labels = {"0": {"discrimination"}, "1": {"insult"}}.get(cls, set())
-            out.append(Example(f"dv{row['']}", row["tweet"], "en", frozenset(labels)))
-    return out
+    return _examples(real_negatives.davidson(DATA))
 
 
 def olid() -> list[Example]:
-    base = DATA / "en" / "OLIDv1.0"
-    out = []
-    with (base / "olid-training-v1.0.tsv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            out.append(
-                Example(
-                    f"ol{row['id']}",
-                    row["tweet"],
-                    "en",
-                    frozenset({"insult"}) if row["subtask_a"] == "OFF" else frozenset(),
-                )
-            )
-    gold: dict[str, str] = {}
-    with (base / "labels-levela.csv").open(encoding="utf-8") as fh:
-        for pair in csv.reader(fh):
-            if len(pair) == 2:
-                gold[pair[0]] = pair[1]
-    with (base / "testset-levela.tsv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if row["id"] in gold:
-                out.append(
-                    Example(
-                        f"olt{row['id']}",
-                        row["tweet"],
-                        "en",
-                        frozenset({"insult"}) if gold[row["id"]] == "OFF" else frozenset(),
-                    )
-                )
-    return out
+    return _examples(real_negatives.olid(DATA))
 
 
 def stress(detectors: object, sets: dict[str, list[Example]]) -> dict[str, dict[str, float]]:
@@ -112,8 +69,16 @@ def stress(detectors: object, sets: dict[str, list[Example]]) -> dict[str, dict[
             if not e.labels
         ]
         predictions = predict(detectors, clean)
-        flagged = sum(1 for p in predictions if set(p.labels) - {"employee_named"})
-        out[name] = {"posts": len(clean), "flagged": flagged, "share": flagged / len(clean)}
+        hit = [bool(set(p.labels) - {"employee_named"}) for p in predictions]
+        measured = [h for e, h in zip(clean, hit, strict=True) if not real_negatives.trained_on(e.id)]
+        out[name] = {
+            "posts": len(clean),
+            "flagged": sum(hit),
+            "share": sum(hit) / len(clean),
+            "measured_half_posts": len(measured),
+            "measured_half_flagged": sum(measured),
+            "measured_half_share": sum(measured) / len(measured),
+        }
     return out
 
 
@@ -143,8 +108,13 @@ def main() -> None:
         print(json.dumps({"relaxed": results, "stress": stressed}, ensure_ascii=False, indent=2))
     else:
         print("\n== Stress: clean posts with a company mention put in front (target requirement ON)")
+        print("(the measured half: the clean posts the text model's network never trained on, see")
+        print(" training/real_negatives.py; the other half it learned from, behind other company mentions)")
         for name, r in stressed.items():
-            print(f"{name}: {r['flagged']}/{r['posts']} flagged ({r['share']:.1%})")
+            print(
+                f"{name}: measured half {r['measured_half_flagged']}/{r['measured_half_posts']} flagged "
+                f"({r['measured_half_share']:.1%}); all {r['flagged']}/{r['posts']} ({r['share']:.1%})"
+            )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ held-out folders, but on real tweets with a company name put in front (the stres
 ``benchmarks/text_realdata.py``) it flagged twice as many clean posts as the word model alone
 ("Minato Tsushin: Oreos And Milk" as an insult): a network is confident far from its training
 data, where a linear model's few known weights stay near its bias. The combiner and the
-thresholds are learned on the lowered probabilities. Explanations still come from the word
+thresholds are learned on the lowered probabilities. Since the thirteenth round it also trains
+on 7,038 real clean posts put behind a company mention (``training/real_negatives.py``), which
+halved what it finds in real English tweets about nothing in particular. Explanations still come from the word
 model's per-feature weights: the network only changes how sure the model is, never which words
 are shown.
 

@@ -22,9 +22,9 @@ employee's name; eight shaped the names rules, the last four are blind.
 The ninth round's model (naive-Bayes-scaled features, docs/detectors.md "Ninth round") moved
 every set, the tenth round's name model and retrained text model ("Tenth round") moved them
 again, the eleventh round's combiner ("Eleventh round"), the twelfth round's network
-("Twelfth round") and the thirteenth round's name network ("Thirteenth round") once more; the
-floors follow the thirteenth round's figures (less 0.02, the clean posts flagged as measured)
-and are noted where a set fell."""
+("Twelfth round") and the thirteenth round's name network and real negatives ("Thirteenth round")
+once more; the floors follow the thirteenth round's figures (less 0.02, the clean posts flagged
+as measured) and are noted where a set fell."""
 
 from __future__ import annotations
 
@@ -53,47 +53,42 @@ BLIND = {
     "aozora_bento": (0.97, 0, 0.98, 0.99),
     "cobalt_cloud": (0.91, 0, 0.99, 0.99),
     "momiji_ryokan": (0.86, 0, 0.98, 0.92),  # employee recall 1.000 -> 0.947 with the name model
-    "takumi_koumuten": (0.94, 1, 0.99, 0.99),  # 0 -> 1 clean posts flagged with the thirteenth-round models
+    "takumi_koumuten": (0.94, 0, 0.99, 0.99),
     "tokiwa_railway": (0.93, 1, 0.98, 0.89),  # 1 clean post flagged with the ninth-round model
     "harborline": (0.84, 0, 0.95, 0.97),
     # Fifth round: written as training folders (half of every label's positives indirect), held out.
-    "yasuragi_tenrei": (
-        0.85,
-        0,
-        0.99,
-        0.90,
-    ),  # employee recall 0.985 -> 0.924 with the name model; 0.88 floor, 0.879 with the thirteenth-round models
-    "uzushio_sushi": (0.82, 0, 0.98, 0.93),
-    "star_hall": (0.87, 0, 0.98, 0.99),  # 0.89 floor, 0.888 with the twelfth-round model
-    "hibari_kotsu": (0.88, 1, 0.98, 0.93),  # 0 -> 1 clean posts flagged with the thirteenth-round models
+    # yasuragi_tenrei: employee recall 0.985 -> 0.924 with the name model; 0.88 floor, 0.876 with
+    # the thirteenth round's models
+    "yasuragi_tenrei": (0.85, 0, 0.99, 0.90),
+    "uzushio_sushi": (0.80, 0, 0.98, 0.93),
+    "star_hall": (0.86, 0, 0.98, 0.99),  # 0.89 floor, 0.888 with the twelfth-round model
+    "hibari_kotsu": (0.88, 0, 0.98, 0.93),
     # crestline_motors: 0.678 / 1 when drawn; 0.619 / 2 with the seventh-round model; employee
     # recall 0.870 -> 0.855 with the name model.
-    "crestline_motors": (0.67, 1, 0.98, 0.84),
-    "quickcart": (0.84, 0, 0.99, 0.97),
-    "ember_games": (0.80, 2, 0.96, 0.97),  # 3 clean posts flagged before the sixth-round model
-    "sakae_systems": (0.77, 2, 0.99, 0.96),
+    "crestline_motors": (0.69, 1, 0.98, 0.84),
+    "quickcart": (0.86, 0, 0.99, 0.97),
+    "ember_games": (0.82, 2, 0.96, 0.97),  # 3 clean posts flagged before the sixth-round model
+    "sakae_systems": (0.81, 2, 0.99, 0.96),
     # Sixth round: four "off-topic" sets (the company named in passing, abuse aimed elsewhere) and
     # two indirect ones, written as training folders and held out.
-    "streaming_ot": (0.83, 2, 0.98, 0.98),  # employee recall 1.000 -> 0.966 with the 194-folder name model
-    "konbini_ot": (0.86, 2, 0.90, 0.99),  # 0.858 / 5 clean flagged with the ninth-round model
+    # streaming_ot: employee recall 1.000 -> 0.966 with the 194-folder name model; 0.83 floor,
+    # 0.815 and 2 -> 3 clean posts flagged with the thirteenth round's models
+    "streaming_ot": (0.79, 3, 0.98, 0.98),
+    "konbini_ot": (0.86, 3, 0.90, 0.99),  # 0.858 / 5 clean flagged with the ninth-round model
     # game_studio_ot: 4 clean posts flagged with the ninth-round model, 5 and 7 in the tenth round.
-    "game_studio_ot": (
-        0.88,
-        3,
-        0.98,
-        0.91,
-    ),  # employee recall 0.968 -> 0.938 with the thirteenth-round models
-    "rideshare_ot": (0.76, 2, 0.99, 0.99),  # 0.788 with the seventh-round model, 0.727 with the ninth
+    # game_studio_ot: employee recall 0.968 -> 0.938 with the thirteenth round's name network
+    "game_studio_ot": (0.90, 3, 0.98, 0.91),
+    "rideshare_ot": (0.78, 1, 0.99, 0.99),  # 0.788 with the seventh-round model, 0.727 with the ninth
     # hair_salon_in: 0 clean posts flagged with the seventh-round model; macro-F1 0.908 with the
     # tenth, 0.872 with the eleventh.
-    "hair_salon_in": (0.86, 1, 0.96, 0.94),  # 0.89 floor, 0.890 (under it) with the thirteenth-round models
-    "pet_clinic_in": (0.78, 2, 0.94, 0.90),
+    "hair_salon_in": (0.89, 2, 0.96, 0.94),
+    "pet_clinic_in": (0.79, 2, 0.94, 0.90),
     # Eleventh round: 18 companies written with the sixth round's brief; four drawn by lot and
     # held out (docs/detectors.md, "Eleventh round").
     "solar_panel_in": (0.85, 1, 0.96, 0.92),
-    "temp_agency_in": (0.86, 1, 0.96, 0.96),
-    "gacha_game_ot": (0.79, 2, 0.92, 0.95),
-    "ev_maker_ot": (0.74, 4, 0.98, 0.98),  # 4 -> 5 clean posts flagged with the twelfth-round model
+    "temp_agency_in": (0.87, 1, 0.96, 0.96),
+    "gacha_game_ot": (0.80, 2, 0.92, 0.95),
+    "ev_maker_ot": (0.75, 3, 0.98, 0.98),  # 4 -> 5 clean posts flagged with the twelfth-round model
 }
 # Eighth round (docs/detectors.md): companies whose posts are full of the employees' namesakes
 # (players, actors, teachers, brands, the writer's own surname). Written for the names rules:
@@ -102,52 +97,41 @@ BLIND = {
 # the last four.
 NAMESAKES = {
     "sports_bar_nm": (0.92, 0, 0.94, 0.96),  # employee recall 1.000 -> 0.982 with the name model
-    "hardware_store_nm": (
-        0.84,
-        1,
-        0.92,
-        0.97,
-    ),  # 1 -> 2 clean posts flagged with the eleventh-round model; 0.85 floor, 0.829 with the twelfth-round model
-    "mobile_shop_nm": (0.91, 1, 0.98, 0.97),  # 0 -> 1 clean posts flagged with the thirteenth-round models
-    "vet_clinic_nm": (0.89, 1, 0.94, 0.97),  # 0 -> 1 clean posts flagged with the thirteenth-round models
-    "cinema_chain_nm": (0.79, 1, 0.94, 0.95),  # 0.82 floor, 0.817 with the thirteenth-round models
+    # hardware_store_nm: 1 -> 2 clean posts flagged with the eleventh-round model; 0.85 floor,
+    # 0.829 with the twelfth-round model
+    "hardware_store_nm": (0.83, 2, 0.92, 0.97),
+    "mobile_shop_nm": (0.91, 0, 0.98, 0.97),
+    "vet_clinic_nm": (0.89, 0, 0.94, 0.97),
+    "cinema_chain_nm": (0.82, 1, 0.94, 0.95),
     "gym_chain_nm": (0.90, 0, 0.94, 0.95),
-    "ramen_chain_nm": (0.89, 2, 0.92, 0.97),
+    "ramen_chain_nm": (0.90, 2, 0.92, 0.97),
     "regional_bank_nm": (0.94, 0, 0.96, 0.92),  # employee recall 0.963 -> 0.944 with the name model
     # Written after the names rules and measured once, unseen (blind): 0.79 -> 0.87 pooled
     # employee precision against the rules as they were before the eighth round.
     # bakery_cafe_nm: "Hearth & Crumb" was not found before the ninth round (0.772, employee P 0.918).
-    "bakery_cafe_nm": (
-        0.88,
-        2,
-        0.93,
-        0.98,
-    ),  # 1 clean post flagged with the ninth-round model; 1 -> 2 clean posts flagged with the thirteenth-round models
-    "car_dealer_nm": (0.92, 0, 0.90, 0.96),
+    # bakery_cafe_nm: 1 clean post flagged with the ninth-round model; 1 -> 2 clean posts flagged
+    # with the thirteenth round's models
+    "bakery_cafe_nm": (0.88, 2, 0.93, 0.98),
+    "car_dealer_nm": (0.89, 0, 0.90, 0.96),  # 0.92 floor, 0.918 with the thirteenth round's models
     "pharmacy_chain_nm": (0.91, 1, 0.96, 0.96),
     "taxi_company_nm": (0.91, 0, 0.90, 0.99),
     # Tenth round: written with the eighth round's brief, drawn by lot from 16 before anything was
     # measured; the other 12 are training folders. Measured once before the name model was
     # trained on those 12: employee precision 0.818 pooled.
     "bike_shop_nm": (0.90, 2, 0.89, 0.96),  # 1 -> 2 clean posts flagged with the eleventh-round model
-    "car_wash_nm": (
-        0.88,
-        1,
-        0.89,
-        0.94,
-    ),  # 0.89 floor, 0.884 with the eleventh-round model; 0 -> 1 clean posts flagged with the thirteenth-round models
+    # car_wash_nm: 0.89 floor, 0.884 with the eleventh-round model; 0 -> 1 clean posts flagged
+    # with the thirteenth round's models
+    "car_wash_nm": (0.88, 1, 0.89, 0.94),
     "electronics_store_nm": (0.91, 0, 0.92, 0.96),
     "sento_nm": (0.89, 0, 0.88, 0.92),
     # Tenth round, second batch of 16 (the same brief), four drawn by lot before anything was
     # measured: employee precision 0.804 pooled with the name model off, 0.903 with it.
-    "aquarium_nm": (0.87, 1, 0.86, 0.92),  # 3 -> 4 clean posts flagged with the eleventh-round model
-    "music_school_nm": (
-        0.87,
-        1,
-        0.89,
-        0.94,
-    ),  # employee recall 1.000 -> 0.964 with the thirteenth-round models
-    "tire_shop_nm": (0.90, 1, 0.86, 0.98),
+    # aquarium_nm: 3 -> 4 clean posts flagged with the eleventh-round model; 1 -> 2 clean posts
+    # flagged with the thirteenth round's models
+    "aquarium_nm": (0.87, 2, 0.86, 0.92),
+    # music_school_nm: employee recall 1.000 -> 0.964 with the thirteenth round's name network
+    "music_school_nm": (0.87, 1, 0.89, 0.94),
+    "tire_shop_nm": (0.89, 1, 0.86, 0.98),
     "tutoring_app_nm": (0.86, 1, 0.94, 0.96),
 }
 

@@ -18,6 +18,7 @@ from detectors.text_features import FEATURE_VERSION, feature_names, features, to
 from detectors.text_model import MODEL_PATH, TextModel, TextModelDetector, companion_files
 from tests.conftest import REPO
 from tests.detectors.helpers import MINATO, MINATO_ROSTER, assert_spans_original, detector_set
+from training import real_negatives
 from training import train_text_model as trainer
 
 HARASSMENT = {"defamation", "insult", "threat", "discrimination", "sexual", "personal_info"}
@@ -210,7 +211,8 @@ def test_training_script_scores_like_the_detector(tmp_path: Path) -> None:
     loaded = TextModel.load(out)
     assert loaded.network is not None
     rows = trainer.load_rows(folders)
-    readers = trainer.fit_readers(rows, list(loaded.labels))  # the same seed: the same fit
+    negatives = real_negatives.features() if trainer.REAL_NEGATIVES else []
+    readers = trainer.fit_readers(rows, list(loaded.labels), negatives)  # the same seed: the same fit
     names, biases, weights, net = readers.names, readers.biases, readers.weights, readers.network
     index = {n: i for i, n in enumerate(names)}
     vector = dict(zip(net.vocabulary, net.vectors, strict=True))
