@@ -57,36 +57,38 @@ BLIND = {
     "tokiwa_railway": (0.93, 1, 0.98, 0.89),  # 1 clean post flagged with the ninth-round model
     "harborline": (0.84, 0, 0.95, 0.97),
     # Fifth round: written as training folders (half of every label's positives indirect), held out.
-    # yasuragi_tenrei: employee recall 0.985 -> 0.924 with the name model; 0.88 floor, 0.876 with
-    # the thirteenth round's models
-    "yasuragi_tenrei": (0.85, 0, 0.99, 0.90),
-    "uzushio_sushi": (0.80, 0, 0.98, 0.93),
+    # yasuragi_tenrei: employee recall 0.985 -> 0.924 with the name model
+    "yasuragi_tenrei": (0.86, 0, 0.99, 0.90),
+    "uzushio_sushi": (0.82, 0, 0.98, 0.93),
     "star_hall": (0.86, 0, 0.98, 0.99),  # 0.89 floor, 0.888 with the twelfth-round model
-    "hibari_kotsu": (0.88, 0, 0.98, 0.93),
+    "hibari_kotsu": (0.89, 0, 0.98, 0.93),
     # crestline_motors: 0.678 / 1 when drawn; 0.619 / 2 with the seventh-round model; employee
     # recall 0.870 -> 0.855 with the name model.
-    "crestline_motors": (0.69, 1, 0.98, 0.84),
-    "quickcart": (0.86, 0, 0.99, 0.97),
+    "crestline_motors": (0.72, 1, 0.98, 0.84),
+    "quickcart": (0.88, 0, 0.99, 0.97),
     "ember_games": (0.82, 2, 0.96, 0.97),  # 3 clean posts flagged before the sixth-round model
     "sakae_systems": (0.81, 2, 0.99, 0.96),
     # Sixth round: four "off-topic" sets (the company named in passing, abuse aimed elsewhere) and
     # two indirect ones, written as training folders and held out.
     # streaming_ot: employee recall 1.000 -> 0.966 with the 194-folder name model; 0.83 floor,
-    # 0.815 and 2 -> 3 clean posts flagged with the thirteenth round's models
-    "streaming_ot": (0.79, 3, 0.98, 0.98),
+    # 0.827 and 2 -> 3 clean posts flagged with the thirteenth round's models
+    "streaming_ot": (0.80, 3, 0.98, 0.98),
     "konbini_ot": (0.86, 3, 0.90, 0.99),  # 0.858 / 5 clean flagged with the ninth-round model
     # game_studio_ot: 4 clean posts flagged with the ninth-round model, 5 and 7 in the tenth round.
     # game_studio_ot: employee recall 0.968 -> 0.938 with the thirteenth round's name network
-    "game_studio_ot": (0.90, 3, 0.98, 0.91),
-    "rideshare_ot": (0.78, 1, 0.99, 0.99),  # 0.788 with the seventh-round model, 0.727 with the ninth
+    "game_studio_ot": (0.91, 3, 0.98, 0.91),
+    # rideshare_ot: 0.788 with the seventh-round model, 0.727 with the ninth; 1 -> 2 clean posts
+    # flagged with add 0.7 (thirteenth round)
+    "rideshare_ot": (0.80, 2, 0.99, 0.99),
     # hair_salon_in: 0 clean posts flagged with the seventh-round model; macro-F1 0.908 with the
     # tenth, 0.872 with the eleventh.
-    "hair_salon_in": (0.89, 2, 0.96, 0.94),
+    "hair_salon_in": (0.90, 2, 0.96, 0.94),
     "pet_clinic_in": (0.79, 2, 0.94, 0.90),
     # Eleventh round: 18 companies written with the sixth round's brief; four drawn by lot and
     # held out (docs/detectors.md, "Eleventh round").
-    "solar_panel_in": (0.85, 1, 0.96, 0.92),
-    "temp_agency_in": (0.87, 1, 0.96, 0.96),
+    "solar_panel_in": (0.87, 1, 0.96, 0.92),
+    # temp_agency_in: 1 -> 2 clean posts flagged with add 0.7 (thirteenth round)
+    "temp_agency_in": (0.88, 2, 0.96, 0.96),
     "gacha_game_ot": (0.80, 2, 0.92, 0.95),
     "ev_maker_ot": (0.75, 3, 0.98, 0.98),  # 4 -> 5 clean posts flagged with the twelfth-round model
 }
@@ -99,11 +101,13 @@ NAMESAKES = {
     "sports_bar_nm": (0.92, 0, 0.94, 0.96),  # employee recall 1.000 -> 0.982 with the name model
     # hardware_store_nm: 1 -> 2 clean posts flagged with the eleventh-round model; 0.85 floor,
     # 0.829 with the twelfth-round model
-    "hardware_store_nm": (0.83, 2, 0.92, 0.97),
+    "hardware_store_nm": (0.86, 2, 0.92, 0.97),
     "mobile_shop_nm": (0.91, 0, 0.98, 0.97),
     "vet_clinic_nm": (0.89, 0, 0.94, 0.97),
-    "cinema_chain_nm": (0.82, 1, 0.94, 0.95),
-    "gym_chain_nm": (0.90, 0, 0.94, 0.95),
+    "cinema_chain_nm": (0.85, 1, 0.94, 0.95),
+    # gym_chain_nm: 0.90 floor, 0.890 and 0 -> 1 clean posts flagged with add 0.7 (thirteenth
+    # round)
+    "gym_chain_nm": (0.86, 1, 0.94, 0.95),
     "ramen_chain_nm": (0.90, 2, 0.92, 0.97),
     "regional_bank_nm": (0.94, 0, 0.96, 0.92),  # employee recall 0.963 -> 0.944 with the name model
     # Written after the names rules and measured once, unseen (blind): 0.79 -> 0.87 pooled
@@ -112,17 +116,17 @@ NAMESAKES = {
     # bakery_cafe_nm: 1 clean post flagged with the ninth-round model; 1 -> 2 clean posts flagged
     # with the thirteenth round's models
     "bakery_cafe_nm": (0.88, 2, 0.93, 0.98),
-    "car_dealer_nm": (0.89, 0, 0.90, 0.96),  # 0.92 floor, 0.918 with the thirteenth round's models
+    "car_dealer_nm": (0.91, 0, 0.90, 0.96),
     "pharmacy_chain_nm": (0.91, 1, 0.96, 0.96),
     "taxi_company_nm": (0.91, 0, 0.90, 0.99),
     # Tenth round: written with the eighth round's brief, drawn by lot from 16 before anything was
     # measured; the other 12 are training folders. Measured once before the name model was
     # trained on those 12: employee precision 0.818 pooled.
-    "bike_shop_nm": (0.90, 2, 0.89, 0.96),  # 1 -> 2 clean posts flagged with the eleventh-round model
+    "bike_shop_nm": (0.91, 2, 0.89, 0.96),  # 1 -> 2 clean posts flagged with the eleventh-round model
     # car_wash_nm: 0.89 floor, 0.884 with the eleventh-round model; 0 -> 1 clean posts flagged
     # with the thirteenth round's models
     "car_wash_nm": (0.88, 1, 0.89, 0.94),
-    "electronics_store_nm": (0.91, 0, 0.92, 0.96),
+    "electronics_store_nm": (0.93, 0, 0.92, 0.96),
     "sento_nm": (0.89, 0, 0.88, 0.92),
     # Tenth round, second batch of 16 (the same brief), four drawn by lot before anything was
     # measured: employee precision 0.804 pooled with the name model off, 0.903 with it.
