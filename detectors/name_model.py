@@ -130,8 +130,10 @@ class NameReading:
                         return True
                     if between <= _JA_TOPIC and _JA_WORKS_AFTER.match(" ".join(keys[c + 1 : c + 4])):
                         return True
-                elif c + 1 < i and set(keys[c + 1 : i]) <= _JA_EMPLOYED and set(keys[c + 1 : i]) & _JA_WORKS:
-                    return True
+                elif c + 1 < i:
+                    between = set(keys[c + 1 : i])
+                    if between <= _JA_EMPLOYED and between & _JA_WORKS:
+                        return True
         return False
 
     def kept_unscored(self) -> bool:
@@ -220,6 +222,11 @@ class NameModel:
         """The model in ``path``, read once per process while the file is unchanged."""
         return _load(*file_version(path))
 
+    def with_network(self, features: Sequence[str], network: BagNetwork) -> NameModel:
+        """This model with ``network`` as its second reader; ``features`` are the network's, in
+        the order of its rows (1 …)."""
+        return replace(self, network=network, rows={f: i for i, f in enumerate(features, start=1)})
+
     def regression(self, features: Sequence[str]) -> float:
         """The regression's log-odds that the name is the employee's."""
         return self.bias + sum(map(self.weights.get, features, repeat(0.0)))
@@ -276,7 +283,7 @@ def _load(path: str, mtime_ns: int, size: int) -> NameModel:
         ) from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DetectorUnavailable(f"The name model {path} has an inconsistent network: {exc!r}.") from exc
-    return replace(model, network=network, rows={f: i for i, f in enumerate(features, start=1)})
+    return model.with_network(features, network)
 
 
 class NameModelDetector(Detector):

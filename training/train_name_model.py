@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
+from detectors.bag_network import BagNetwork  # noqa: E402
 from detectors.name_model import (  # noqa: E402
     FEATURE_VERSION,
     FORMAT,
@@ -129,22 +130,17 @@ def fit_network(cands: Sequence[Candidate]) -> Any:
     )
 
 
-def name_model(names: Sequence[str], weights: Any, bias: float, network: Any) -> NameModel:
-    """The two fitted readers as the detector scores with them."""
-    from detectors.bag_network import BagNetwork
+def network_of(fitted: Any) -> BagNetwork:
+    """The fitted network (:class:`training.bag_network.Fitted`) as the detector reads it: its
+    rows are its own features, in vocabulary order."""
+    size = len(fitted.vocabulary)
+    return BagNetwork.of(size + 1, range(1, size + 1), fitted.vectors, fitted.weight, fitted.bias)
 
-    features = list(network.vocabulary)
-    net = BagNetwork.of(
-        len(features) + 1, range(1, len(features) + 1), network.vectors, network.weight, network.bias
-    )
-    return NameModel(
-        dict(zip(names, map(float, weights), strict=True)),
-        bias,
-        0.0,
-        {},
-        net,
-        {f: i for i, f in enumerate(features, start=1)},
-    )
+
+def name_model(names: Sequence[str], weights: Any, bias: float, fitted: Any) -> NameModel:
+    """The two fitted readers as the detector scores with them."""
+    regression = NameModel(dict(zip(names, map(float, weights), strict=True)), bias, 0.0, {})
+    return regression.with_network(fitted.vocabulary, network_of(fitted))
 
 
 def held_out_probabilities(cands: Sequence[Candidate]) -> list[float]:
@@ -187,8 +183,7 @@ def train(folders: Sequence[Path]) -> dict[str, Any]:
     threshold, figures = choose_threshold(cands, probs)
     names, weights, bias = fit(cands)
     fitted = fit_network(cands)
-    network = name_model(names, weights, bias, fitted).network
-    assert network is not None
+    network = network_of(fitted)
     kept = {n: round(float(w), 4) for n, w in zip(names, weights, strict=True) if abs(w) >= MIN_WEIGHT}
     return {
         "format": FORMAT,
